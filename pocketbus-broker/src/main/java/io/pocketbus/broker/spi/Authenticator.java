@@ -1,0 +1,22 @@
+package io.pocketbus.broker.spi;
+
+/**
+ * Decides who may connect to the broker, into which account and with which permissions. Called once per
+ * CONNECT. Implementations for nats-server's modes (token, users, nkeys, operator JWTs) ship with the
+ * broker; a host application plugs in its own to map its users onto accounts.
+ */
+public interface Authenticator {
+
+    /** Whether INFO must carry a nonce for the client to sign (nkey and JWT authentication). */
+    default boolean requiresNonce() {
+        return false;
+    }
+
+    /**
+     * Returns what the connection is granted.
+     *
+     * @throws AuthenticationException when the credentials are wrong or missing; the client then gets
+     *     {@code -ERR 'Authorization Violation'} and is closed
+     */
+    Grant authenticate(ConnectAttempt attempt);
+}
