@@ -1,5 +1,6 @@
 package io.pocketbus.http;
 
+import io.pocketbus.core.App;
 import io.pocketbus.tools.hook.Hook;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class HttpServer {
     private final boolean gzip;
     private final Duration gracePeriod;
     private final Router router;
+    private final App app;
     private final Hook<ServeEvent> onServe = new Hook<>();
     private final ReentrantLock lock = new ReentrantLock();
     private Server jetty;
@@ -42,6 +44,7 @@ public final class HttpServer {
         this.gzip = builder.gzip;
         this.gracePeriod = builder.gracePeriod;
         this.router = builder.router;
+        this.app = builder.app;
     }
 
     public static Builder builder() {
@@ -86,7 +89,7 @@ public final class HttpServer {
         serverConnector.setPort(port);
         server.addConnector(serverConnector);
 
-        Handler handler = new RouterHandler(mux);
+        Handler handler = new RouterHandler(mux, app);
         if (gzip) {
             GzipHandler gzipHandler = new GzipHandler(handler);
             gzipHandler.addIncludedMethods(HttpMethod.POST.asString(), HttpMethod.PATCH.asString(),
@@ -164,16 +167,18 @@ public final class HttpServer {
     /** Jetty's entry point: each request becomes a {@link RequestEvent} dispatched through the routes. */
     private static final class RouterHandler extends Handler.Abstract {
         private final Router.Mux mux;
+        private final App app;
 
-        RouterHandler(Router.Mux mux) {
+        RouterHandler(Router.Mux mux, App app) {
             this.mux = mux;
+            this.app = app;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             JettyExchange exchange = new JettyExchange(request, response);
             try {
-                mux.dispatch(new RequestEvent(exchange));
+                mux.dispatch(new RequestEvent(exchange, app));
                 exchange.complete(callback);
             } catch (RuntimeException e) {
                 callback.failed(e);
@@ -188,8 +193,15 @@ public final class HttpServer {
         private boolean gzip = true;
         private Duration gracePeriod = Duration.ofSeconds(10);
         private Router router = new Router();
+        private App app;
 
         private Builder() {
+        }
+
+        /** The application the handlers reach through {@link RequestEvent#app()}. */
+        public Builder app(App value) {
+            this.app = Objects.requireNonNull(value, "app");
+            return this;
         }
 
         /** {@code host:port}, e.g. {@code 127.0.0.1:8090}; port 0 picks a free port. */

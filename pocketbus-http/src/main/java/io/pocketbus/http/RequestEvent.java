@@ -1,6 +1,9 @@
 package io.pocketbus.http;
 
 import io.pocketbus.core.ApiError;
+import io.pocketbus.core.App;
+import io.pocketbus.core.Record;
+import io.pocketbus.core.RequestInfo;
 import io.pocketbus.tools.hook.Event;
 import io.pocketbus.tools.picker.Picker;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +31,8 @@ public class RequestEvent extends Event {
     private static final String FIELDS_PARAM = "fields";
 
     private final Exchange exchange;
+    private final App app;
+    private Record auth;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> query;
     private final Map<String, Object> store = new HashMap<>();
@@ -37,8 +42,56 @@ public class RequestEvent extends Event {
     private boolean written;
     private int status;
 
-    RequestEvent(Exchange exchange) {
+    /** {@code app} may be null for a bare router without the PocketBase API. */
+    RequestEvent(Exchange exchange, App app) {
         this.exchange = exchange;
+        this.app = app;
+    }
+
+    // ---- app and auth ----
+
+    /** The application this server serves. */
+    public App app() {
+        if (app == null) {
+            throw new IllegalStateException("this server was built without an App");
+        }
+        return app;
+    }
+
+    /** The authenticated record: set from a valid {@code Authorization} token; empty for guests. */
+    public Optional<Record> auth() {
+        return Optional.ofNullable(auth);
+    }
+
+    public void setAuth(Record record) {
+        this.auth = java.util.Objects.requireNonNull(record, "record");
+    }
+
+    public void clearAuth() {
+        this.auth = null;
+    }
+
+    public boolean hasSuperuserAuth() {
+        return auth != null && auth.isSuperuser();
+    }
+
+    /**
+     * What rules see as {@code @request.*}: the method, the first value of each query parameter, the headers
+     * with snake_cased lower-case names, the submitted body (not for GET/HEAD) and the auth record.
+     */
+    public RequestInfo requestInfo() {
+        Map<String, String> firstQuery = new LinkedHashMap<>();
+        query().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                firstQuery.put(k, v.getFirst());
+            }
+        });
+        Map<String, String> ruleHeaders = new LinkedHashMap<>();
+        headers().forEach((k, v) -> ruleHeaders.put(k.replace('-', '_'), v));
+        Map<String, Object> submitted = method().equals("GET") || method().equals("HEAD")
+                ? Map.of() : bindBody();
+        return new RequestInfo(RequestInfo.CONTEXT_DEFAULT, method(), firstQuery, ruleHeaders, submitted,
+                auth());
     }
 
     // ---- request ----
