@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code json}: any JSON value (canonically a Jackson {@link JsonNode}); maxSize bytes (default 1 MB). */
 public final class JsonField extends Field {
@@ -89,6 +90,20 @@ public final class JsonField extends Field {
             return true;
         }
         return (n.isTextual() && n.asText().isEmpty()) || (n.isContainerNode() && n.isEmpty());
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        Object v = record.get(name());
+        if (isBlank(v)) {
+            return requiredError(v);
+        }
+        long size = v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > effectiveMaxSize()) {
+            return error("validation_json_size_limit", "The maximum allowed JSON size is {{maxSize}} bytes.",
+                    Map.of("maxSize", effectiveMaxSize()));
+        }
+        return Optional.empty();
     }
 
     @Override
