@@ -81,7 +81,8 @@ public final class JsonField extends Field {
     @Override
     public Object dbValue(Object value) {
         JsonNode n = (JsonNode) value;
-        return n.isNull() || n.isMissingNode() ? null : n.toString();
+        // PocketBase writes a JSON null as the text "null"
+        return n.isMissingNode() ? "null" : n.toString();
     }
 
     @Override
