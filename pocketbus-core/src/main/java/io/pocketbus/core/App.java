@@ -25,11 +25,14 @@ public final class App implements AutoCloseable {
     private volatile Db auxDb;
     private volatile CollectionStore collections;
     private volatile RecordStore records;
+    private volatile RecordPersistence persistence;
+    private final FileStorage files;
 
     private App(Builder b) {
         this.dataDir = b.dataDir;
         this.dialect = b.dialect;
         this.readers = b.readers;
+        this.files = new FileStorage(dataDir.resolve("storage"));
     }
 
     public static Builder builder() {
@@ -91,6 +94,7 @@ public final class App implements AutoCloseable {
             auxDb = new Db(dialect.open(dataDir.resolve("auxiliary.db"), readers), dialect);
             collections = new CollectionStore(db);
             records = new RecordStore(this);
+            persistence = new RecordPersistence(this);
             SystemMigrations.run(this);
             collections.reload();
         });
@@ -209,6 +213,45 @@ public final class App implements AutoCloseable {
     /** Runs a SELECT of whole rows of {@code collection}'s table ({@code SELECT * ...}) and maps them. */
     public List<Record> findRecordsBySql(Collection collection, String sql, List<?> params) {
         return recordStore().query(collection, sql, params);
+    }
+
+    /**
+     * Creates or updates the record (by {@link Record#isNew()}) through the record hook chains, validating
+     * it; one transaction. Validation failures are a 400 {@link ApiError} with field errors.
+     */
+    public void save(Record record) {
+        persistence().save(record, true);
+    }
+
+    /** Saves without field validation (hooks still run). */
+    public void saveNoValidate(Record record) {
+        persistence().save(record, false);
+    }
+
+    /** Validates the record's fields without saving; throws a 400 {@link ApiError} with field errors. */
+    public void validate(Record record) {
+        persistence().validate(record, record.isNew());
+    }
+
+    /**
+     * Deletes the record through the delete hook chains, in one transaction: referencing records are
+     * cascade-deleted, unlinked, or the delete is refused when a required relation would be left empty.
+     */
+    public void delete(Record record) {
+        persistence().delete(record);
+    }
+
+    /** The local file storage ({@code <dataDir>/storage}). */
+    public FileStorage files() {
+        return files;
+    }
+
+    private RecordPersistence persistence() {
+        RecordPersistence p = persistence;
+        if (p == null) {
+            throw new IllegalStateException("the app is not bootstrapped");
+        }
+        return p;
     }
 
     // hooks
