@@ -31,13 +31,18 @@ public final class Pocketbus implements AutoCloseable {
     private boolean started;
 
     private Pocketbus(Builder b) {
-        this.app = App.builder().dataDir(b.dataDir).dialect(SqliteDialect.create()).build();
+        this.app = newApp(b.dataDir);
         this.http = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod).build();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The app on its embedded defaults (SQLite), not yet bootstrapped. */
+    static App newApp(Path dataDir) {
+        return App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
     }
 
     /** The application core: collections, records, hooks. Usable once {@link #start()} bootstrapped it. */
