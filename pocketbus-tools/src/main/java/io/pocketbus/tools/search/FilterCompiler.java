@@ -210,14 +210,16 @@ public final class FilterCompiler {
         return s;
     }
 
-    /** The text form Go's {@code cast.ToString} gives a bound value. */
-    static String toGoString(Object value) {
+    /** The text form Go's {@code cast.ToString} gives a value ({@code ""} for null, lists and maps). */
+    public static String toGoString(Object value) {
         return switch (value) {
             case null -> "";
             case String s -> s;
             case Double d -> BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
             case Float f -> new BigDecimal(Float.toString(f)).stripTrailingZeros().toPlainString();
             case byte[] b -> new String(b, StandardCharsets.UTF_8);
+            case java.util.Collection<?> c -> "";
+            case java.util.Map<?, ?> m -> "";
             default -> String.valueOf(value);
         };
     }

@@ -1,20 +1,20 @@
 package io.pocketbus.tools.search;
 
 /** Go's {@code %q} quoting, so that error messages read exactly as PocketBase's. */
-final class GoQuote {
+public final class GoQuote {
 
     private GoQuote() {
     }
 
     /** {@code %q} of a string: double quoted, with Go escapes. */
-    static String string(String s) {
+    public static String string(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         s.codePoints().forEach(cp -> appendEscaped(out, cp, '"'));
         return out.append('"').toString();
     }
 
     /** {@code %q} of a rune: single quoted, with Go escapes. */
-    static String rune(int cp) {
+    public static String rune(int cp) {
         StringBuilder out = new StringBuilder(4).append('\'');
         appendEscaped(out, cp, '\'');
         return out.append('\'').toString();
