@@ -18,5 +18,6 @@ public final class Apis {
 
         RouterGroup api = router.group("/api");
         HealthApi.bind(api);
+        RecordCrudApi.bind(api);
     }
 }
