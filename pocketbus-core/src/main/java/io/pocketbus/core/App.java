@@ -26,6 +26,8 @@ public final class App implements AutoCloseable {
     private volatile CollectionStore collections;
     private volatile RecordStore records;
     private volatile RecordPersistence persistence;
+    private volatile CollectionPersistence collectionPersistence;
+    private volatile RuleValidator ruleValidator;
     private final FileStorage files;
 
     private App(Builder b) {
@@ -95,6 +97,7 @@ public final class App implements AutoCloseable {
             collections = new CollectionStore(db);
             records = new RecordStore(this);
             persistence = new RecordPersistence(this);
+            collectionPersistence = new CollectionPersistence(this);
             SystemMigrations.run(this);
             collections.reload();
         });
@@ -176,6 +179,47 @@ public final class App implements AutoCloseable {
     /** Reloads the collections cache from the database. */
     public void reloadCollections() {
         collectionStore().reload();
+    }
+
+    /**
+     * Creates or updates the collection (new when its id is not stored yet) through the collection hook
+     * chains: validation, then the {@code _collections} row and the table change in one transaction. View
+     * collections get their fields inferred from the query.
+     */
+    public void save(Collection collection) {
+        collectionPersistence().save(collection);
+    }
+
+    /** Deletes a collection and its table; refused for system collections and referenced collections. */
+    public void delete(Collection collection) {
+        collectionPersistence().delete(collection);
+    }
+
+    /** Deletes every record of the collection (cascades and hooks apply), in one transaction. */
+    public void truncate(Collection collection) {
+        collectionPersistence().truncate(collection);
+    }
+
+    /** Imports a collections configuration in one transaction (PocketBase's {@code PUT /api/collections/import}). */
+    public void importCollections(List<Collection> collections, boolean deleteMissing) {
+        collectionPersistence().importCollections(collections, deleteMissing);
+    }
+
+    /** Registers the check run on every API rule when a collection is saved. */
+    public void setRuleValidator(RuleValidator validator) {
+        this.ruleValidator = validator;
+    }
+
+    public Optional<RuleValidator> ruleValidator() {
+        return Optional.ofNullable(ruleValidator);
+    }
+
+    private CollectionPersistence collectionPersistence() {
+        CollectionPersistence p = collectionPersistence;
+        if (p == null) {
+            throw new IllegalStateException("the app is not bootstrapped");
+        }
+        return p;
     }
 
     CollectionStore collectionStore() {
