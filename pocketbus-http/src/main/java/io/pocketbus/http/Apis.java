@@ -18,6 +18,8 @@ public final class Apis {
 
         RouterGroup api = router.group("/api");
         HealthApi.bind(api);
+        CollectionApi.bind(api);
         RecordCrudApi.bind(api);
+        BatchApi.bind(api);
     }
 }

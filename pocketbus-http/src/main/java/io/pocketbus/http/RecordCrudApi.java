@@ -61,7 +61,7 @@ final class RecordCrudApi {
         e.json(200, record.toJson());
     }
 
-    private static void create(RequestEvent e) {
+    static void create(RequestEvent e) {
         Collection collection = collection(e);
         if (collection.isView()) {
             throw ApiError.badRequest("Unsupported collection type.");
@@ -91,7 +91,7 @@ final class RecordCrudApi {
         e.json(200, record.toJson());
     }
 
-    private static void update(RequestEvent e) {
+    static void update(RequestEvent e) {
         Collection collection = collection(e);
         if (collection.isView()) {
             throw ApiError.badRequest("Unsupported collection type.");
@@ -118,7 +118,7 @@ final class RecordCrudApi {
         e.json(200, record.toJson());
     }
 
-    private static void delete(RequestEvent e) {
+    static void delete(RequestEvent e) {
         Collection collection = collection(e);
         if (collection.isView()) {
             throw ApiError.badRequest("Unsupported collection type.");

@@ -33,6 +33,7 @@ public class RequestEvent extends Event {
     private final Exchange exchange;
     private final App app;
     private Record auth;
+    private String infoContext = RequestInfo.CONTEXT_DEFAULT;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> query;
     private final Map<String, Object> store = new HashMap<>();
@@ -90,8 +91,12 @@ public class RequestEvent extends Event {
         headers().forEach((k, v) -> ruleHeaders.put(k.replace('-', '_'), v));
         Map<String, Object> submitted = method().equals("GET") || method().equals("HEAD")
                 ? Map.of() : bindBody();
-        return new RequestInfo(RequestInfo.CONTEXT_DEFAULT, method(), firstQuery, ruleHeaders, submitted,
-                auth());
+        return new RequestInfo(infoContext, method(), firstQuery, ruleHeaders, submitted, auth());
+    }
+
+    /** Sets {@code @request.context} (e.g. {@code batch} for batch sub-requests). */
+    void infoContext(String context) {
+        this.infoContext = context;
     }
 
     // ---- request ----
