@@ -29,6 +29,7 @@ public final class App implements AutoCloseable {
     private volatile CollectionPersistence collectionPersistence;
     private volatile RuleValidator ruleValidator;
     private final FileStorage files;
+    private final Tokens tokens = new Tokens(this);
 
     private App(Builder b) {
         this.dataDir = b.dataDir;
@@ -283,6 +284,47 @@ public final class App implements AutoCloseable {
      */
     public void delete(Record record) {
         persistence().delete(record);
+    }
+
+    /** A refreshable auth token for an auth record (duration from the collection's {@code authToken}). */
+    public String newAuthToken(Record record) {
+        return tokens.newAuthToken(record);
+    }
+
+    /** A non-refreshable auth token (impersonation); zero means the collection's default duration. */
+    public String newStaticAuthToken(Record record, java.time.Duration duration) {
+        return tokens.newStaticAuthToken(record, duration);
+    }
+
+    /** A short-lived token for protected files. */
+    public String newFileToken(Record record) {
+        return tokens.newFileToken(record);
+    }
+
+    public String newVerificationToken(Record record) {
+        return tokens.newVerificationToken(record);
+    }
+
+    public String newPasswordResetToken(Record record) {
+        return tokens.newPasswordResetToken(record);
+    }
+
+    public String newEmailChangeToken(Record record, String newEmail) {
+        return tokens.newEmailChangeToken(record, newEmail);
+    }
+
+    /**
+     * The auth record a valid token of {@code type} belongs to: claims parsed, record loaded, signature
+     * checked with {@code tokenKey + secret}, expiry checked. Empty for anything invalid.
+     */
+    public Optional<Record> findAuthRecordByToken(String token, AuthOptions.TokenType type) {
+        return tokens.verify(token, type).map(Tokens.Verified::record);
+    }
+
+    /** The verified claims of a token of {@code type} (e.g. {@code refreshable}, {@code email}, {@code newEmail}). */
+    public Optional<com.fasterxml.jackson.databind.node.ObjectNode> verifyTokenClaims(String token,
+                                                                                   AuthOptions.TokenType type) {
+        return tokens.verify(token, type).map(Tokens.Verified::claims);
     }
 
     /** The local file storage ({@code <dataDir>/storage}). */
