@@ -30,6 +30,8 @@ public final class App implements AutoCloseable {
     private volatile RuleValidator ruleValidator;
     private final FileStorage files;
     private final Tokens tokens = new Tokens(this);
+    private final Logs logs = new Logs(this);
+    private volatile Settings settings = Settings.defaults();
 
     private App(Builder b) {
         this.dataDir = b.dataDir;
@@ -101,6 +103,7 @@ public final class App implements AutoCloseable {
             collectionPersistence = new CollectionPersistence(this);
             SystemMigrations.run(this);
             collections.reload();
+            settings = loadSettings();
         });
     }
 
@@ -325,6 +328,42 @@ public final class App implements AutoCloseable {
     public Optional<com.fasterxml.jackson.databind.node.ObjectNode> verifyTokenClaims(String token,
                                                                                    AuthOptions.TokenType type) {
         return tokens.verify(token, type).map(Tokens.Verified::claims);
+    }
+
+    /** A copy of the current settings. */
+    public Settings settings() {
+        return settings.copy();
+    }
+
+    /** Validates and stores the settings ({@code _params} row {@code settings}); 400 with field errors if invalid. */
+    public void saveSettings(Settings newSettings) {
+        java.util.Map<String, Object> errors = newSettings.validate();
+        if (!errors.isEmpty()) {
+            throw ApiError.badRequest("An error occurred while submitting the form.", errors);
+        }
+        String now = io.pocketbus.tools.types.DateTime.now().toString();
+        String value = SchemaSql.json(newSettings.toJson());
+        db().exec("INSERT INTO `_params` (id, value, created, updated) VALUES ('settings', ?, ?, ?) "
+                + "ON CONFLICT(id) DO UPDATE SET value = excluded.value, updated = excluded.updated", List.of(value, now, now));
+        Settings stored = newSettings.copy();
+        db().onCommit(() -> settings = stored);
+    }
+
+    private Settings loadSettings() {
+        return db().queryOne("SELECT value FROM `_params` WHERE id = 'settings'", List.of(), rs -> rs.getString(1))
+                .map(text -> {
+                    try {
+                        return Settings.fromJson(Field.MAPPER.readTree(text));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("corrupt settings in _params: " + e.getMessage(), e);
+                    }
+                })
+                .orElseGet(Settings::defaults);
+    }
+
+    /** The logs in auxiliary.db. */
+    public Logs logs() {
+        return logs;
     }
 
     /** The local file storage ({@code <dataDir>/storage}). */
