@@ -14,12 +14,14 @@ public final class Apis {
     /** Binds the default middlewares and the API routes; {@code allowedOrigins} configures CORS. */
     public static void bind(App app, Router router, List<String> allowedOrigins) {
         router.bind(Cors.of(allowedOrigins));
+        router.bind(Middlewares.loadAuthToken());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
 
         RouterGroup api = router.group("/api");
         HealthApi.bind(api);
         CollectionApi.bind(api);
         RecordCrudApi.bind(api);
+        RecordAuthApi.bind(api);
         BatchApi.bind(api);
     }
 }

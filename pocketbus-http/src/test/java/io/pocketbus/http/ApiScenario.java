@@ -36,6 +36,8 @@ final class ApiScenario {
     private final List<String> expectedContent = new ArrayList<>();
     private final List<String> notExpectedContent = new ArrayList<>();
     private Consumer<App> beforeTest = app -> { };
+    private String authCollection;
+    private String authEmail;
     private Consumer<App> afterTest = app -> { };
 
     private ApiScenario(String name) {
@@ -54,6 +56,13 @@ final class ApiScenario {
 
     ApiScenario header(String headerName, String value) {
         headers.put(headerName, value);
+        return this;
+    }
+
+    /** Sends a fresh auth token of the record with {@code email} in {@code collection}. */
+    ApiScenario auth(String collection, String email) {
+        this.authCollection = collection;
+        this.authEmail = email;
         return this;
     }
 
@@ -108,6 +117,11 @@ final class ApiScenario {
         HttpServer server = null;
         try {
             beforeTest.accept(app);
+            if (authCollection != null) {
+                io.pocketbus.core.Collection c = app.findCollectionByNameOrId(authCollection).orElseThrow();
+                headers.put("Authorization", app.newAuthToken(
+                        app.findRecordsByField(c, "email", authEmail).getFirst()));
+            }
             Router router = new Router();
             Apis.bind(app, router, List.of("*"));
             server = HttpServer.builder().app(app).router(router).address("127.0.0.1:0").build();
