@@ -31,6 +31,7 @@ public final class App implements AutoCloseable {
     private final FileStorage files;
     private final Tokens tokens = new Tokens(this);
     private final Logs logs = new Logs(this);
+    private final Expander expander = new Expander(this);
     private volatile Settings settings = Settings.defaults();
 
     private App(Builder b) {
@@ -377,6 +378,33 @@ public final class App implements AutoCloseable {
             throw new IllegalStateException("the app is not bootstrapped");
         }
         return p;
+    }
+
+    /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
+    public List<Record> findRecordsByIds(Collection collection, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String placeholders = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return findRecordsBySql(collection, "SELECT * FROM " + SchemaSql.quote(collection.tableName())
+                + " WHERE id IN (" + placeholders + ")", ids);
+    }
+
+    /**
+     * Fills {@code expand} of the records (all of one collection) for PocketBase's {@code ?expand=} string,
+     * loading every related record through {@code fetcher} (which applies access rules).
+     */
+    public void expandRecords(List<Record> records, String expand, ExpandFetcher fetcher) {
+        expander.expand(records, expand, fetcher);
+    }
+
+    /** Expands without access checks (superuser view; hidden fields shown). */
+    public void expandRecords(List<Record> records, String expand) {
+        expander.expand(records, expand, (c, ids) -> {
+            List<Record> found = findRecordsByIds(c, ids);
+            found.forEach(r -> r.withHiddenFields(true).withEmailVisible(true));
+            return found;
+        });
     }
 
     // hooks
