@@ -380,6 +380,23 @@ public final class App implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Prepares a record for a client through the {@link #onRecordEnrich} chain. The default action shows
+     * hidden fields to superusers and the email to superusers and to the record itself; handlers (or the
+     * caller, e.g. after a manageRule check) may change the visibility further.
+     */
+    public void enrichRecord(Record record, RequestInfo requestInfo) {
+        hooks.recordEnrich.trigger(new RecordEnrichEvent(this, record, requestInfo), e -> {
+            boolean superuser = requestInfo.isSuperuser();
+            boolean owner = requestInfo.auth().map(a -> a.collection().id().equals(record.collection().id())
+                    && a.id().equals(record.id())).orElse(false);
+            e.record().withHiddenFields(superuser);
+            if (superuser || owner) {
+                e.record().withEmailVisible(true);
+            }
+        });
+    }
+
     /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
     public List<Record> findRecordsByIds(Collection collection, List<String> ids) {
         if (ids.isEmpty()) {
