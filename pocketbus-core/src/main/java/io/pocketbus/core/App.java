@@ -259,6 +259,21 @@ public final class App implements AutoCloseable {
         return recordStore().findByField(collection, field, value);
     }
 
+    /** The first record whose {@code field} equals {@code value}, if any. */
+    public Optional<Record> findFirstRecordByData(Collection collection, String field, Object value) {
+        return findRecordsByField(collection, field, value).stream().findFirst();
+    }
+
+    /** An auth record by email, compared case-insensitively as PocketBase does. */
+    public Optional<Record> findAuthRecordByEmail(String collectionNameOrId, String email) {
+        Optional<Collection> c = findCollectionByNameOrId(collectionNameOrId).filter(Collection::isAuth);
+        if (c.isEmpty() || email.isEmpty()) {
+            return Optional.empty();
+        }
+        return findRecordsBySql(c.get(), "SELECT * FROM " + SchemaSql.quote(c.get().tableName())
+                + " WHERE email = ? COLLATE NOCASE LIMIT 1", List.of(email)).stream().findFirst();
+    }
+
     /** Runs a SELECT of whole rows of {@code collection}'s table ({@code SELECT * ...}) and maps them. */
     public List<Record> findRecordsBySql(Collection collection, String sql, List<?> params) {
         return recordStore().query(collection, sql, params);
