@@ -147,10 +147,10 @@ final class RecordAuthApi {
         if (!allowed) {
             throw ApiError.forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
+        RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
+                info.body(), Optional.of(record));
+        RecordEnricher.enrich(e, asRecord, List.of(record));
         record.withEmailVisible(true);
-        if (record.isSuperuser()) {
-            record.withHiddenFields(true);
-        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("record", record.toJson());
         body.put("token", token);
