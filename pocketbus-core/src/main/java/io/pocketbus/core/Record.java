@@ -28,6 +28,7 @@ public final class Record {
     private String plainPassword;
     private boolean hiddenVisible;
     private boolean emailAlwaysVisible;
+    private final Map<String, java.util.Set<String>> uploaded = new LinkedHashMap<>();
 
     public Record(Collection collection) {
         this.collection = collection;
@@ -75,6 +76,7 @@ public final class Record {
         isNew = false;
         original = new LinkedHashMap<>(data);
         plainPassword = null;
+        uploaded.clear();
     }
 
     /** Forces the new/stored state, for creating a record with a client-given id or for upserts. */
@@ -220,6 +222,19 @@ public final class Record {
     /** Field name → canonical value, in schema order. */
     public Map<String, Object> fieldValues() {
         return java.util.Collections.unmodifiableMap(data);
+    }
+
+    /**
+     * Registers file names stored by an upload in this request, so the file field accepts them as new
+     * values (clients cannot add arbitrary names).
+     */
+    public void markUploaded(String field, java.util.Collection<String> storedNames) {
+        uploaded.computeIfAbsent(field, k -> new java.util.LinkedHashSet<>()).addAll(storedNames);
+    }
+
+    /** The names registered with {@link #markUploaded} for a field. */
+    public java.util.Set<String> uploaded(String field) {
+        return java.util.Collections.unmodifiableSet(uploaded.getOrDefault(field, java.util.Set.of()));
     }
 
     // auth helpers
