@@ -54,6 +54,10 @@ class RecordTest {
                 .containsExactly("collectionId", "collectionName", "id", "meta", "rel", "tags", "title", "total");
         assertThat(json).containsEntry("total", 2L).containsEntry("rel", List.of()).containsEntry("collectionId", "pbc_posts");
         assertThat(r.withHiddenFields(true).toJson()).containsEntry("secret", "s");
+        r.withHiddenFields(false).unhide("secret").hide("title").set("computed", 1);
+        assertThat(r.toJson()).containsKey("secret").doesNotContainKeys("title", "computed");
+        assertThat(r.withCustomData(true).toJson()).containsEntry("computed", 1);
+        r.unhide("title");
         r.initExpand();
         assertThat(r.toJson()).containsEntry("expand", Map.of());
     }
