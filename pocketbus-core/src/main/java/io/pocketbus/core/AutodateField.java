@@ -2,6 +2,7 @@ package io.pocketbus.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code autodate}: set by the server on create and/or update, never through the API. */
 public final class AutodateField extends Field {
@@ -43,6 +44,12 @@ public final class AutodateField extends Field {
     @Override
     public Object prepareValue(Object raw) {
         return DateField.normalise(raw);
+    }
+
+    /** Set by the server only: nothing to validate. */
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        return Optional.empty();
     }
 
     @Override

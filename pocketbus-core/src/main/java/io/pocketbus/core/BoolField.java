@@ -2,6 +2,7 @@ package io.pocketbus.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code bool}: {@code required} means the value must be true. */
 public final class BoolField extends Field {
@@ -60,6 +61,11 @@ public final class BoolField extends Field {
     @Override
     public boolean isBlank(Object value) {
         return !Boolean.TRUE.equals(value);
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        return requiredError(record.get(name()));
     }
 
     @Override

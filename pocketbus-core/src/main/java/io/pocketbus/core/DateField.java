@@ -64,6 +64,22 @@ public final class DateField extends Field {
     }
 
     @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        String v = record.getString(name());
+        if (v.isEmpty()) {
+            return requiredError(v);
+        }
+        DateTime dt = DateTime.parse(v).orElseThrow();
+        if (min().isPresent() && dt.isBefore(min().get())) {
+            return error("validation_min_date_constraint", "Must be no earlier than {{min}}.", Map.of("min", min));
+        }
+        if (max().isPresent() && dt.isAfter(max().get())) {
+            return error("validation_max_date_constraint", "Must be no later than {{max}}.", Map.of("max", max));
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public String columnDefinition() {
         return "TEXT DEFAULT '' NOT NULL";
     }

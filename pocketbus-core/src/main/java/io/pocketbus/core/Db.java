@@ -20,6 +20,8 @@ public final class Db {
     private final ConnectionPool pool;
     private final Dialect dialect;
     private final ThreadLocal<Connection> tx = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterRollback = new ThreadLocal<>();
 
     Db(ConnectionPool pool, Dialect dialect) {
         this.pool = pool;
@@ -79,24 +81,56 @@ public final class Db {
             return body.get();
         }
         try {
-            return pool.withWriter(c -> {
-                boolean auto = c.getAutoCommit();
-                c.setAutoCommit(false);
-                tx.set(c);
-                try {
-                    T result = body.get();
-                    c.commit();
-                    return result;
-                } catch (RuntimeException | Error e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    tx.remove();
-                    c.setAutoCommit(auto);
-                }
-            });
+            List<Runnable> commits = new ArrayList<>();
+            List<Runnable> rollbacks = new ArrayList<>();
+            T result;
+            try {
+                result = pool.withWriter(c -> {
+                    boolean auto = c.getAutoCommit();
+                    c.setAutoCommit(false);
+                    tx.set(c);
+                    afterCommit.set(commits);
+                    afterRollback.set(rollbacks);
+                    try {
+                        T r = body.get();
+                        c.commit();
+                        return r;
+                    } catch (RuntimeException | Error e) {
+                        c.rollback();
+                        throw e;
+                    } finally {
+                        tx.remove();
+                        afterCommit.remove();
+                        afterRollback.remove();
+                        c.setAutoCommit(auto);
+                    }
+                });
+            } catch (RuntimeException | Error | SQLException e) {
+                rollbacks.forEach(Runnable::run);
+                throw e;
+            }
+            commits.forEach(Runnable::run);
+            return result;
         } catch (SQLException e) {
             throw sqlError(e);
+        }
+    }
+
+    /** Runs {@code action} after the current transaction commits, or now when there is none. */
+    public void onCommit(Runnable action) {
+        List<Runnable> list = afterCommit.get();
+        if (list == null) {
+            action.run();
+        } else {
+            list.add(action);
+        }
+    }
+
+    /** Runs {@code action} if the current transaction rolls back; nothing when there is none. */
+    public void onRollback(Runnable action) {
+        List<Runnable> list = afterRollback.get();
+        if (list != null) {
+            list.add(action);
         }
     }
 

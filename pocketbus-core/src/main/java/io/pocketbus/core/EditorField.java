@@ -2,6 +2,7 @@ package io.pocketbus.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code editor}: an HTML string, maxSize bytes (default 5 MB), convertURLs. */
 public final class EditorField extends Field {
@@ -56,6 +57,20 @@ public final class EditorField extends Field {
     @Override
     public Object prepareValue(Object raw) {
         return plainText(raw);
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        String v = record.getString(name());
+        if (v.isEmpty()) {
+            return requiredError(v);
+        }
+        long size = v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > effectiveMaxSize()) {
+            return error("validation_content_size_limit", "The maximum allowed content size is {{maxSize}} bytes.",
+                    Map.of("maxSize", effectiveMaxSize()));
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pocketbus.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code email}: exceptDomains / onlyDomains (JSON {@code null} when unset). */
 public final class EmailField extends Field {
@@ -50,6 +51,22 @@ public final class EmailField extends Field {
     @Override
     public Object prepareValue(Object raw) {
         return plainText(raw);
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        String v = record.getString(name());
+        if (v.isEmpty()) {
+            return requiredError(v);
+        }
+        if (!Domains.isEmail(v)) {
+            return error("validation_is_email", "Must be a valid email address.");
+        }
+        String domain = v.substring(v.lastIndexOf('@') + 1);
+        if (!Domains.allowed(domain, exceptDomains(), onlyDomains())) {
+            return error("validation_email_domain_not_allowed", "Email domain is not allowed.");
+        }
+        return Optional.empty();
     }
 
     @Override

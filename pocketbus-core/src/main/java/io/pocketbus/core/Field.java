@@ -112,6 +112,30 @@ public abstract sealed class Field permits TextField, NumberField, BoolField, Em
         return value == null || "".equals(value) || (value instanceof java.util.List<?> l && l.isEmpty());
     }
 
+    /**
+     * Validates the record's value of this field (PocketBase's {@code ValidateValue}); empty when valid.
+     * Required checks are included; cross-record checks (relations) use {@code app}.
+     */
+    public abstract Optional<ValidationError> validateValue(App app, Record record);
+
+    /** Shorthand for a field error with params rendered into the message. */
+    static Optional<ValidationError> error(String code, String message, Map<String, Object> params) {
+        String rendered = message;
+        for (Map.Entry<String, Object> e : params.entrySet()) {
+            rendered = rendered.replace("{{" + e.getKey() + "}}", String.valueOf(e.getValue()));
+        }
+        return Optional.of(ValidationError.of(code, rendered, params));
+    }
+
+    static Optional<ValidationError> error(String code, String message) {
+        return Optional.of(ValidationError.of(code, message));
+    }
+
+    /** The common required check; empty when the value is present or not required. */
+    Optional<ValidationError> requiredError(Object value) {
+        return required() && isBlank(value) ? Optional.of(ValidationError.required()) : Optional.empty();
+    }
+
     /** The SQL column definition PocketBase gives this field, e.g. {@code TEXT DEFAULT '' NOT NULL}. */
     public abstract String columnDefinition();
 

@@ -3,6 +3,7 @@ package io.pocketbus.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code file}: stored file names; maxSize bytes per file (default 5 MB), mimeTypes, thumbs, protected. */
 public final class FileField extends Field {
@@ -97,6 +98,21 @@ public final class FileField extends Field {
     @Override
     public Object dbValue(Object value) {
         return MultiValues.dbValue(value);
+    }
+
+    /** Checks the count of file names; uploads are checked (size, MIME type) where they are received. */
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        java.util.List<String> names = record.getStringList(name());
+        if (names.isEmpty()) {
+            return requiredError(names);
+        }
+        int limit = Math.max(maxSelect, 1);
+        if (names.size() > limit) {
+            return error("validation_too_many_values", "Select no more than {{maxSelect}}.",
+                    Map.of("maxSelect", limit));
+        }
+        return Optional.empty();
     }
 
     @Override

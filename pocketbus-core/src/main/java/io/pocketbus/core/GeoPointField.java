@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pocketbus.tools.types.GeoPoint;
 import io.pocketbus.tools.types.Numbers;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code geoPoint}: {@code {"lon":n,"lat":n}}; (0,0) counts as empty. */
 public final class GeoPointField extends Field {
@@ -74,6 +75,22 @@ public final class GeoPointField extends Field {
     @Override
     public boolean isBlank(Object value) {
         return !(value instanceof GeoPoint p) || p.isZero();
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        Object v = record.get(name());
+        if (isBlank(v)) {
+            return requiredError(v);
+        }
+        GeoPoint p = (GeoPoint) v;
+        if (p.lon() < -180 || p.lon() > 180) {
+            return error("validation_invalid_longitude", "Longitude must be between -180 and 180 degrees.");
+        }
+        if (p.lat() < -90 || p.lat() > 90) {
+            return error("validation_invalid_latitude", "Latitude must be between -90 and 90 degrees.");
+        }
+        return Optional.empty();
     }
 
     @Override

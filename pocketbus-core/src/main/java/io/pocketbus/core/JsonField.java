@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code json}: any JSON value (canonically a Jackson {@link JsonNode}); maxSize bytes (default 1 MB). */
 public final class JsonField extends Field {
@@ -80,7 +81,8 @@ public final class JsonField extends Field {
     @Override
     public Object dbValue(Object value) {
         JsonNode n = (JsonNode) value;
-        return n.isNull() || n.isMissingNode() ? null : n.toString();
+        // PocketBase writes a JSON null as the text "null"
+        return n.isMissingNode() ? "null" : n.toString();
     }
 
     @Override
@@ -89,6 +91,20 @@ public final class JsonField extends Field {
             return true;
         }
         return (n.isTextual() && n.asText().isEmpty()) || (n.isContainerNode() && n.isEmpty());
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        Object v = record.get(name());
+        if (isBlank(v)) {
+            return requiredError(v);
+        }
+        long size = v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > effectiveMaxSize()) {
+            return error("validation_json_size_limit", "The maximum allowed JSON size is {{maxSize}} bytes.",
+                    Map.of("maxSize", effectiveMaxSize()));
+        }
+        return Optional.empty();
     }
 
     @Override

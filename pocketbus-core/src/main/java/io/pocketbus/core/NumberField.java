@@ -77,6 +77,32 @@ public final class NumberField extends Field {
     }
 
     @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        double v = record.getDouble(name());
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return error("validation_not_a_number", "The submitted number is not properly formatted.");
+        }
+        if (v == 0) {
+            Optional<ValidationError> req = requiredError(v);
+            if (req.isPresent()) {
+                return req;
+            }
+        }
+        if (onlyInt && v != Math.rint(v)) {
+            return error("validation_only_int_constraint", "Decimal numbers are not allowed.");
+        }
+        if (min != null && v < min) {
+            return error("validation_min_number_constraint", "Must be larger than {{min}}.",
+                    Map.of("min", Numbers.normalise(min)));
+        }
+        if (max != null && v > max) {
+            return error("validation_max_number_constraint", "Must be less than {{max}}.",
+                    Map.of("max", Numbers.normalise(max)));
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public String columnDefinition() {
         return "NUMERIC DEFAULT 0 NOT NULL";
     }

@@ -2,6 +2,7 @@ package io.pocketbus.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code password}: write-only; the record holds the bcrypt hash (the plain text set on a record is
@@ -76,6 +77,28 @@ public final class PasswordField extends Field {
     @Override
     public Object prepareValue(Object raw) {
         return plainText(raw);
+    }
+
+    /** Checks the plain text set since loading (length, pattern) and that a hash exists when required. */
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        Optional<String> plain = record.plainPassword();
+        if (plain.isEmpty() || plain.get().isEmpty()) {
+            return requiredError(record.getString(name()));
+        }
+        int length = plain.get().codePointCount(0, plain.get().length());
+        if (min > 0 && length < min) {
+            return error("validation_min_text_constraint", "Must be at least {{min}} character(s).", Map.of("min", min));
+        }
+        int effectiveMax = max <= 0 || max > MAX_LENGTH ? MAX_LENGTH : max;
+        if (length > effectiveMax) {
+            return error("validation_max_text_constraint", "Must be no more than {{max}} character(s).",
+                    Map.of("max", effectiveMax));
+        }
+        if (!pattern.isEmpty() && !java.util.regex.Pattern.compile(pattern).matcher(plain.get()).find()) {
+            return error("validation_invalid_format", "Invalid value format.");
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -259,7 +259,7 @@ public final class Record {
     /**
      * Applies a submitted body: plain keys set values; {@code f+} / {@code +f} / {@code f-} modify numbers
      * and lists, {@code f:autogenerate} fills a text field from its pattern. Keys are applied shortest first
-     * so plain values come before their modifiers. Unknown keys are ignored.
+     * so plain values come before their modifiers. Unknown keys and autodate fields are ignored.
      */
     public Record load(Map<String, ?> body) {
         List<String> keys = new ArrayList<>(body.keySet());
@@ -271,8 +271,12 @@ public final class Record {
     }
 
     private void applyModifier(String key, Object value) {
-        if (collection.field(key).isPresent()) {
-            set(key, value);
+        Optional<Field> direct = collection.field(key);
+        if (direct.isPresent()) {
+            // autodate values are server-managed: a body cannot set them
+            if (!(direct.get() instanceof AutodateField)) {
+                set(key, value);
+            }
             return;
         }
         if (key.endsWith(":autogenerate")) {

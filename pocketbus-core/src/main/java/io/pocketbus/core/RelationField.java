@@ -2,6 +2,7 @@ package io.pocketbus.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code relation}: ids of records in {@code collectionId}; cascadeDelete, minSelect, maxSelect. */
 public final class RelationField extends Field {
@@ -79,6 +80,34 @@ public final class RelationField extends Field {
     @Override
     public Object dbValue(Object value) {
         return MultiValues.dbValue(value);
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        java.util.List<String> ids = record.getStringList(name());
+        if (ids.isEmpty()) {
+            return requiredError(ids);
+        }
+        if (minSelect > 0 && ids.size() < minSelect) {
+            return error("validation_not_enough_values", "Select at least {{minSelect}}.",
+                    Map.of("minSelect", minSelect));
+        }
+        int limit = Math.max(maxSelect, 1);
+        if (ids.size() > limit) {
+            return error("validation_too_many_values", "Select no more than {{maxSelect}}.",
+                    Map.of("maxSelect", limit));
+        }
+        Optional<Collection> target = app.findCollectionByNameOrId(collectionId);
+        if (target.isEmpty()) {
+            return error("validation_missing_rel_collection", "Relation connection is missing or cannot be accessed.");
+        }
+        String placeholders = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        long found = app.db().queryOne("SELECT COUNT(*) FROM " + SchemaSql.quote(target.get().tableName())
+                + " WHERE id IN (" + placeholders + ")", ids, rs -> rs.getLong(1)).orElse(0L);
+        if (found != ids.size()) {
+            return error("validation_missing_rel_records", "Failed to find all relation records with the provided ids.");
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pocketbus.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code select}: one ({@code maxSelect <= 1}) or several of {@code values}. */
 public final class SelectField extends Field {
@@ -60,6 +61,25 @@ public final class SelectField extends Field {
     @Override
     public Object dbValue(Object value) {
         return MultiValues.dbValue(value);
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        java.util.List<String> picked = record.getStringList(name());
+        if (picked.isEmpty()) {
+            return requiredError(picked);
+        }
+        for (String v : picked) {
+            if (!values.contains(v)) {
+                return error("validation_invalid_value", "Invalid value {{value}}.", Map.of("value", v));
+            }
+        }
+        int limit = Math.max(maxSelect, 1);
+        if (picked.size() > limit) {
+            return error("validation_too_many_values", "Select no more than {{maxSelect}}.",
+                    Map.of("maxSelect", limit));
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pocketbus.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code url}: exceptDomains / onlyDomains (JSON {@code null} when unset). */
 public final class UrlField extends Field {
@@ -50,6 +51,22 @@ public final class UrlField extends Field {
     @Override
     public Object prepareValue(Object raw) {
         return plainText(raw);
+    }
+
+    @Override
+    public Optional<ValidationError> validateValue(App app, Record record) {
+        String v = record.getString(name());
+        if (v.isEmpty()) {
+            return requiredError(v);
+        }
+        Optional<String> host = Domains.urlHost(v);
+        if (host.isEmpty()) {
+            return error("validation_is_url", "Must be a valid url.");
+        }
+        if (!Domains.allowed(host.get(), exceptDomains(), onlyDomains())) {
+            return error("validation_url_domain_not_allowed", "Url domain is not allowed.");
+        }
+        return Optional.empty();
     }
 
     @Override

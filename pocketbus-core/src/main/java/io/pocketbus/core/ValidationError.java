@@ -7,6 +7,18 @@ import java.util.TreeMap;
 public record ValidationError(String code, String message, Map<String, Object> params) {
     public ValidationError {
         params = params == null ? Map.of() : Map.copyOf(params);
+        message = sentence(message);
+    }
+
+    /** PocketBase sentence-cases messages and ends them with a period. */
+    private static String sentence(String m) {
+        String t = m == null ? "" : m.trim();
+        if (t.isEmpty()) {
+            return "Invalid value.";
+        }
+        t = Character.toUpperCase(t.charAt(0)) + t.substring(1);
+        char last = t.charAt(t.length() - 1);
+        return last == '.' || last == '!' || last == '?' ? t : t + ".";
     }
 
     public static ValidationError of(String code, String message) {
