@@ -112,6 +112,17 @@ class RuleCheckSqliteTest {
         assertThat(draftPasses(draft, "verified = false && email = 'new@example.com'")).isTrue();
     }
 
+    @Test
+    void validatesRulesOfACollection() {
+        Collection demo4 = app.findCollectionByNameOrId("demo4").orElseThrow();
+        assertThat(RuleCheck.validate(app, demo4, "self_rel_many.title ?= 'x' && @request.auth.id != ''")).isEmpty();
+        assertThat(RuleCheck.validate(app, demo4, "@collection.demo2.title ?= title")).isEmpty();
+        assertThat(RuleCheck.validate(app, demo4, "")).isEmpty();
+        assertThat(RuleCheck.validate(app, demo4, "nope = 1")).contains("invalid left operand \"nope\" - unknown field \"nope\"");
+        assertThat(RuleCheck.validate(app, demo4, "title =")).contains("invalid or incomplete filter expression");
+        assertThat(RuleCheck.validate(app, demo4, "  ")).contains("empty filter expression");
+    }
+
     private static boolean draftPasses(Record draft, String rule) {
         Sql sql = RuleCheck.draftQuery(app::findCollectionByNameOrId, draft, RequestInfo.guest(), rule, Clock.systemUTC());
         return app.db().queryOne(sql.text(), sql.params(), rs -> rs.getInt(1)).isPresent();
