@@ -1,11 +1,13 @@
 package io.pocketbus.core;
 
 import io.pocketbus.tools.search.FilterCompiler;
+import io.pocketbus.tools.search.FilterException;
 import io.pocketbus.tools.search.SelectQuery;
 import io.pocketbus.tools.search.Sql;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,6 +90,26 @@ public final class RuleCheck {
                 : accessQuery(app::findCollectionByNameOrId, collection, record.id(), requestInfo, rule.get(),
                         Clock.systemUTC());
         return exists(app, sql);
+    }
+
+    /**
+     * The {@link RuleValidator} of collection saves: the rule must compile for the collection (against an empty
+     * request). Returns PocketBase's raw error text for an invalid rule.
+     */
+    public static Optional<String> validate(App app, Collection collection, String rule) {
+        if (rule.isEmpty()) {
+            return Optional.empty();
+        }
+        RequestInfo empty = new RequestInfo("", "", Map.of(), Map.of(), Map.of(),
+                Optional.empty());
+        RecordFieldResolver resolver = RecordFieldResolver.of(app::findCollectionByNameOrId, collection,
+                Optional.of(empty), true, Clock.systemUTC());
+        try {
+            FilterCompiler.compile(rule, resolver);
+            return Optional.empty();
+        } catch (FilterException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** {@code SELECT (1) FROM table [joins] WHERE table.id=? AND (rule) LIMIT 1}. */

@@ -35,25 +35,57 @@ class FilterFuzzTest {
     void randomPieces() {
         Random random = new Random(7L);
         FieldResolver resolver = SimpleFieldResolver.of();
+        int compiled = 0;
         for (int i = 0; i < 20_000; i++) {
             StringBuilder input = new StringBuilder();
             int length = random.nextInt(12);
             for (int j = 0; j < length; j++) {
                 input.append(PIECES[random.nextInt(PIECES.length)]);
             }
-            check(input.toString(), resolver);
+            compiled += check(input.toString(), resolver) ? 1 : 0;
         }
+        // some pieces line up into valid filters, so both paths are exercised
+        assertThat(compiled).isPositive().isLessThan(20_000);
     }
 
-    private static void check(String input, FieldResolver resolver) {
+    private static final String[] OPERANDS = {"title", "a.b.c", "'x'", "\"'; DROP TABLE t; --\"", "'%_\\\\x'",
+            "'a\\'b'", "-1.5", "null", "TRUE", "@now", "strftime('%Y', title)", "geoDistance(a, b, 1, 2)", "''", "0"};
+    private static final String[] OPS = {"=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?>=", "?<",
+            "?<=", "?~", "?!~"};
+
+    @Test
+    void randomWellFormedExpressions() {
+        Random random = new Random(11L);
+        FieldResolver resolver = SimpleFieldResolver.of();
+        int compiled = 0;
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder input = new StringBuilder();
+            int terms = 1 + random.nextInt(6);
+            for (int j = 0; j < terms; j++) {
+                if (j > 0) {
+                    input.append(random.nextBoolean() ? " && " : " || ");
+                }
+                boolean group = random.nextInt(4) == 0;
+                input.append(group ? "(" : "").append(OPERANDS[random.nextInt(OPERANDS.length)]).append(' ')
+                        .append(OPS[random.nextInt(OPS.length)]).append(' ')
+                        .append(OPERANDS[random.nextInt(OPERANDS.length)]).append(group ? ")" : "");
+            }
+            compiled += check(input.toString(), resolver) ? 1 : 0;
+        }
+        assertThat(compiled).isEqualTo(5_000);
+    }
+
+    /** Whether the input compiled. */
+    private static boolean check(String input, FieldResolver resolver) {
         Sql sql;
         try {
             sql = FilterCompiler.compile(input, resolver);
         } catch (FilterException expected) {
-            return;
+            return false;
         }
         long placeholders = sql.text().chars().filter(c -> c == '?').count();
         assertThat(placeholders).as(input).isEqualTo(sql.params().size());
         assertThat(sql.text()).as(input).doesNotContain("DROP").doesNotContain("--").doesNotContain(";");
+        return true;
     }
 }

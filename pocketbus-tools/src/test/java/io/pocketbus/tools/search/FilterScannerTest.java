@@ -159,5 +159,7 @@ class FilterScannerTest {
         assertThatThrownBy(() -> new FilterScanner("f('a)").scan())
                 .hasMessage("invalid text argument \"'a)\" in function \"f\": invalid quoted text \"'a)\"");
         assertThatThrownBy(() -> new FilterScanner("a.(1)").scan()).hasMessage("invalid function name \"a.\"");
+        // a NUL byte ends the input, as in fexpr, so a text cannot smuggle one in
+        assertThatThrownBy(() -> new FilterScanner("'a\u0000b'").scan()).hasMessage("invalid quoted text \"'a\"");
     }
 }
