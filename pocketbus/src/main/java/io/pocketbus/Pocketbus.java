@@ -2,6 +2,7 @@ package io.pocketbus;
 
 import io.pocketbus.core.App;
 import io.pocketbus.db.sqlite.SqliteDialect;
+import io.pocketbus.http.ApiHooks;
 import io.pocketbus.http.Apis;
 import io.pocketbus.http.HttpServer;
 import io.pocketbus.http.ServeEvent;
@@ -27,6 +28,7 @@ public final class Pocketbus implements AutoCloseable {
     private final App app;
     private final HttpServer http;
     private final List<String> allowedOrigins;
+    private final ApiHooks apiHooks = new ApiHooks();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
@@ -50,6 +52,11 @@ public final class Pocketbus implements AutoCloseable {
         return app;
     }
 
+    /** The API's request hooks ({@code onRecordCreateRequest("posts")}, ...). */
+    public ApiHooks apiHooks() {
+        return apiHooks;
+    }
+
     /** Fired when the HTTP server starts: add custom routes and middlewares there. */
     public Hook<ServeEvent> onServe() {
         return http.onServe();
@@ -66,7 +73,7 @@ public final class Pocketbus implements AutoCloseable {
             // The embedded NATS broker (serve --nats) starts here, once wired: after the app, whose
             // accounts it authenticates against, and before HTTP, which serves /api/nats over it.
             try {
-                Apis.bind(app, http.router(), allowedOrigins);
+                Apis.bind(http.router(), allowedOrigins, apiHooks);
                 http.start();
             } catch (RuntimeException e) {
                 app.close();
