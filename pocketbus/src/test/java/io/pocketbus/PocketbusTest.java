@@ -49,6 +49,18 @@ class PocketbusTest {
     }
 
     @Test
+    void serveReportsAnAddressInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            int exit = PocketbusCli.commandLine().setErr(new PrintWriter(err, true)).execute("serve",
+                    "--http", "127.0.0.1:" + taken.getLocalPort(), "--dir", dir.resolve("pb_data").toString());
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).contains("Error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void printsTheVersionAndHelp() {
         StringWriter out = new StringWriter();
         CommandLine cli = PocketbusCli.commandLine().setOut(new PrintWriter(out));

@@ -72,6 +72,14 @@ class HttpServerTest {
     }
 
     @Test
+    void handlersRunOnVirtualThreads() throws Exception {
+        Router router = new Router();
+        router.get("/thread", e -> e.string(200, String.valueOf(Thread.currentThread().isVirtual())));
+        start(router);
+        assertThat(send("GET", "/thread", null).body()).isEqualTo("true");
+    }
+
+    @Test
     void unknownRoutesAndMethodsGiveThePocketBaseNotFoundError() throws Exception {
         Router router = new Router();
         router.get("/api/health", e -> e.string(200, "ok"));

@@ -46,6 +46,11 @@ class RecordCrudApiTest {
         ApiScenario.of("@request in client filter").request("GET",
                         "/api/collections/demo2/records?filter=%40request.auth.id%3D%27%27").status(403)
                 .contains("Only superusers can filter by @request.").run(tmp);
+        ApiScenario.of("invalid page").request("GET", "/api/collections/demo2/records?page=abc").status(400)
+                .contains("{\"data\":{},\"message\":\"Something went wrong while processing your request.\"")
+                .run(tmp);
+        ApiScenario.of("invalid sort").request("GET", "/api/collections/demo2/records?sort=unknown_field")
+                .status(400).run(tmp);
         ApiScenario.of("sql injection attempt").request("GET",
                         "/api/collections/demo2/records?filter=title%3D%27x%27%3BDROP%20TABLE%20demo2%3B--")
                 .status(400).after(app -> assertThat(app.findCollectionByNameOrId("demo2")).isPresent()).run(tmp);
