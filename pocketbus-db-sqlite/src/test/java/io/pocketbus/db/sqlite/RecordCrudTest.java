@@ -136,6 +136,17 @@ class RecordCrudTest {
     }
 
     @Test
+    void cascadeOnlyDeletesReferencesLeftEmpty() {
+        Record ref = app.findRecordById("demo4", "qzaqccwrmva4o1n").orElseThrow();
+        ref.set("rel_many_cascade", List.of("mk5fmymtx4wsprk", "7nwo8tuiatetxdm"));
+        app.save(ref);
+        app.delete(app.findRecordById("demo3", "mk5fmymtx4wsprk").orElseThrow());
+        Record kept = app.findRecordById("demo4", "qzaqccwrmva4o1n").orElseThrow();
+        assertThat(kept.getStringList("rel_many_cascade")).containsExactly("7nwo8tuiatetxdm");
+        assertThat(kept.getString("rel_one_no_cascade")).isEmpty();
+    }
+
+    @Test
     void authRecordJsonHidesSecretsAndRespectsEmailVisibility() {
         Record hidden = app.findRecordById("users", "4q1xlclmfloku33").orElseThrow();
         assertThat(hidden.toJson()).doesNotContainKeys("password", "tokenKey", "email")
