@@ -173,6 +173,24 @@ class RecordCrudTest {
     }
 
     @Test
+    void aFailedSaveInsideACaughtTransactionLeavesNothingBehind() {
+        app.onRecordCreateExecute("demo2").bindFunc(e -> {
+            e.next();
+            if (e.record().getString("title").equals("bad")) {
+                throw ApiError.badRequest("rejected");
+            }
+        });
+        long before = count("demo2");
+        app.runInTransaction(tx -> {
+            tx.save(new Record(col("demo2")).load(Map.of("title", "good")));
+            assertThatThrownBy(() -> tx.save(new Record(col("demo2")).load(Map.of("title", "bad"))))
+                    .hasMessage("Rejected.");
+        });
+        assertThat(count("demo2")).isEqualTo(before + 1);
+        assertThat(app.findRecordsByField(col("demo2"), "title", "bad")).isEmpty();
+    }
+
+    @Test
     void outerTransactionRollsBackEverySave() {
         long before = count("demo2");
         assertThatThrownBy(() -> app.runInTransaction(tx -> {
