@@ -218,6 +218,23 @@ class CollectionsTest {
     }
 
     @Test
+    void importWithDeleteMissingRemovesWhatIsNotListed() {
+        List<Collection> exported = new ArrayList<>();
+        for (Collection c : app.collections()) {
+            if (!c.name().equals("demo5")) {
+                exported.add(Collection.fromJson(MAPPER.valueToTree(c.toMap())));
+            }
+        }
+        app.importCollections(exported, true);
+        assertThat(app.findCollectionByNameOrId("demo5")).isEmpty();
+        assertThat(schemaOf("demo5")).isEmpty();
+        assertThat(app.collections()).hasSize(exported.size());
+        assertThat(app.findAuthRecordByToken(TokensTest.USER_TOKEN, io.pocketbus.core.AuthOptions.TokenType.AUTH))
+                .isPresent();
+        assertThat(app.findRecordById("demo1", "84nmscqy84lsi1t")).isPresent();
+    }
+
+    @Test
     void scaffoldsHaveEmptyIdAndName() {
         Map<String, Object> s = Scaffolds.scaffolds();
         assertThat(s).containsOnlyKeys("auth", "base", "view");
