@@ -235,6 +235,20 @@ class CollectionsTest {
     }
 
     @Test
+    void everySaveEnsuresTheIdFieldAndAuthSystemFields() throws Exception {
+        Collection bare = Collection.fromJson(MAPPER.readTree(
+                "{\"name\":\"bare\",\"type\":\"base\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}"));
+        app.save(bare);
+        assertThat(app.findCollectionByNameOrId("bare").orElseThrow().fields()).extracting(Field::name)
+                .containsExactly("id", "title");
+        Collection users = app.findCollectionByNameOrId("users").orElseThrow().copy();
+        users.removeField("verified");
+        assertThatThrownBy(() -> app.save(users)).isInstanceOfSatisfying(ApiError.class, e ->
+                assertThat(((ValidationError) e.data().get("fields")).code()).isEqualTo("validation_system_field_change"));
+        assertThat(app.findCollectionByNameOrId("users").orElseThrow().field("verified")).isPresent();
+    }
+
+    @Test
     void scaffoldsHaveEmptyIdAndName() {
         Map<String, Object> s = Scaffolds.scaffolds();
         assertThat(s).containsOnlyKeys("auth", "base", "view");
