@@ -9,6 +9,9 @@ import io.pocketbus.broker.spi.Permissions.ResponsePermission;
 import io.pocketbus.broker.spi.Permissions.SubjectPermission;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.Optional;
 final class JwtJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private JwtJson() {
     }
@@ -37,7 +41,8 @@ final class JwtJson {
         return switch (type) {
             case "user" -> new JwtUserClaims(jti, iat, iss, sub, name, exp, nbf, optionalText(nats, "issuer_account"),
                     permissions(nats), limits(nats), nats.path("bearer_token").asBoolean(false),
-                    strings(nats.path("allowed_connection_types")), strings(nats.path("src")), strings(nats.path("tags")));
+                    strings(nats.path("allowed_connection_types")), strings(nats.path("src")), times(nats.path("times")),
+                    optionalText(nats, "times_location"), strings(nats.path("tags")));
             case "account" -> new JwtAccountClaims(jti, iat, iss, sub, name, exp, nbf, signingKeys(nats),
                     revocations(nats.path("revocations")), limits(nats.path("limits")), imports(nats),
                     exports(nats), permissions(nats.path("default_permissions")), strings(nats.path("tags")));
@@ -73,6 +78,11 @@ final class JwtJson {
     private static void writeUser(ObjectNode nats, JwtUserClaims u) {
         writePermissions(nats, u.permissions());
         putStrings(nats, "src", u.sourceNetworks());
+        if (!u.times().isEmpty()) {
+            ArrayNode times = nats.putArray("times");
+            u.times().forEach(t -> times.addObject().put("start", t.start().format(CLOCK)).put("end", t.end().format(CLOCK)));
+        }
+        u.timesLocation().ifPresent(l -> nats.put("times_location", l));
         nats.put("subs", u.limits().subs());
         nats.put("data", u.limits().data());
         nats.put("payload", u.limits().payload());
@@ -118,6 +128,9 @@ final class JwtJson {
         if (l.jetStreamEnabled()) {
             limits.put("mem_storage", l.memStorage()).put("disk_storage", l.diskStorage())
                     .put("streams", l.streams()).put("consumer", l.consumer());
+        }
+        if (l.disallowBearer()) {
+            limits.put("disallow_bearer", true);
         }
         if (!a.signingKeys().isEmpty()) {
             ArrayNode keys = nats.putArray("signing_keys");
@@ -181,7 +194,8 @@ final class JwtJson {
         return new JwtLimits(n.path("subs").asLong(-1), n.path("data").asLong(-1), n.path("payload").asLong(-1),
                 n.path("imports").asLong(-1), n.path("exports").asLong(-1), n.path("wildcards").asBoolean(true),
                 n.path("conn").asLong(-1), n.path("leaf").asLong(-1), n.path("mem_storage").asLong(0),
-                n.path("disk_storage").asLong(0), n.path("streams").asLong(0), n.path("consumer").asLong(0));
+                n.path("disk_storage").asLong(0), n.path("streams").asLong(0), n.path("consumer").asLong(0),
+                n.path("disallow_bearer").asBoolean(false));
     }
 
     /** Signing keys are plain strings, or objects for scoped keys ({@code kind: user_scope}). */
@@ -220,6 +234,18 @@ final class JwtJson {
         for (JsonNode e : nats.path("exports")) {
             out.add(new JwtExport(e.path("name").asText(""), text(e, "subject"), e.path("type").asText("stream"),
                     e.path("token_req").asBoolean(false), e.path("response_type").asText("")));
+        }
+        return out;
+    }
+
+    private static List<JwtTimeRange> times(JsonNode node) {
+        List<JwtTimeRange> out = new ArrayList<>();
+        for (JsonNode t : node) {
+            try {
+                out.add(new JwtTimeRange(LocalTime.parse(text(t, "start"), CLOCK), LocalTime.parse(text(t, "end"), CLOCK)));
+            } catch (DateTimeParseException e) {
+                throw new JwtException("invalid time range in user JWT", e);
+            }
         }
         return out;
     }

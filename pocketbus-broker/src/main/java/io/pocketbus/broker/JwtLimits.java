@@ -16,23 +16,30 @@ package io.pocketbus.broker;
  * @param diskStorage JetStream file storage of an account (0 = JetStream disabled on disk)
  * @param streams maximum JetStream streams of an account
  * @param consumer maximum JetStream consumers of an account
+ * @param disallowBearer {@code disallow_bearer}: the account refuses bearer-token user JWTs
  */
 public record JwtLimits(long subs, long data, long payload, long imports, long exports, boolean wildcards,
-        long conn, long leaf, long memStorage, long diskStorage, long streams, long consumer) {
+        long conn, long leaf, long memStorage, long diskStorage, long streams, long consumer, boolean disallowBearer) {
 
     /** nats.jwt's defaults: everything unlimited, JetStream disabled. */
-    public static final JwtLimits UNLIMITED = new JwtLimits(-1, -1, -1, -1, -1, true, -1, -1, 0, 0, 0, 0);
+    public static final JwtLimits UNLIMITED = new JwtLimits(-1, -1, -1, -1, -1, true, -1, -1, 0, 0, 0, 0, false);
 
     /** These limits with a payload limit. */
     public JwtLimits withPayload(long maxPayload) {
         return new JwtLimits(subs, data, maxPayload, imports, exports, wildcards, conn, leaf, memStorage,
-                diskStorage, streams, consumer);
+                diskStorage, streams, consumer, disallowBearer);
     }
 
     /** These limits with JetStream storage enabled: -1 for unlimited, streams and consumers unlimited. */
     public JwtLimits withJetStream(long memStorage, long diskStorage) {
         return new JwtLimits(subs, data, payload, imports, exports, wildcards, conn, leaf, memStorage,
-                diskStorage, -1, -1);
+                diskStorage, -1, -1, disallowBearer);
+    }
+
+    /** These limits with bearer-token user JWTs refused. */
+    public JwtLimits withBearerDisallowed() {
+        return new JwtLimits(subs, data, payload, imports, exports, wildcards, conn, leaf, memStorage,
+                diskStorage, streams, consumer, true);
     }
 
     /** Whether the account may use JetStream: some storage is not zero. */

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param bearerToken {@code nats.bearer_token}: the JWT alone authenticates, no nonce signature
  * @param allowedConnectionTypes {@code nats.allowed_connection_types} ("STANDARD", "WEBSOCKET", …); empty = any
  * @param sourceNetworks {@code nats.src}: CIDRs the user may connect from; empty = any
+ * @param times {@code nats.times}: daily windows the user may connect in; empty = any time
+ * @param timesLocation {@code nats.times_location}: the time zone of {@code times}; empty = the server's
  */
 public record JwtUserClaims(
         String id,
@@ -29,12 +31,15 @@ public record JwtUserClaims(
         boolean bearerToken,
         List<String> allowedConnectionTypes,
         List<String> sourceNetworks,
+        List<JwtTimeRange> times,
+        Optional<String> timesLocation,
         List<String> tags) implements JwtClaims {
 
     public JwtUserClaims {
         Objects.requireNonNull(subject, "subject");
         allowedConnectionTypes = List.copyOf(allowedConnectionTypes);
         sourceNetworks = List.copyOf(sourceNetworks);
+        times = List.copyOf(times);
         tags = List.copyOf(tags);
     }
 
@@ -65,6 +70,8 @@ public record JwtUserClaims(
         private boolean bearerToken;
         private List<String> allowedConnectionTypes = List.of();
         private List<String> sourceNetworks = List.of();
+        private List<JwtTimeRange> times = List.of();
+        private Optional<String> timesLocation = Optional.empty();
         private List<String> tags = List.of();
 
         private Builder(String subject) {
@@ -120,6 +127,12 @@ public record JwtUserClaims(
             return this;
         }
 
+        public Builder times(List<JwtTimeRange> times, Optional<String> timesLocation) {
+            this.times = times;
+            this.timesLocation = timesLocation;
+            return this;
+        }
+
         public Builder tags(List<String> tags) {
             this.tags = tags;
             return this;
@@ -127,7 +140,7 @@ public record JwtUserClaims(
 
         public JwtUserClaims build() {
             return new JwtUserClaims("", Instant.EPOCH, "", subject, name, expires, notBefore, issuerAccount,
-                    permissions, limits, bearerToken, allowedConnectionTypes, sourceNetworks, tags);
+                    permissions, limits, bearerToken, allowedConnectionTypes, sourceNetworks, times, timesLocation, tags);
         }
     }
 }

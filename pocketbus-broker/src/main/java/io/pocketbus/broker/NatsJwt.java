@@ -87,7 +87,7 @@ public record NatsJwt(String token, JwtClaims claims) {
         return switch (c) {
             case JwtUserClaims u -> new JwtUserClaims("", now, issuer, u.subject(), u.name(), u.expires(), u.notBefore(),
                     u.issuerAccount(), u.permissions(), u.limits(), u.bearerToken(), u.allowedConnectionTypes(),
-                    u.sourceNetworks(), u.tags());
+                    u.sourceNetworks(), u.times(), u.timesLocation(), u.tags());
             case JwtAccountClaims a -> new JwtAccountClaims("", now, issuer, a.subject(), a.name(), a.expires(),
                     a.notBefore(), a.signingKeys(), a.revocations(), a.limits(), a.imports(), a.exports(),
                     a.defaultPermissions(), a.tags());
