@@ -127,7 +127,8 @@ public final class OperatorAuthenticator implements Authenticator {
         }
         Optional<Instant> expiresAt = Stream.of(user.expires(), account.expires(), window.until())
                 .flatMap(Optional::stream).min(Instant::compareTo);
-        return new Grant(account.subject(), user.subject(), permissions, expiresAt, maxPayload(limits, account.limits()));
+        return new Grant(account.subject(), user.subject(), permissions.normalized(), expiresAt,
+                maxPayload(limits, account.limits()));
     }
 
     private JwtAccountClaims account(String accountKey, Instant now) {
