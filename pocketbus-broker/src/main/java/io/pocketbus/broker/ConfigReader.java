@@ -481,7 +481,7 @@ final class ConfigReader {
         if (p.isAbsolute() || Files.exists(p) || directory.isEmpty()) {
             return path;
         }
-        return directory.get().resolve(p).toString();
+        return directory.get().resolve(p).normalize().toString();
     }
 
     private static final class Limits {
