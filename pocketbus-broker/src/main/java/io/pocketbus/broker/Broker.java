@@ -57,6 +57,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile State state = State.NEW;
     private volatile ServerSocket listener;
+    private volatile Thread acceptor;
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -89,7 +90,7 @@ public final class Broker implements AutoCloseable {
         long watchdog = Math.max(10_000_000L, Math.min(1_000_000_000L, config.writeDeadline().toNanos() / 2));
         scheduler.scheduleAtFixedRate(this::checkWriteDeadlines, watchdog, watchdog, TimeUnit.NANOSECONDS);
         state = State.RUNNING;
-        Thread.ofVirtual().name("pocketbus-broker-accept").start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(this::acceptLoop);
         LOG.info("broker {} listening on {}:{}", serverName, config.host(), port());
         return this;
     }
@@ -226,6 +227,7 @@ public final class Broker implements AutoCloseable {
         shutdown();
     }
 
+    /** Closes the listener and waits for the accept loop, so the port is free when this returns. */
     private void closeListener() {
         ServerSocket s = listener;
         if (s != null) {
@@ -233,6 +235,14 @@ public final class Broker implements AutoCloseable {
                 s.close();
             } catch (IOException e) {
                 LOG.debug("closing listener", e);
+            }
+        }
+        Thread t = acceptor;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
