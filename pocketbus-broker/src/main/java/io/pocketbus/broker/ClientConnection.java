@@ -418,6 +418,10 @@ final class ClientConnection implements ProtocolParser.Handler {
                     perms == null ? null : perms.deliveryFilter(subject));
             subscriptions.put(sid, sub);
             account.sublist.insert(sub);
+            if (closed.get()) {
+                // Closed by another thread (slow consumer, timer) while this SUB was parsed.
+                removeSubscription(sub);
+            }
         }
         if (verbose) {
             queue(OK);
