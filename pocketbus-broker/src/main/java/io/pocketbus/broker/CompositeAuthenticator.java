@@ -48,7 +48,8 @@ public final class CompositeAuthenticator implements Authenticator {
         return operator.isEmpty() && nkeys.isEmpty() && users.isEmpty() && token.isEmpty();
     }
 
-    /** Whether INFO must say {@code auth_required}: nats-server drops it when a {@code no_auth_user} exists. */
+    /** nats-server drops {@code auth_required} from INFO when a {@code no_auth_user} exists. */
+    @Override
     public boolean authRequired() {
         return !isEmpty() && noAuthUser.isEmpty();
     }
