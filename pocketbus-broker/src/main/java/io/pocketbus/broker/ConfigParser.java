@@ -128,7 +128,9 @@ final class ConfigParser {
                 if (atEnd() || isNewLine(peek())) {
                     throw new ConfigException(source, keyLine, keyColumn, "expected a value for \"" + key + "\"");
                 }
-                map.put(key, parseValue());
+                // like nats-server, a map entry is located at its key: errors about it name the key's position
+                ConfigValue value = parseValue();
+                map.put(key, new ConfigValue(value.value(), value.source(), keyLine, keyColumn));
             }
             endOfEntry(end);
         }

@@ -259,7 +259,7 @@ final class ConfigReader {
             Permissions effective = permissions.orElse(defaults);
             if (nkey.isPresent()) {
                 if (!NKey.isValidPublicKey(nkey.get(), NKey.Type.USER)) {
-                    throw ConfigException.at(entry, "not a valid public nkey for a user");
+                    throw ConfigException.at(entry.asMap().get(nkeyKey(entry)), "not a valid public nkey for a user");
                 }
                 if (name.isPresent() || password.isPresent()) {
                     throw ConfigException.at(entry, "nkey users do not take usernames or passwords");
@@ -275,6 +275,10 @@ final class ConfigReader {
             }
         }
         return users;
+    }
+
+    private static String nkeyKey(ConfigValue entry) {
+        return entry.asMap().keySet().stream().filter(k -> k.equalsIgnoreCase("nkey")).findFirst().orElseThrow();
     }
 
     private static List<String> connectionTypes(ConfigValue v) {

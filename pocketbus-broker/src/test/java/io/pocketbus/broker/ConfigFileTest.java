@@ -176,25 +176,25 @@ class ConfigFileTest {
 
         Files.writeString(dir.resolve("nores.conf"), "operator: " + operatorJwt + "\n");
         assertThatThrownBy(() -> ConfigFile.load(dir.resolve("nores.conf"), env -> Optional.empty()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("nores.conf:1:11: operator mode needs a resolver");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nores.conf:1:1: operator mode needs a resolver");
     }
 
     @Test
     void errorsNameTheLineAndColumn() {
         assertThatThrownBy(() -> ConfigFile.parse("port: 4222\nbogus: 1\n", env -> Optional.empty()))
-                .isInstanceOf(ConfigException.class).hasMessage("<string>:2:8: unknown field \"bogus\"");
+                .isInstanceOf(ConfigException.class).hasMessage("<string>:2:1: unknown field \"bogus\"");
         assertThatThrownBy(() -> ConfigFile.parse("tls { cert_file: x }", env -> Optional.empty()))
-                .hasMessage("<string>:1:5: 'tls' is not supported by this broker");
+                .hasMessage("<string>:1:1: 'tls' is not supported by this broker");
         assertThatThrownBy(() -> ConfigFile.parse("authorization {\n token: t\n users: [{user: a, password: b}]\n}",
-                env -> Optional.empty())).hasMessageStartingWith("<string>:1:15: can not have a token and a users array");
+                env -> Optional.empty())).hasMessageStartingWith("<string>:1:1: can not have a token and a users array");
         assertThatThrownBy(() -> ConfigFile.parse("authorization { users: [{user: a, password: b}] }\nno_auth_user: x",
                 env -> Optional.empty())).hasMessageContaining("no_auth_user x is not a configured user");
         assertThatThrownBy(() -> ConfigFile.parse("authorization {\n  users: [\n    {nkey: UBAD}\n  ]\n}",
-                env -> Optional.empty())).hasMessage("<string>:3:5: not a valid public nkey for a user");
+                env -> Optional.empty())).hasMessage("<string>:3:6: not a valid public nkey for a user");
         assertThatThrownBy(() -> ConfigFile.parse("websocket { port: 8080 }", env -> Optional.empty()))
                 .hasMessageContaining("no_tls");
         assertThatThrownBy(() -> ConfigFile.parse("port: \"x\"", env -> Optional.empty()))
-                .hasMessage("<string>:1:7: expected an integer, got string \"x\"");
+                .hasMessage("<string>:1:1: expected an integer, got string \"x\"");
         assertThatThrownBy(() -> ConfigFile.parse("authorization { users: [ {user: a, password: b, permissions: { publish: { allow: \"a..b\" } } } ] }",
                 env -> Optional.empty())).hasMessageContaining("is not a valid subject");
     }

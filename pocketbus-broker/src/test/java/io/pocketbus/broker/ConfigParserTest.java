@@ -58,7 +58,8 @@ class ConfigParserTest {
         assertThat(value(c, "host")).isEqualTo("localhost");
         assertThat(value(c, "unquoted")).isEqualTo("some-thing");
         assertThat(c.get("b").line()).isEqualTo(3);
-        assertThat(c.get("b").column()).isEqualTo(4);
+        assertThat(c.get("b").column()).isEqualTo(1);
+        assertThat(c.get("listen").line()).isEqualTo(10);
     }
 
     @Test
@@ -171,7 +172,7 @@ class ConfigParserTest {
         assertThat(c.get("d").asDuration()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.get("e").asDuration()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.get("f").asDuration()).isEqualTo(Duration.ofMillis(1500));
-        assertThatThrownBy(() -> c.get("g").asDuration()).hasMessage("test.conf:7:4: invalid duration \"2 minutes\"");
+        assertThatThrownBy(() -> c.get("g").asDuration()).hasMessage("test.conf:7:1: invalid duration \"2 minutes\"");
     }
 
     @Test
