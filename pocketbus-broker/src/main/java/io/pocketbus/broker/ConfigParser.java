@@ -221,6 +221,7 @@ final class ConfigParser {
             case '"' -> parseDoubleQuoted();
             case '\'' -> parseSingleQuoted();
             case '(' -> parseBlock();
+            case '.' -> throw error("floats must start with a digit");
             default -> {
                 String token = unquotedToken();
                 if (token.isEmpty()) {

@@ -146,7 +146,7 @@ class ConfigFileTest {
                 + "\n------END NATS OPERATOR JWT------\n");
         String accountJwt = NatsJwt.issue(JwtAccountClaims.builder(account.publicKey()).name("APP").build(), operator);
         Files.writeString(dir.resolve("nats.conf"), """
-                operator: ./op.jwt
+                operator: "./op.jwt"
                 resolver: MEMORY
                 resolver_preload: {
                   %s: %s

@@ -161,6 +161,7 @@ class ConfigParserTest {
         assertThatThrownBy(() -> parse("a:\nb: 1")).hasMessageStartingWith("test.conf:1:1: expected a value for \"a\"");
         assertThatThrownBy(() -> parse("a: 99999999999999999999")).hasMessageContaining("out of the range");
         assertThatThrownBy(() -> parse("a: \"unterminated")).hasMessageContaining("end of file");
+        assertThatThrownBy(() -> parse("path: ./op.jwt")).hasMessage("test.conf:1:7: floats must start with a digit");
     }
 
     @Test
