@@ -55,11 +55,12 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final ScheduledExecutorService scheduler;
+    private final AccountLinks links;
     private volatile State state = State.NEW;
     private volatile ServerSocket listener;
     private volatile Thread acceptor;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, List<AccountConfig> accountConfigs) {
         this.config = config;
         this.serverId = newServerId();
         this.serverName = config.serverName().orElse(serverId);
@@ -68,6 +69,8 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.links = new AccountLinks(this::account, scheduler);
+        accountConfigs.forEach(links::define);
     }
 
     public static Builder builder() {
@@ -150,7 +153,15 @@ public final class Broker implements AutoCloseable {
         return out;
     }
 
-    /** Names of the accounts that have had connections. */
+    /**
+     * Adds or replaces an account's exports and imports (at any time; links are rewired at once). Accounts
+     * without a definition exist too, as soon as a grant names them, just without exports or imports.
+     */
+    public void defineAccount(AccountConfig config) {
+        links.define(config);
+    }
+
+    /** Names of the accounts that have had connections or definitions. */
     public List<String> accounts() {
         return accounts.keySet().stream().sorted().toList();
     }
@@ -365,8 +376,15 @@ public final class Broker implements AutoCloseable {
         private Duration authTimeout = Duration.ofSeconds(2);
         private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
         private Optional<Authenticator> authenticator = Optional.empty();
+        private final List<AccountConfig> accounts = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Defines an account's exports and imports (see {@link Broker#defineAccount}). */
+        public Builder account(AccountConfig config) {
+            accounts.add(Objects.requireNonNull(config));
+            return this;
         }
 
         /** Listen address; default 127.0.0.1. */
@@ -451,7 +469,8 @@ public final class Broker implements AutoCloseable {
 
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
-                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator));
+                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator),
+                    List.copyOf(accounts));
         }
 
         private static int positive(int v, String name) {
