@@ -56,6 +56,7 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong slowConsumers = new AtomicLong();
     private final ScheduledExecutorService scheduler;
     private final AccountLinks links;
+    private final SystemEvents events;
     private volatile State state = State.NEW;
     private volatile ServerSocket listener;
     private volatile Thread acceptor;
@@ -71,6 +72,7 @@ public final class Broker implements AutoCloseable {
         });
         this.links = new AccountLinks(this::account, scheduler);
         accountConfigs.forEach(links::define);
+        this.events = new SystemEvents(this, config.systemAccount());
     }
 
     public static Builder builder() {
@@ -189,7 +191,11 @@ public final class Broker implements AutoCloseable {
                     case KICKED -> Optional.empty();
                     case AUTHENTICATION_REVOKED -> Optional.of("User Authentication Revoked");
                     case AUTHENTICATION_EXPIRED -> Optional.of("User Authentication Expired");
-                }, "closed by the host application: " + reason);
+                }, switch (reason) {
+                    case KICKED -> "Kicked";
+                    case AUTHENTICATION_REVOKED -> "Credentials Revoked";
+                    case AUTHENTICATION_EXPIRED -> "Authentication Expired";
+                });
                 n++;
             }
         }
@@ -227,7 +233,7 @@ public final class Broker implements AutoCloseable {
         state = State.STOPPED;
         closeListener();
         for (ClientConnection c : connections.values()) {
-            c.close(Optional.empty(), "server shutdown");
+            c.close(Optional.empty(), "Server Shutdown");
         }
         scheduler.shutdownNow();
         LOG.info("broker {} stopped", serverName);
@@ -291,7 +297,7 @@ public final class Broker implements AutoCloseable {
         totalConnections.incrementAndGet();
         c.start();
         if (state == State.STOPPED) {
-            c.close(Optional.empty(), "server shutdown");
+            c.close(Optional.empty(), "Server Shutdown");
         }
     }
 
@@ -306,6 +312,20 @@ public final class Broker implements AutoCloseable {
 
     Account account(String name) {
         return accounts.computeIfAbsent(name, Account::new);
+    }
+
+    /** The account if anything ever used it, else null. */
+    Account existingAccount(String name) {
+        return accounts.get(name);
+    }
+
+    SystemEvents events() {
+        return events;
+    }
+
+    /** The account that carries server events ({@code $SYS} unless configured). */
+    public String systemAccount() {
+        return config.systemAccount();
     }
 
     void removed(ClientConnection c) {
@@ -377,8 +397,15 @@ public final class Broker implements AutoCloseable {
         private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
         private Optional<Authenticator> authenticator = Optional.empty();
         private final List<AccountConfig> accounts = new ArrayList<>();
+        private String systemAccount = "$SYS";
 
         private Builder() {
+        }
+
+        /** The account connect/disconnect events are published in; default {@code $SYS}. */
+        public Builder systemAccount(String name) {
+            this.systemAccount = Objects.requireNonNull(name);
+            return this;
         }
 
         /** Defines an account's exports and imports (see {@link Broker#defineAccount}). */
@@ -469,7 +496,8 @@ public final class Broker implements AutoCloseable {
 
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
-                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator),
+                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
+                    systemAccount),
                     List.copyOf(accounts));
         }
 

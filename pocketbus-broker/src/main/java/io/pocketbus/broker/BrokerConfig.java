@@ -17,5 +17,6 @@ record BrokerConfig(
         int maxPingsOut,
         Duration authTimeout,
         Duration lameDuckGracePeriod,
-        Optional<Authenticator> authenticator) {
+        Optional<Authenticator> authenticator,
+        String systemAccount) {
 }
