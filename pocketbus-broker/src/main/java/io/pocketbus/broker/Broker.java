@@ -1,6 +1,7 @@
 package io.pocketbus.broker;
 
 import io.pocketbus.broker.spi.Authenticator;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -60,6 +61,8 @@ public final class Broker implements AutoCloseable {
     private volatile State state = State.NEW;
     private volatile ServerSocket listener;
     private volatile Thread acceptor;
+    private volatile ServerSocket websocketListener;
+    private volatile Thread websocketAcceptor;
 
     private Broker(BrokerConfig config, List<AccountConfig> accountConfigs) {
         this.config = config;
@@ -84,19 +87,26 @@ public final class Broker implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("broker already started");
         }
-        try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
-            listener = socket;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+        listener = bind(config.port());
+        if (config.websocketPort().isPresent()) {
+            try {
+                websocketListener = bind(config.websocketPort().get());
+            } catch (UncheckedIOException e) {
+                closeQuietly(listener);
+                throw e;
+            }
         }
         long watchdog = Math.max(10_000_000L, Math.min(1_000_000_000L, config.writeDeadline().toNanos() / 2));
         scheduler.scheduleAtFixedRate(this::checkWriteDeadlines, watchdog, watchdog, TimeUnit.NANOSECONDS);
         state = State.RUNNING;
-        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(() -> acceptLoop(listener, false));
         LOG.info("broker {} listening on {}:{}", serverName, config.host(), port());
+        if (websocketListener != null) {
+            websocketAcceptor = Thread.ofVirtual().name("pocketbus-broker-ws-accept")
+                    .start(() -> acceptLoop(websocketListener, true));
+            LOG.info("broker {} accepting WebSocket clients on {}:{}", serverName, config.host(),
+                    websocketListener.getLocalPort());
+        }
         return this;
     }
 
@@ -107,6 +117,12 @@ public final class Broker implements AutoCloseable {
             throw new IllegalStateException("broker not started");
         }
         return s.getLocalPort();
+    }
+
+    /** The WebSocket listener's port, when one is configured. */
+    public Optional<Integer> websocketPort() {
+        ServerSocket s = websocketListener;
+        return s == null ? Optional.empty() : Optional.of(s.getLocalPort());
     }
 
     public String host() {
@@ -244,49 +260,78 @@ public final class Broker implements AutoCloseable {
         shutdown();
     }
 
-    /** Closes the listener and waits for the accept loop, so the port is free when this returns. */
-    private void closeListener() {
-        ServerSocket s = listener;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                LOG.debug("closing listener", e);
-            }
+    private ServerSocket bind(int port) {
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), 1024);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port, e);
         }
-        Thread t = acceptor;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    }
+
+    private static void closeQuietly(Closeable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing", e);
+        }
+    }
+
+    /** Closes the listeners and waits for their accept loops, so the ports are free when this returns. */
+    private void closeListener() {
+        closeQuietly(listener);
+        closeQuietly(websocketListener);
+        for (Thread t : new Thread[] {acceptor, websocketAcceptor}) {
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
 
-    private void acceptLoop() {
-        ServerSocket s = listener;
+    private void acceptLoop(ServerSocket s, boolean websocket) {
         while (state == State.RUNNING) {
             Socket socket;
             try {
                 socket = s.accept();
             } catch (IOException e) {
-                if (state == State.RUNNING) {
+                if (state == State.RUNNING && !s.isClosed()) {
                     LOG.warn("accept failed", e);
                     continue;
                 }
                 return;
             }
-            try {
-                serve(new SocketTransport(socket));
-            } catch (IOException e) {
-                LOG.debug("dropping connection that failed during setup", e);
+            if (websocket) {
+                // The upgrade handshake runs on its own thread so a slow client cannot hold up accepting.
+                Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> upgrade(socket));
+            } else {
                 try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Already broken; nothing more to do.
+                    serve(new SocketTransport(socket));
+                } catch (IOException e) {
+                    LOG.debug("dropping connection that failed during setup", e);
+                    closeQuietly(socket);
                 }
             }
+        }
+    }
+
+    private void upgrade(Socket socket) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
+            WebSocketTransport transport = WebSocketTransport.accept(socket);
+            socket.setSoTimeout(0);
+            serve(transport);
+        } catch (IOException e) {
+            LOG.debug("WebSocket upgrade failed", e);
+            closeQuietly(socket);
         }
     }
 
@@ -398,8 +443,21 @@ public final class Broker implements AutoCloseable {
         private Optional<Authenticator> authenticator = Optional.empty();
         private final List<AccountConfig> accounts = new ArrayList<>();
         private String systemAccount = "$SYS";
+        private Optional<Integer> websocketPort = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Also accepts NATS over WebSocket on this port (0 = pick a free one; see
+         * {@link Broker#websocketPort()}), on the same host; off by default.
+         */
+        public Builder websocketPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.websocketPort = Optional.of(port);
+            return this;
         }
 
         /** The account connect/disconnect events are published in; default {@code $SYS}. */
@@ -497,7 +555,7 @@ public final class Broker implements AutoCloseable {
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
-                    systemAccount),
+                    systemAccount, websocketPort),
                     List.copyOf(accounts));
         }
 

@@ -18,5 +18,6 @@ record BrokerConfig(
         Duration authTimeout,
         Duration lameDuckGracePeriod,
         Optional<Authenticator> authenticator,
-        String systemAccount) {
+        String systemAccount,
+        Optional<Integer> websocketPort) {
 }
