@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,12 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong nextCid = new AtomicLong();
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
+    private final LongAdder closedInMsgs = new LongAdder();
+    private final LongAdder closedOutMsgs = new LongAdder();
+    private final LongAdder closedInBytes = new LongAdder();
+    private final LongAdder closedOutBytes = new LongAdder();
+    private volatile Instant startedAt = Instant.now();
+    private volatile Monitor monitor;
     private final ScheduledExecutorService scheduler;
     private final AccountLinks links;
     private final SystemEvents events;
@@ -93,6 +101,16 @@ public final class Broker implements AutoCloseable {
                 websocketListener = bind(config.websocketPort().get());
             } catch (UncheckedIOException e) {
                 closeQuietly(listener);
+                throw e;
+            }
+        }
+        startedAt = Instant.now();
+        if (config.monitorPort().isPresent()) {
+            try {
+                monitor = Monitor.start(this, config, config.monitorPort().get());
+            } catch (UncheckedIOException e) {
+                closeQuietly(listener);
+                closeQuietly(websocketListener);
                 throw e;
             }
         }
@@ -184,9 +202,41 @@ public final class Broker implements AutoCloseable {
         return accounts.keySet().stream().sorted().toList();
     }
 
+    /** Every account's sublist, for monitoring. */
+    List<Account> accountList() {
+        return List.copyOf(accounts.values());
+    }
+
     /** Connections cut because they could not keep up. */
     public long slowConsumers() {
         return slowConsumers.get();
+    }
+
+    /** Server-wide counters (open connections plus everything closed connections did). */
+    public BrokerStats stats() {
+        long inMsgs = closedInMsgs.sum();
+        long outMsgs = closedOutMsgs.sum();
+        long inBytes = closedInBytes.sum();
+        long outBytes = closedOutBytes.sum();
+        List<ConnectionInfo> open = connections();
+        for (ConnectionInfo c : open) {
+            inMsgs += c.inMsgs();
+            outMsgs += c.outMsgs();
+            inBytes += c.inBytes();
+            outBytes += c.outBytes();
+        }
+        long subs = 0;
+        for (Account a : accounts.values()) {
+            subs += a.sublist.count();
+        }
+        return new BrokerStats(startedAt, open.size(), totalConnections.get(), subs, slowConsumers.get(), inMsgs,
+                outMsgs, inBytes, outBytes);
+    }
+
+    /** The monitoring HTTP port, when one is configured. */
+    public Optional<Integer> monitorPort() {
+        Monitor m = monitor;
+        return m == null ? Optional.empty() : Optional.of(m.port());
     }
 
     /** Connections accepted since start. */
@@ -248,6 +298,10 @@ public final class Broker implements AutoCloseable {
         }
         state = State.STOPPED;
         closeListener();
+        Monitor m = monitor;
+        if (m != null) {
+            m.stop();
+        }
         for (ClientConnection c : connections.values()) {
             c.close(Optional.empty(), "Server Shutdown");
         }
@@ -374,6 +428,11 @@ public final class Broker implements AutoCloseable {
     }
 
     void removed(ClientConnection c) {
+        ConnectionInfo info = c.info();
+        closedInMsgs.add(info.inMsgs());
+        closedOutMsgs.add(info.outMsgs());
+        closedInBytes.add(info.inBytes());
+        closedOutBytes.add(info.outBytes());
         connections.remove(c.cid, c);
     }
 
@@ -444,6 +503,7 @@ public final class Broker implements AutoCloseable {
         private final List<AccountConfig> accounts = new ArrayList<>();
         private String systemAccount = "$SYS";
         private Optional<Integer> websocketPort = Optional.empty();
+        private Optional<Integer> monitorPort = Optional.empty();
 
         private Builder() {
         }
@@ -457,6 +517,19 @@ public final class Broker implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             this.websocketPort = Optional.of(port);
+            return this;
+        }
+
+        /**
+         * Serves nats-server's monitoring endpoints ({@code /varz /connz /subsz /accountz /healthz}) over
+         * HTTP on this port (0 = pick a free one; see {@link Broker#monitorPort()}), on the same host; off by
+         * default.
+         */
+        public Builder monitorPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.monitorPort = Optional.of(port);
             return this;
         }
 
@@ -555,7 +628,7 @@ public final class Broker implements AutoCloseable {
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
-                    systemAccount, websocketPort),
+                    systemAccount, websocketPort, monitorPort),
                     List.copyOf(accounts));
         }
 

@@ -19,5 +19,6 @@ record BrokerConfig(
         Duration lameDuckGracePeriod,
         Optional<Authenticator> authenticator,
         String systemAccount,
-        Optional<Integer> websocketPort) {
+        Optional<Integer> websocketPort,
+        Optional<Integer> monitorPort) {
 }
