@@ -1,6 +1,7 @@
 package io.pocketbus.broker;
 
 import io.pocketbus.broker.spi.Authenticator;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,12 +57,22 @@ public final class Broker implements AutoCloseable {
     private final AtomicLong nextCid = new AtomicLong();
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
+    private final LongAdder closedInMsgs = new LongAdder();
+    private final LongAdder closedOutMsgs = new LongAdder();
+    private final LongAdder closedInBytes = new LongAdder();
+    private final LongAdder closedOutBytes = new LongAdder();
+    private volatile Instant startedAt = Instant.now();
+    private volatile Monitor monitor;
     private final ScheduledExecutorService scheduler;
+    private final AccountLinks links;
+    private final SystemEvents events;
     private volatile State state = State.NEW;
     private volatile ServerSocket listener;
     private volatile Thread acceptor;
+    private volatile ServerSocket websocketListener;
+    private volatile Thread websocketAcceptor;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, List<AccountConfig> accountConfigs) {
         this.config = config;
         this.serverId = newServerId();
         this.serverName = config.serverName().orElse(serverId);
@@ -68,6 +81,9 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.links = new AccountLinks(this::account, scheduler);
+        accountConfigs.forEach(links::define);
+        this.events = new SystemEvents(this, config.systemAccount());
     }
 
     public static Builder builder() {
@@ -79,19 +95,36 @@ public final class Broker implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("broker already started");
         }
-        try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
-            listener = socket;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+        listener = bind(config.port());
+        if (config.websocketPort().isPresent()) {
+            try {
+                websocketListener = bind(config.websocketPort().get());
+            } catch (UncheckedIOException e) {
+                closeQuietly(listener);
+                throw e;
+            }
+        }
+        startedAt = Instant.now();
+        if (config.monitorPort().isPresent()) {
+            try {
+                monitor = Monitor.start(this, config, config.monitorPort().get());
+            } catch (UncheckedIOException e) {
+                closeQuietly(listener);
+                closeQuietly(websocketListener);
+                throw e;
+            }
         }
         long watchdog = Math.max(10_000_000L, Math.min(1_000_000_000L, config.writeDeadline().toNanos() / 2));
         scheduler.scheduleAtFixedRate(this::checkWriteDeadlines, watchdog, watchdog, TimeUnit.NANOSECONDS);
         state = State.RUNNING;
-        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(() -> acceptLoop(listener, false));
         LOG.info("broker {} listening on {}:{}", serverName, config.host(), port());
+        if (websocketListener != null) {
+            websocketAcceptor = Thread.ofVirtual().name("pocketbus-broker-ws-accept")
+                    .start(() -> acceptLoop(websocketListener, true));
+            LOG.info("broker {} accepting WebSocket clients on {}:{}", serverName, config.host(),
+                    websocketListener.getLocalPort());
+        }
         return this;
     }
 
@@ -102,6 +135,12 @@ public final class Broker implements AutoCloseable {
             throw new IllegalStateException("broker not started");
         }
         return s.getLocalPort();
+    }
+
+    /** The WebSocket listener's port, when one is configured. */
+    public Optional<Integer> websocketPort() {
+        ServerSocket s = websocketListener;
+        return s == null ? Optional.empty() : Optional.of(s.getLocalPort());
     }
 
     public String host() {
@@ -150,14 +189,54 @@ public final class Broker implements AutoCloseable {
         return out;
     }
 
-    /** Names of the accounts that have had connections. */
+    /**
+     * Adds or replaces an account's exports and imports (at any time; links are rewired at once). Accounts
+     * without a definition exist too, as soon as a grant names them, just without exports or imports.
+     */
+    public void defineAccount(AccountConfig config) {
+        links.define(config);
+    }
+
+    /** Names of the accounts that have had connections or definitions. */
     public List<String> accounts() {
         return accounts.keySet().stream().sorted().toList();
+    }
+
+    /** Every account's sublist, for monitoring. */
+    List<Account> accountList() {
+        return List.copyOf(accounts.values());
     }
 
     /** Connections cut because they could not keep up. */
     public long slowConsumers() {
         return slowConsumers.get();
+    }
+
+    /** Server-wide counters (open connections plus everything closed connections did). */
+    public BrokerStats stats() {
+        long inMsgs = closedInMsgs.sum();
+        long outMsgs = closedOutMsgs.sum();
+        long inBytes = closedInBytes.sum();
+        long outBytes = closedOutBytes.sum();
+        List<ConnectionInfo> open = connections();
+        for (ConnectionInfo c : open) {
+            inMsgs += c.inMsgs();
+            outMsgs += c.outMsgs();
+            inBytes += c.inBytes();
+            outBytes += c.outBytes();
+        }
+        long subs = 0;
+        for (Account a : accounts.values()) {
+            subs += a.sublist.count();
+        }
+        return new BrokerStats(startedAt, open.size(), totalConnections.get(), subs, slowConsumers.get(), inMsgs,
+                outMsgs, inBytes, outBytes);
+    }
+
+    /** The monitoring HTTP port, when one is configured. */
+    public Optional<Integer> monitorPort() {
+        Monitor m = monitor;
+        return m == null ? Optional.empty() : Optional.of(m.port());
     }
 
     /** Connections accepted since start. */
@@ -178,7 +257,11 @@ public final class Broker implements AutoCloseable {
                     case KICKED -> Optional.empty();
                     case AUTHENTICATION_REVOKED -> Optional.of("User Authentication Revoked");
                     case AUTHENTICATION_EXPIRED -> Optional.of("User Authentication Expired");
-                }, "closed by the host application: " + reason);
+                }, switch (reason) {
+                    case KICKED -> "Kicked";
+                    case AUTHENTICATION_REVOKED -> "Credentials Revoked";
+                    case AUTHENTICATION_EXPIRED -> "Authentication Expired";
+                });
                 n++;
             }
         }
@@ -215,8 +298,12 @@ public final class Broker implements AutoCloseable {
         }
         state = State.STOPPED;
         closeListener();
+        Monitor m = monitor;
+        if (m != null) {
+            m.stop();
+        }
         for (ClientConnection c : connections.values()) {
-            c.close(Optional.empty(), "server shutdown");
+            c.close(Optional.empty(), "Server Shutdown");
         }
         scheduler.shutdownNow();
         LOG.info("broker {} stopped", serverName);
@@ -227,49 +314,78 @@ public final class Broker implements AutoCloseable {
         shutdown();
     }
 
-    /** Closes the listener and waits for the accept loop, so the port is free when this returns. */
-    private void closeListener() {
-        ServerSocket s = listener;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                LOG.debug("closing listener", e);
-            }
+    private ServerSocket bind(int port) {
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), 1024);
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port, e);
         }
-        Thread t = acceptor;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    }
+
+    private static void closeQuietly(Closeable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing", e);
+        }
+    }
+
+    /** Closes the listeners and waits for their accept loops, so the ports are free when this returns. */
+    private void closeListener() {
+        closeQuietly(listener);
+        closeQuietly(websocketListener);
+        for (Thread t : new Thread[] {acceptor, websocketAcceptor}) {
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
 
-    private void acceptLoop() {
-        ServerSocket s = listener;
+    private void acceptLoop(ServerSocket s, boolean websocket) {
         while (state == State.RUNNING) {
             Socket socket;
             try {
                 socket = s.accept();
             } catch (IOException e) {
-                if (state == State.RUNNING) {
+                if (state == State.RUNNING && !s.isClosed()) {
                     LOG.warn("accept failed", e);
                     continue;
                 }
                 return;
             }
-            try {
-                serve(new SocketTransport(socket));
-            } catch (IOException e) {
-                LOG.debug("dropping connection that failed during setup", e);
+            if (websocket) {
+                // The upgrade handshake runs on its own thread so a slow client cannot hold up accepting.
+                Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> upgrade(socket));
+            } else {
                 try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Already broken; nothing more to do.
+                    serve(new SocketTransport(socket));
+                } catch (IOException e) {
+                    LOG.debug("dropping connection that failed during setup", e);
+                    closeQuietly(socket);
                 }
             }
+        }
+    }
+
+    private void upgrade(Socket socket) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
+            WebSocketTransport transport = WebSocketTransport.accept(socket);
+            socket.setSoTimeout(0);
+            serve(transport);
+        } catch (IOException e) {
+            LOG.debug("WebSocket upgrade failed", e);
+            closeQuietly(socket);
         }
     }
 
@@ -280,7 +396,7 @@ public final class Broker implements AutoCloseable {
         totalConnections.incrementAndGet();
         c.start();
         if (state == State.STOPPED) {
-            c.close(Optional.empty(), "server shutdown");
+            c.close(Optional.empty(), "Server Shutdown");
         }
     }
 
@@ -297,7 +413,26 @@ public final class Broker implements AutoCloseable {
         return accounts.computeIfAbsent(name, Account::new);
     }
 
+    /** The account if anything ever used it, else null. */
+    Account existingAccount(String name) {
+        return accounts.get(name);
+    }
+
+    SystemEvents events() {
+        return events;
+    }
+
+    /** The account that carries server events ({@code $SYS} unless configured). */
+    public String systemAccount() {
+        return config.systemAccount();
+    }
+
     void removed(ClientConnection c) {
+        ConnectionInfo info = c.info();
+        closedInMsgs.add(info.inMsgs());
+        closedOutMsgs.add(info.outMsgs());
+        closedInBytes.add(info.inBytes());
+        closedOutBytes.add(info.outBytes());
         connections.remove(c.cid, c);
     }
 
@@ -365,8 +500,49 @@ public final class Broker implements AutoCloseable {
         private Duration authTimeout = Duration.ofSeconds(2);
         private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
         private Optional<Authenticator> authenticator = Optional.empty();
+        private final List<AccountConfig> accounts = new ArrayList<>();
+        private String systemAccount = "$SYS";
+        private Optional<Integer> websocketPort = Optional.empty();
+        private Optional<Integer> monitorPort = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Also accepts NATS over WebSocket on this port (0 = pick a free one; see
+         * {@link Broker#websocketPort()}), on the same host; off by default.
+         */
+        public Builder websocketPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.websocketPort = Optional.of(port);
+            return this;
+        }
+
+        /**
+         * Serves nats-server's monitoring endpoints ({@code /varz /connz /subsz /accountz /healthz}) over
+         * HTTP on this port (0 = pick a free one; see {@link Broker#monitorPort()}), on the same host; off by
+         * default.
+         */
+        public Builder monitorPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.monitorPort = Optional.of(port);
+            return this;
+        }
+
+        /** The account connect/disconnect events are published in; default {@code $SYS}. */
+        public Builder systemAccount(String name) {
+            this.systemAccount = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /** Defines an account's exports and imports (see {@link Broker#defineAccount}). */
+        public Builder account(AccountConfig config) {
+            accounts.add(Objects.requireNonNull(config));
+            return this;
         }
 
         /** Listen address; default 127.0.0.1. */
@@ -451,7 +627,9 @@ public final class Broker implements AutoCloseable {
 
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
-                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator));
+                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
+                    systemAccount, websocketPort, monitorPort),
+                    List.copyOf(accounts));
         }
 
         private static int positive(int v, String name) {

@@ -143,7 +143,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             while (!closed.get()) {
                 int n = transport.read(buf, 0, buf.length);
                 if (n < 0) {
-                    abort("client closed");
+                    abort("Client Closed");
                     return;
                 }
                 lastActivityNanos = System.nanoTime();
@@ -163,20 +163,32 @@ final class ClientConnection implements ProtocolParser.Handler {
             }
         } catch (ProtocolViolation v) {
             LOG.debug("client {} protocol violation: {}", cid, v.getMessage());
-            close(v.clientError(), v.getMessage());
+            close(v.clientError(), closedState(v));
         } catch (IOException e) {
-            abort("read error: " + e.getMessage());
+            abort("Read Error");
         } catch (RuntimeException e) {
             LOG.warn("client {} closed after an internal error", cid, e);
-            close(Optional.empty(), "internal error");
+            close(Optional.empty(), "Internal Error");
         }
+    }
+
+    /** nats-server's ClosedState text for a protocol error, as monitoring and events report it. */
+    private static String closedState(ProtocolViolation v) {
+        return switch (v.clientError().orElse("")) {
+            case ProtocolViolation.AUTHORIZATION -> "Authentication Failure";
+            case ProtocolViolation.MAX_PAYLOAD -> "Maximum Message Payload Exceeded";
+            case ProtocolViolation.MAX_CONTROL_LINE -> "Maximum Control Line Exceeded";
+            case "User Authentication Expired" -> "Authentication Expired";
+            case "User Authentication Revoked" -> "Credentials Revoked";
+            default -> "Protocol Violation";
+        };
     }
 
     private void writeLoop() {
         try {
             outbound.runWriter(transport);
         } catch (IOException e) {
-            abort("write error: " + e.getMessage());
+            abort("Write Error");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -251,25 +263,29 @@ final class ClientConnection implements ProtocolParser.Handler {
             acc.connections.decrementAndGet();
         }
         broker.removed(this);
+        if (connectReceived) {
+            broker.events().disconnected(info(), reason);
+        }
         return true;
     }
 
     /** Cut without a word and without waiting for the writer, so no one else is held up. */
     void slowConsumer() {
         broker.countSlowConsumer();
-        abort("slow consumer");
+        abort("Slow Consumer (Pending Bytes)");
     }
 
     /** Called by the broker's watchdog: a write blocked past the deadline means the peer stopped reading. */
     void checkWriteDeadline(long deadlineNanos) {
         if (outbound.writeStalled(deadlineNanos)) {
-            slowConsumer();
+            broker.countSlowConsumer();
+            abort("Slow Consumer (Write Deadline)");
         }
     }
 
     private void authTimeout() {
         if (!connectReceived) {
-            close(Optional.of("Authentication Timeout"), "auth timeout");
+            close(Optional.of("Authentication Timeout"), "Authentication Timeout");
         }
     }
 
@@ -281,7 +297,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             return;
         }
         if (pingsOut.get() + 1 > config.maxPingsOut()) {
-            close(Optional.of("Stale Connection"), "stale connection");
+            close(Optional.of("Stale Connection"), "Stale Connection");
             return;
         }
         pingsOut.incrementAndGet();
@@ -346,9 +362,13 @@ final class ClientConnection implements ProtocolParser.Handler {
         name = string(o.get("name")).orElse("");
         lang = string(o.get("lang")).orElse("");
         version = string(o.get("version")).orElse("");
+        boolean first = !connectReceived;
         connectReceived = true;
         if (verbose) {
             queue(OK);
+        }
+        if (first) {
+            broker.events().connected(info());
         }
     }
 
@@ -369,7 +389,7 @@ final class ClientConnection implements ProtocolParser.Handler {
         }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(
-                () -> close(Optional.of("User Authentication Expired"), "authentication expired"),
+                () -> close(Optional.of("User Authentication Expired"), "Authentication Expired"),
                 Duration.between(Instant.now(), at)));
     }
 
