@@ -120,12 +120,13 @@ final class ConfigParser {
             if (!quoted && key.equalsIgnoreCase("include") && isInlineSpace(peek())) {
                 include(map);
             } else {
-                skipInlineSpace();
+                // nats-server lets a value start on the next line after a bare key, but not after a separator
+                skipWhitespace();
                 if (peek() == '=' || peek() == ':') {
                     pos++;
                     skipInlineSpace();
                 }
-                if (atEnd() || isNewLine(peek())) {
+                if (atEnd() || isNewLine(peek()) || peek() == '#' || startsComment()) {
                     throw new ConfigException(source, keyLine, keyColumn, "expected a value for \"" + key + "\"");
                 }
                 // like nats-server, a map entry is located at its key: errors about it name the key's position
@@ -440,6 +441,14 @@ final class ConfigParser {
                 skipComment();
             } else {
                 return;
+            }
+        }
+    }
+
+    private void skipWhitespace() {
+        while (!atEnd() && Character.isWhitespace(peek())) {
+            if (text.charAt(pos++) == '\n') {
+                newLine();
             }
         }
     }

@@ -177,6 +177,14 @@ class ConfigParserTest {
     }
 
     @Test
+    void aBareKeysValueMayStartOnTheNextLine() {
+        Map<String, ConfigValue> c = parse("authorization\n{\n  token: t\n}\nport\n  4222\n");
+        assertThat(c.get("authorization").asMap().get("token").asString()).isEqualTo("t");
+        assertThat(value(c, "port")).isEqualTo(4222L);
+        assertThatThrownBy(() -> parse("port =\n 4222")).hasMessageStartingWith("test.conf:1:1: expected a value");
+    }
+
+    @Test
     void wholeFileInBraces() {
         assertThat(value(parse("{\n port: 4222\n}\n"), "port")).isEqualTo(4222L);
     }
