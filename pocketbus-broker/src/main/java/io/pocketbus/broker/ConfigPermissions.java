@@ -26,8 +26,8 @@ final class ConfigPermissions {
         for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
             ConfigValue f = e.getValue();
             switch (e.getKey().toLowerCase(Locale.ROOT)) {
-                case "pub", "publish", "import" -> publish = subjectPermission(f);
-                case "sub", "subscribe", "export" -> subscribe = subjectPermission(f);
+                case "pub", "publish", "import" -> publish = subjectPermission(f, false);
+                case "sub", "subscribe", "export" -> subscribe = subjectPermission(f, true);
                 case "publish_allow_responses", "allow_responses" -> responses = responses(f);
                 default -> throw ConfigException.at(f, "unknown field \"" + e.getKey() + "\" parsing permissions");
             }
@@ -35,16 +35,16 @@ final class ConfigPermissions {
         return new Permissions(publish, subscribe, responses).normalized();
     }
 
-    private static SubjectPermission subjectPermission(ConfigValue v) {
+    private static SubjectPermission subjectPermission(ConfigValue v, boolean allowQueue) {
         if (!(v.value() instanceof Map)) {
-            return new SubjectPermission(subjects(v), List.of());
+            return new SubjectPermission(subjects(v, allowQueue), List.of());
         }
         List<String> allow = List.of();
         List<String> deny = List.of();
         for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
             switch (e.getKey().toLowerCase(Locale.ROOT)) {
-                case "allow" -> allow = subjects(e.getValue());
-                case "deny" -> deny = subjects(e.getValue());
+                case "allow" -> allow = subjects(e.getValue(), allowQueue);
+                case "deny" -> deny = subjects(e.getValue(), allowQueue);
                 default -> throw ConfigException.at(e.getValue(), "unknown field name \"" + e.getKey()
                         + "\" parsing subject permissions, only 'allow' or 'deny' are permitted");
             }
@@ -52,11 +52,14 @@ final class ConfigPermissions {
         return new SubjectPermission(allow, deny);
     }
 
-    private static List<String> subjects(ConfigValue v) {
+    /** Subjects, wildcards allowed; a subscribe subject may name a queue group ({@code "foo v1"}). */
+    private static List<String> subjects(ConfigValue v, boolean allowQueue) {
         List<String> subjects = v.asStrings();
         for (String s : subjects) {
-            String subject = s.trim().split("\\s+")[0];
-            if (subject.isEmpty() || subject.startsWith(".") || subject.endsWith(".") || subject.contains("..")) {
+            String[] parts = s.trim().split("\\s+");
+            boolean valid = Subjects.isValidSubject(s)
+                    || allowQueue && parts.length == 2 && Subjects.isValidSubject(parts[0]) && Subjects.isValidSubject(parts[1]);
+            if (!valid) {
                 throw ConfigException.at(v, "subject \"" + s + "\" is not a valid subject");
             }
         }

@@ -66,7 +66,7 @@ final class JwtScopeTemplate {
                 }
             }
             for (String s : filled) {
-                if (isValidSubject(s)) {
+                if (Subjects.isValidSubject(s)) {
                     out.add(s);
                 } else if (strict) {
                     throw new JwtException("permission template generated an invalid subject from \"" + subject + "\"");
@@ -108,20 +108,5 @@ final class JwtScopeTemplate {
             throw new JwtException("generated invalid subject \"" + subject + "\": \"" + tag + "\" is not defined");
         }
         return values;
-    }
-
-    /** nats-server's subject rule: non-empty tokens without whitespace, {@code >} only as the last token. */
-    static boolean isValidSubject(String subject) {
-        if (subject.isEmpty()) {
-            return false;
-        }
-        String[] tokens = subject.split("\\.", -1);
-        for (int i = 0; i < tokens.length; i++) {
-            String t = tokens[i];
-            if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace) || (t.equals(">") && i != tokens.length - 1)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -200,6 +200,17 @@ class ConfigFileTest {
     }
 
     @Test
+    void subscribePermissionsMayNameAQueueGroup() {
+        ConfigFile c = ConfigFile.parse("authorization { users: [ {user: a, password: b, permissions: "
+                + "{ subscribe: [\"work v1\", \"events.>\"] } } ] }", env -> Optional.empty());
+        assertThat(c.users().get(0).permissions().subscribe().allow()).containsExactly("work v1", "events.>");
+        assertThatThrownBy(() -> ConfigFile.parse("authorization { users: [ {user: a, password: b, permissions: "
+                + "{ subscribe: \"a b c\" } } ] }", env -> Optional.empty())).hasMessageContaining("not a valid subject");
+        assertThatThrownBy(() -> ConfigFile.parse("authorization { users: [ {user: a, password: b, permissions: "
+                + "{ publish: \"a b\" } } ] }", env -> Optional.empty())).hasMessageContaining("not a valid subject");
+    }
+
+    @Test
     void variablesUsedAsSuchAreNotUnknownFields() {
         ConfigFile c = ConfigFile.parse("PORT: 4555\nport: $PORT\nauthorization { token: $SECRET }",
                 env -> env.equals("SECRET") ? Optional.of("\"from-env\"") : Optional.empty());

@@ -1,6 +1,7 @@
 package io.pocketbus.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Connection;
@@ -90,6 +91,55 @@ class NatsServerInteropTest {
             String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(check.waitFor()).as(name + ": " + output).isZero();
         }
+    }
+
+    /**
+     * Snippets both parsers must accept, or both refuse. Left out on purpose: users without a password and
+     * {@code no_auth_user} without users (nats-server accepts both; the broker refuses them), and TLS options.
+     */
+    private static final List<String> ACCEPTED = List.of(
+            "port: 4222", "port = 4222", "port 4222", "server_name: 'a b'", "max_payload: 1mb", "max_payload: 2MB",
+            "ping_interval: \"2m\"", "authorization { token: \"abc\" }",
+            "authorization: { users: [ {user: a, password: b}, {user: c, password: d} ] }",
+            "authorization {\n users = [\n  {user: a, password: b}\n  {user: c, password: d}\n ]\n}",
+            "# comment\nport: 4222 # trailing\n// other\n", "PORT: 4222\nport: $PORT",
+            "listen: 127.0.0.1:4222", "listen: \"localhost:4222\"", "http_port: 8222", "http: 8222",
+            "jetstream: enabled", "jetstream { store_dir: \"/tmp/x\", max_mem: 1G }",
+            "accounts { A { users [ {user: a, password: a} ] } }\nno_auth_user: a",
+            "lame_duck_duration: \"30s\"; write_deadline: \"2s\"", "{ port: 4222 }", "authorization\n{\n token: t\n}",
+            "authorization { users: [ {user: a, password: b, permissions: { subscribe: \"a b\" } } ] }",
+            "authorization { permissions: { publish: \">\" }, users: [ {user: a, password: b} ] }",
+            "authorization { timeout: \"1s\" }", "port: 4222; max_payload: 1k",
+            "websocket { port: 8080, no_tls: true }", "server_name: (\n edge-1\n)\nport: 1");
+    private static final List<String> REFUSED = List.of(
+            "port: ", "port =\n 4222", "bogus: 1", "port: 4222 4223", "max_payload: .5", "a {", "listen: localhost",
+            "authorization { token: a, users: [{user: b, password: c}] }",
+            "accounts { A { users [ {user: a, password: a} ] } }\nauthorization { users [ {user: a, password: b} ] }",
+            "authorization { users: [ {user: a, password: b, permissions: { publish: \"a..b\" } } ] }",
+            "authorization { users: [ {user: a, password: b, permissions: { subscribe: \"a b c\" } } ] }",
+            "authorization { users: [ {nkey: UNOTVALID} ] }", "jetstream: maybe", "port: $NOT_DEFINED_ANYWHERE",
+            "authorization { users: [ {user: a, password: b, bogus: 1} ] }");
+
+    @Test
+    void acceptsAndRefusesWhatNatsServerAcceptsAndRefuses(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(NATS_SERVER), "Debian's nats-server is not installed");
+        for (String text : ACCEPTED) {
+            assertThat(natsServerAccepts(dir, text)).as("nats-server accepts %s", text).isTrue();
+            ConfigFile.parse(text, env -> Optional.empty());
+        }
+        for (String text : REFUSED) {
+            assertThat(natsServerAccepts(dir, text)).as("nats-server refuses %s", text).isFalse();
+            assertThatThrownBy(() -> ConfigFile.parse(text, env -> Optional.empty())).as(text)
+                    .isInstanceOf(ConfigException.class);
+        }
+    }
+
+    private static boolean natsServerAccepts(Path dir, String text) throws Exception {
+        Path file = Files.writeString(dir.resolve("snippet.conf"), text + "\n");
+        Process check = new ProcessBuilder(NATS_SERVER.toString(), "-t", "-c", file.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        check.getInputStream().readAllBytes();
+        return check.waitFor() == 0;
     }
 
     @Test
