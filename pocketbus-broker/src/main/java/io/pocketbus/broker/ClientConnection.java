@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,7 @@ final class ClientConnection implements ProtocolParser.Handler {
     private final MessageRouter router = new MessageRouter(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger pingsOut = new AtomicInteger();
+    private final CountDownLatch writerDone = new CountDownLatch(1);
     private final Queue<ScheduledFuture<?>> timers = new ConcurrentLinkedQueue<>();
     private final Optional<String> nonce;
     private MatchCache matchCache;
@@ -193,6 +195,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             Thread.currentThread().interrupt();
         } finally {
             transport.close();
+            writerDone.countDown();
         }
     }
 
@@ -234,6 +237,16 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (markClosed(reason)) {
             error.ifPresent(e -> outbound.append(bytes("-ERR '" + e + "'\r\n")));
             outbound.closeAfterDrain();
+            // A peer that stopped reading must not keep the socket and writer alive forever.
+            Thread.ofVirtual().name("pocketbus-client-" + cid + "-drain").start(() -> {
+                try {
+                    if (!writerDone.await(config.writeDeadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                        transport.close();
+                    }
+                } catch (InterruptedException e) {
+                    transport.close();
+                }
+            });
         }
     }
 
@@ -386,6 +399,9 @@ final class ClientConnection implements ProtocolParser.Handler {
                 case REVOKED -> "User Authentication Revoked";
                 case VIOLATION -> ProtocolViolation.AUTHORIZATION;
             });
+        } catch (RuntimeException e) {
+            LOG.warn("client {} refused: the authenticator failed", cid, e);
+            throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
         }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(
