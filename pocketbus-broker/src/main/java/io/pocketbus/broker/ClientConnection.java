@@ -69,6 +69,9 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile String version = "";
     private volatile long inMsgs;
     private volatile long inBytes;
+    // Counted per message by the reader, published to the volatile totals once per read batch.
+    private long batchInMsgs;
+    private long batchInBytes;
 
     ClientConnection(long cid, Broker broker, BrokerConfig config, Transport transport) {
         this.cid = cid;
@@ -201,6 +204,12 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     private void flushPending() {
         router.flush();
+        if (batchInMsgs > 0) {
+            inMsgs += batchInMsgs;
+            inBytes += batchInBytes;
+            batchInMsgs = 0;
+            batchInBytes = 0;
+        }
     }
 
     private void queue(byte[] proto) {
@@ -488,8 +497,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onPub(ProtocolParser.Message m) {
-        inMsgs++;
-        inBytes += m.totalLength;
+        batchInMsgs++;
+        batchInBytes += m.totalLength;
         Account acc = account;
         if (matchCache == null) {
             matchCache = new MatchCache();
