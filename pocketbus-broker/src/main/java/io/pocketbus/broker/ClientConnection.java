@@ -445,7 +445,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onSub(String subject, String queue, String sid) {
-        if (!Subjects.isValidSubject(subject) || queue != null && !Subjects.isValidLiteralSubject(queue)) {
+        // Like nats-server, only the subject is validated; any queue group name is accepted.
+        if (!Subjects.isValidSubject(subject)) {
             queueError("Invalid Subject");
             return;
         }
