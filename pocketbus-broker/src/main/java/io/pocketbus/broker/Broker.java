@@ -143,12 +143,26 @@ public final class Broker implements AutoCloseable {
      * socket would, starting with INFO. Authentication applies as for TCP clients.
      */
     public InProcessConnection connectInProcess() {
+        return pipe("in-process", "in-process", 0);
+    }
+
+    /**
+     * For a WebSocket endpoint hosted elsewhere (the HTTP server's {@code /api/nats}): after that server has
+     * done the upgrade, it moves the NATS bytes out of and into WebSocket frames through the returned
+     * streams. The broker sees a "websocket" client at the given address, for authentication and
+     * monitoring.
+     */
+    public InProcessConnection connectWebSocketBridge(String remoteHost, int remotePort) {
+        return pipe("websocket", Objects.requireNonNull(remoteHost), remotePort);
+    }
+
+    private InProcessConnection pipe(String kind, String remoteHost, int remotePort) {
         if (state != State.RUNNING) {
             throw new IllegalStateException("broker is not running");
         }
         BytePipe toServer = new BytePipe(64 * 1024);
         BytePipe toClient = new BytePipe(64 * 1024);
-        serve(new InProcessConnection.ServerSide(toServer, toClient));
+        serve(new InProcessConnection.ServerSide(toServer, toClient, kind, remoteHost, remotePort));
         return new InProcessConnection(toClient, toServer);
     }
 
