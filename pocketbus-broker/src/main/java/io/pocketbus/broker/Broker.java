@@ -1,18 +1,12 @@
 package io.pocketbus.broker;
 
 import io.pocketbus.broker.spi.Authenticator;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,14 +38,11 @@ public final class Broker implements AutoCloseable {
     public static final String GLOBAL_ACCOUNT = "$G";
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
-    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     private enum State { NEW, RUNNING, LAME_DUCK, STOPPED }
 
     private final BrokerConfig config;
-    private final String serverId;
-    private final String serverName;
-    private final SecureRandom random = new SecureRandom();
+    private final ServerInfo info;
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, ClientConnection> connections = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();
@@ -67,15 +58,12 @@ public final class Broker implements AutoCloseable {
     private final AccountLinks links;
     private final SystemEvents events;
     private volatile State state = State.NEW;
-    private volatile ServerSocket listener;
-    private volatile Thread acceptor;
-    private volatile ServerSocket websocketListener;
-    private volatile Thread websocketAcceptor;
+    private volatile Listener listener;
+    private volatile Listener websocketListener;
 
     private Broker(BrokerConfig config, List<AccountConfig> accountConfigs) {
         this.config = config;
-        this.serverId = newServerId();
-        this.serverName = config.serverName().orElse(serverId);
+        this.info = new ServerInfo(config);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pocketbus-broker-timers");
             t.setDaemon(true);
@@ -95,52 +83,42 @@ public final class Broker implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("broker already started");
         }
-        listener = bind(config.port());
-        if (config.websocketPort().isPresent()) {
-            try {
-                websocketListener = bind(config.websocketPort().get());
-            } catch (UncheckedIOException e) {
-                closeQuietly(listener);
-                throw e;
-            }
-        }
-        startedAt = Instant.now();
-        if (config.monitorPort().isPresent()) {
-            try {
-                monitor = Monitor.start(this, config, config.monitorPort().get());
-            } catch (UncheckedIOException e) {
-                closeQuietly(listener);
-                closeQuietly(websocketListener);
-                throw e;
-            }
+        listener = Listener.bind(config.host(), config.port(), "client");
+        try {
+            websocketListener = config.websocketPort()
+                    .map(p -> Listener.bind(config.host(), p, "websocket")).orElse(null);
+            startedAt = Instant.now();
+            monitor = config.monitorPort().map(p -> Monitor.start(this, config, p)).orElse(null);
+        } catch (UncheckedIOException e) {
+            closeListeners(true);
+            throw e;
         }
         long watchdog = Math.max(10_000_000L, Math.min(1_000_000_000L, config.writeDeadline().toNanos() / 2));
         scheduler.scheduleAtFixedRate(this::checkWriteDeadlines, watchdog, watchdog, TimeUnit.NANOSECONDS);
         state = State.RUNNING;
-        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(() -> acceptLoop(listener, false));
-        LOG.info("broker {} listening on {}:{}", serverName, config.host(), port());
+        listener.start(this::acceptTcp);
+        LOG.info("broker {} listening on {}:{}", info.serverName, config.host(), port());
         if (websocketListener != null) {
-            websocketAcceptor = Thread.ofVirtual().name("pocketbus-broker-ws-accept")
-                    .start(() -> acceptLoop(websocketListener, true));
-            LOG.info("broker {} accepting WebSocket clients on {}:{}", serverName, config.host(),
-                    websocketListener.getLocalPort());
+            websocketListener.start(this::acceptWebSocket);
+            LOG.info("broker {} accepting WebSocket clients on {}:{}", info.serverName, config.host(),
+                    websocketListener.port());
         }
         return this;
     }
 
     /** The port the listener is bound to (the ephemeral one when configured with 0). */
     public int port() {
-        ServerSocket s = listener;
-        if (s == null) {
+        Listener l = listener;
+        if (l == null) {
             throw new IllegalStateException("broker not started");
         }
-        return s.getLocalPort();
+        return l.port();
     }
 
     /** The WebSocket listener's port, when one is configured. */
     public Optional<Integer> websocketPort() {
-        ServerSocket s = websocketListener;
-        return s == null ? Optional.empty() : Optional.of(s.getLocalPort());
+        Listener l = websocketListener;
+        return l == null ? Optional.empty() : Optional.of(l.port());
     }
 
     public String host() {
@@ -153,11 +131,11 @@ public final class Broker implements AutoCloseable {
     }
 
     public String serverId() {
-        return serverId;
+        return info.serverId;
     }
 
     public String serverName() {
-        return serverName;
+        return info.serverName;
     }
 
     /**
@@ -165,12 +143,26 @@ public final class Broker implements AutoCloseable {
      * socket would, starting with INFO. Authentication applies as for TCP clients.
      */
     public InProcessConnection connectInProcess() {
+        return pipe("in-process", "in-process", 0);
+    }
+
+    /**
+     * For a WebSocket endpoint hosted elsewhere (the HTTP server's {@code /api/nats}): after that server has
+     * done the upgrade, it moves the NATS bytes out of and into WebSocket frames through the returned
+     * streams. The broker sees a "websocket" client at the given address, for authentication and
+     * monitoring.
+     */
+    public InProcessConnection connectWebSocketBridge(String remoteHost, int remotePort) {
+        return pipe("websocket", Objects.requireNonNull(remoteHost), remotePort);
+    }
+
+    private InProcessConnection pipe(String kind, String remoteHost, int remotePort) {
         if (state != State.RUNNING) {
             throw new IllegalStateException("broker is not running");
         }
         BytePipe toServer = new BytePipe(64 * 1024);
         BytePipe toClient = new BytePipe(64 * 1024);
-        serve(new InProcessConnection.ServerSide(toServer, toClient));
+        serve(new InProcessConnection.ServerSide(toServer, toClient, kind, remoteHost, remotePort));
         return new InProcessConnection(toClient, toServer);
     }
 
@@ -277,7 +269,7 @@ public final class Broker implements AutoCloseable {
             return;
         }
         state = State.LAME_DUCK;
-        closeListener();
+        closeListeners(false);
         for (ClientConnection c : connections.values()) {
             if (c.protocol() >= 1) {
                 c.sendInfo(renderInfo(c, true));
@@ -297,16 +289,12 @@ public final class Broker implements AutoCloseable {
             return;
         }
         state = State.STOPPED;
-        closeListener();
-        Monitor m = monitor;
-        if (m != null) {
-            m.stop();
-        }
+        closeListeners(true);
         for (ClientConnection c : connections.values()) {
             c.close(Optional.empty(), "Server Shutdown");
         }
         scheduler.shutdownNow();
-        LOG.info("broker {} stopped", serverName);
+        LOG.info("broker {} stopped", info.serverName);
     }
 
     @Override
@@ -314,79 +302,41 @@ public final class Broker implements AutoCloseable {
         shutdown();
     }
 
-    private ServerSocket bind(int port) {
-        try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), 1024);
-            return socket;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port, e);
-        }
-    }
-
-    private static void closeQuietly(Closeable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.debug("closing", e);
-        }
-    }
-
-    /** Closes the listeners and waits for their accept loops, so the ports are free when this returns. */
-    private void closeListener() {
-        closeQuietly(listener);
-        closeQuietly(websocketListener);
-        for (Thread t : new Thread[] {acceptor, websocketAcceptor}) {
-            if (t != null && t != Thread.currentThread()) {
-                try {
-                    t.join(Duration.ofSeconds(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+    /** Stops accepting clients; with {@code andMonitor}, stops the monitoring endpoints too. */
+    private void closeListeners(boolean andMonitor) {
+        for (Listener l : new Listener[] {listener, websocketListener}) {
+            if (l != null) {
+                l.close();
             }
         }
+        Monitor m = andMonitor ? monitor : null;
+        if (m != null) {
+            m.stop();
+        }
     }
 
-    private void acceptLoop(ServerSocket s, boolean websocket) {
-        while (state == State.RUNNING) {
-            Socket socket;
+    private void acceptTcp(Socket socket) {
+        try {
+            serve(new SocketTransport(socket));
+        } catch (IOException e) {
+            LOG.debug("dropping connection that failed during setup", e);
+            Listener.closeQuietly(socket);
+        }
+    }
+
+    /** The upgrade handshake runs on its own thread so a slow client cannot hold up accepting. */
+    private void acceptWebSocket(Socket socket) {
+        Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> {
             try {
-                socket = s.accept();
+                socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
+                WebSocketTransport transport = WebSocketTransport.accept(socket);
+                socket.setSoTimeout(0);
+                serve(transport);
             } catch (IOException e) {
-                if (state == State.RUNNING && !s.isClosed()) {
-                    LOG.warn("accept failed", e);
-                    continue;
-                }
-                return;
+                LOG.debug("WebSocket upgrade failed", e);
+                Listener.closeQuietly(socket);
             }
-            if (websocket) {
-                // The upgrade handshake runs on its own thread so a slow client cannot hold up accepting.
-                Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> upgrade(socket));
-            } else {
-                try {
-                    serve(new SocketTransport(socket));
-                } catch (IOException e) {
-                    LOG.debug("dropping connection that failed during setup", e);
-                    closeQuietly(socket);
-                }
-            }
-        }
-    }
-
-    private void upgrade(Socket socket) {
-        try {
-            socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
-            WebSocketTransport transport = WebSocketTransport.accept(socket);
-            socket.setSoTimeout(0);
-            serve(transport);
-        } catch (IOException e) {
-            LOG.debug("WebSocket upgrade failed", e);
-            closeQuietly(socket);
-        }
+        });
     }
 
     private void serve(Transport transport) {
@@ -444,46 +394,13 @@ public final class Broker implements AutoCloseable {
         return scheduler;
     }
 
-    /** 11 random bytes, base64url without padding: the 15-character nonce nats-server sends. */
     String newNonce() {
-        byte[] b = new byte[11];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    /** Shaped like nats-server's server nkey: 'N' and 55 base32 characters. */
-    private String newServerId() {
-        StringBuilder sb = new StringBuilder("N");
-        for (int i = 0; i < 55; i++) {
-            sb.append(BASE32.charAt(random.nextInt(32)));
-        }
-        return sb.toString();
+        return info.newNonce();
     }
 
     String renderInfo(ClientConnection c, boolean lameDuck) {
-        StringBuilder sb = new StringBuilder(384).append("INFO {");
-        sb.append("\"server_id\":");
-        Json.quote(sb, serverId);
-        sb.append(",\"server_name\":");
-        Json.quote(sb, serverName);
-        sb.append(",\"version\":\"").append(SERVER_VERSION).append('"');
-        sb.append(",\"proto\":1,\"go\":\"java").append(Runtime.version().feature()).append('"');
-        sb.append(",\"host\":");
-        Json.quote(sb, config.host());
-        sb.append(",\"port\":").append(listener == null ? config.port() : listener.getLocalPort());
-        sb.append(",\"headers\":true");
-        if (config.authenticator().isPresent()) {
-            sb.append(",\"auth_required\":true");
-        }
-        sb.append(",\"max_payload\":").append(config.maxPayload());
-        sb.append(",\"client_id\":").append(c.cid);
-        sb.append(",\"client_ip\":");
-        Json.quote(sb, c.remoteHost());
-        c.nonce().ifPresent(n -> Json.quote(sb.append(",\"nonce\":"), n));
-        if (lameDuck) {
-            sb.append(",\"ldm\":true");
-        }
-        return sb.append("} \r\n").toString();
+        Listener l = listener;
+        return info.render(l == null ? config.port() : l.port(), c.cid, c.remoteHost(), c.nonce(), lameDuck);
     }
 
     /** Configures a {@link Broker}; every setting defaults to nats-server's. */

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,7 @@ final class ClientConnection implements ProtocolParser.Handler {
     private final MessageRouter router = new MessageRouter(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger pingsOut = new AtomicInteger();
+    private final CountDownLatch writerDone = new CountDownLatch(1);
     private final Queue<ScheduledFuture<?>> timers = new ConcurrentLinkedQueue<>();
     private final Optional<String> nonce;
     private MatchCache matchCache;
@@ -67,6 +69,9 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile String version = "";
     private volatile long inMsgs;
     private volatile long inBytes;
+    // Counted per message by the reader, published to the volatile totals once per read batch.
+    private long batchInMsgs;
+    private long batchInBytes;
 
     ClientConnection(long cid, Broker broker, BrokerConfig config, Transport transport) {
         this.cid = cid;
@@ -193,11 +198,18 @@ final class ClientConnection implements ProtocolParser.Handler {
             Thread.currentThread().interrupt();
         } finally {
             transport.close();
+            writerDone.countDown();
         }
     }
 
     private void flushPending() {
         router.flush();
+        if (batchInMsgs > 0) {
+            inMsgs += batchInMsgs;
+            inBytes += batchInBytes;
+            batchInMsgs = 0;
+            batchInBytes = 0;
+        }
     }
 
     private void queue(byte[] proto) {
@@ -234,6 +246,16 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (markClosed(reason)) {
             error.ifPresent(e -> outbound.append(bytes("-ERR '" + e + "'\r\n")));
             outbound.closeAfterDrain();
+            // A peer that stopped reading must not keep the socket and writer alive forever.
+            Thread.ofVirtual().name("pocketbus-client-" + cid + "-drain").start(() -> {
+                try {
+                    if (!writerDone.await(config.writeDeadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                        transport.close();
+                    }
+                } catch (InterruptedException e) {
+                    transport.close();
+                }
+            });
         }
     }
 
@@ -386,6 +408,9 @@ final class ClientConnection implements ProtocolParser.Handler {
                 case REVOKED -> "User Authentication Revoked";
                 case VIOLATION -> ProtocolViolation.AUTHORIZATION;
             });
+        } catch (RuntimeException e) {
+            LOG.warn("client {} refused: the authenticator failed", cid, e);
+            throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
         }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(
@@ -420,7 +445,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onSub(String subject, String queue, String sid) {
-        if (!Subjects.isValidSubject(subject) || queue != null && !Subjects.isValidLiteralSubject(queue)) {
+        // Like nats-server, only the subject is validated; any queue group name is accepted.
+        if (!Subjects.isValidSubject(subject)) {
             queueError("Invalid Subject");
             return;
         }
@@ -472,8 +498,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onPub(ProtocolParser.Message m) {
-        inMsgs++;
-        inBytes += m.totalLength;
+        batchInMsgs++;
+        batchInBytes += m.totalLength;
         Account acc = account;
         if (matchCache == null) {
             matchCache = new MatchCache();

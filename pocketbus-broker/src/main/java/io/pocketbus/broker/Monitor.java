@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -27,6 +28,7 @@ final class Monitor {
     private final Broker broker;
     private final BrokerConfig config;
     private final HttpServer server;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Monitor(Broker broker, BrokerConfig config, HttpServer server) {
         this.broker = broker;
@@ -57,7 +59,9 @@ final class Monitor {
     }
 
     void stop() {
-        server.stop(0);
+        if (stopped.compareAndSet(false, true)) {
+            server.stop(0);
+        }
     }
 
     private void route(String path, Function<Map<String, String>, String> handler) {
