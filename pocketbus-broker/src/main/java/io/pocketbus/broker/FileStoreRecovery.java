@@ -81,16 +81,15 @@ final class FileStoreRecovery {
     }
 
     private void load(StoreIndexSnapshot snap) throws IOException {
-        for (StoreIndexSnapshot.Entry e : snap.entries) {
-            Map.Entry<Long, Long> home = snap.segments.floorEntry(e.seq());
+        snap.forEachEntry((seq, timestamp, subject, size, loc) -> {
+            Map.Entry<Long, Long> home = snap.segments.floorEntry(seq);
             SegmentFile seg = home == null ? null : segments.get(home.getKey());
-            if (seg == null) {
-                // Its segment was deleted after the snapshot, which happens only once all it held is gone.
-                continue;
+            // No segment: it was deleted after the snapshot, which happens only once all it held is gone.
+            if (seg != null) {
+                index.add(seq, subject, timestamp, size, loc, null);
+                seg.live++;
             }
-            index.add(e.seq(), e.subject(), e.timestamp(), e.size(), e.loc(), null);
-            seg.live++;
-        }
+        });
         if (snap.lastSeq > index.last() || index.msgs() == 0 && snap.lastSeq > 0) {
             index.skip(Math.max(snap.lastSeq, index.last()), snap.lastTimestamp);
         }

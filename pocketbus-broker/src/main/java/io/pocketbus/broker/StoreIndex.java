@@ -420,30 +420,45 @@ final class StoreIndex {
             return StoreSubjectState.EMPTY;
         }
         if (StoreSubjects.matchesAll(filter)) {
-            long count = from <= first ? msgs : countLive(from, last, -1);
+            long count = from <= first ? msgs : countLive(from, last);
             return count == 0 ? StoreSubjectState.EMPTY
                     : new StoreSubjectState(count, nextLive(from), prevLive(last));
         }
         long count = 0;
         long lo = Long.MAX_VALUE;
         long hi = 0;
+        // Subjects that begin at or after start count whole; those straddling it share one range scan.
+        boolean[] straddling = null;
+        long scanTo = 0;
         for (Subject s : matchingSubjects(filter)) {
             if (s.last < from) {
                 continue;
             }
-            long n = s.first >= from ? s.msgs : countLive(from, s.last, s.id);
-            if (n == 0) {
-                continue;
-            }
-            count += n;
-            lo = Math.min(lo, nextOfSubject(s, from));
             hi = Math.max(hi, s.last);
+            if (s.first >= from) {
+                count += s.msgs;
+                lo = Math.min(lo, s.first);
+            } else {
+                if (straddling == null) {
+                    straddling = new boolean[subjectsById.size()];
+                }
+                straddling[s.id] = true;
+                scanTo = Math.max(scanTo, s.last);
+            }
+        }
+        if (straddling != null) {
+            for (long seq = nextLive(from); seq != -1 && seq <= scanTo; seq = nextLive(seq + 1)) {
+                if (straddling[page(seq).subject[(int) (seq & PAGE_MASK)] - 1]) {
+                    count++;
+                    lo = Math.min(lo, seq);
+                }
+            }
         }
         return count == 0 ? StoreSubjectState.EMPTY : new StoreSubjectState(count, lo, hi);
     }
 
-    /** Live entries in [from, to], of subject {@code id} or of any subject when id is -1. */
-    private long countLive(long from, long to, int id) {
+    /** Live entries in [from, to]. */
+    private long countLive(long from, long to) {
         long count = 0;
         long seq = from;
         while (seq <= to) {
@@ -453,13 +468,12 @@ final class StoreIndex {
                 seq = pageEnd + 1;
                 continue;
             }
-            if (id < 0 && (seq & PAGE_MASK) == 0 && pageEnd <= to) {
+            if ((seq & PAGE_MASK) == 0 && pageEnd <= to) {
                 count += p.live;
                 seq = pageEnd + 1;
                 continue;
             }
-            int v = p.subject[(int) (seq & PAGE_MASK)];
-            if (id < 0 ? v != 0 : v == id + 1) {
+            if (p.subject[(int) (seq & PAGE_MASK)] != 0) {
                 count++;
             }
             seq++;
