@@ -194,6 +194,10 @@ public final class FileStore extends StreamStoreBase {
                 erased.flip();
                 seg.write(erased, loc);
                 written++;
+                if (syncPolicy == SyncPolicy.ALWAYS) {
+                    // The group commit forces only the last segment.
+                    seg.force();
+                }
             }
         } catch (IOException e) {
             throw new StoreException(StoreException.Kind.IO, seg.path.toString(), e);

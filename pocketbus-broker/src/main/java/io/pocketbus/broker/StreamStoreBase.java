@@ -225,7 +225,7 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public long purge(String filter, long upToSeq, long keep) {
-        if (StoreSubjects.matchesAll(filter)) {
+        if (StoreFilter.matchesAll(filter)) {
             if (upToSeq > 1) {
                 return compact(upToSeq);
             }
@@ -235,7 +235,7 @@ abstract class StreamStoreBase implements StreamStore {
             return upToSeq == 0 ? purge() : 0;
         }
         return mutate(() -> {
-            StoreSubjectState matching = index.filteredState(0, filter);
+            StoreSubjectState matching = index.filteredState(0, StoreFilter.of(filter));
             if (matching.msgs() == 0 || keep >= matching.msgs() && keep > 0) {
                 return 0L;
             }
@@ -245,7 +245,7 @@ abstract class StreamStoreBase implements StreamStore {
             long purged = 0;
             for (long s = index.nextLive(matching.first()); s != -1 && s <= end && purged < toPurge;
                     s = index.nextLive(s + 1)) {
-                if (verdicts.computeIfAbsent(index.subject(s), subj -> StoreSubjects.matches(filter, subj))) {
+                if (verdicts.computeIfAbsent(index.subject(s), subj -> StoreFilter.matches(filter, subj))) {
                     removeLocked(s, Removal.TOMBSTONE);
                     purged++;
                 }
@@ -259,7 +259,7 @@ abstract class StreamStoreBase implements StreamStore {
         mutate(() -> {
             config = newConfig;
             if (config.limitsPerSubject()) {
-                for (StoreIndex.Subject s : index.matchingSubjects(">")) {
+                for (StoreIndex.Subject s : index.matchingSubjects(StoreFilter.ALL)) {
                     if (s.msgs > config.maxMsgsPerSubject()) {
                         enforcePerSubjectLimit(s.name);
                     }
@@ -328,13 +328,22 @@ abstract class StreamStoreBase implements StreamStore {
     @Override
     public Optional<StoredMsg> loadLastMsg(String filter) {
         return read(() -> {
-            long seq = index.lastMatching(filter);
+            long seq = index.lastMatching(StoreFilter.of(filter));
             return seq == -1 ? Optional.empty() : Optional.of(read(seq));
         });
     }
 
     @Override
     public Optional<StoredMsg> loadNextMsg(String filter, long start) {
+        return loadNext(StoreFilter.of(filter), start);
+    }
+
+    @Override
+    public Optional<StoredMsg> loadNextMsg(List<String> filters, long start) {
+        return loadNext(StoreFilter.of(filters), start);
+    }
+
+    private Optional<StoredMsg> loadNext(StoreFilter filter, long start) {
         return read(() -> {
             long seq = index.nextMatching(filter, start);
             return seq == -1 ? Optional.empty() : Optional.of(read(seq));
@@ -363,25 +372,34 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public StoreSubjectState filteredState(long startSeq, String filter) {
-        return read(() -> index.filteredState(startSeq, filter));
+        return read(() -> index.filteredState(startSeq, StoreFilter.of(filter)));
     }
 
     @Override
     public Map<String, StoreSubjectState> subjectsState(String filter) {
-        return read(() -> index.subjectsState(filter));
+        return read(() -> index.subjectsState(StoreFilter.of(filter)));
     }
 
     @Override
     public Map<String, Long> subjectsTotals(String filter) {
         return read(() -> {
             Map<String, Long> out = new LinkedHashMap<>();
-            index.subjectsState(filter).forEach((subject, s) -> out.put(subject, s.msgs()));
+            index.subjectsState(StoreFilter.of(filter)).forEach((subject, s) -> out.put(subject, s.msgs()));
             return out;
         });
     }
 
     @Override
     public long numPending(long startSeq, String filter, boolean lastPerSubject) {
+        return pending(startSeq, StoreFilter.of(filter), lastPerSubject);
+    }
+
+    @Override
+    public long numPending(long startSeq, List<String> filters, boolean lastPerSubject) {
+        return pending(startSeq, StoreFilter.of(filters), lastPerSubject);
+    }
+
+    private long pending(long startSeq, StoreFilter filter, boolean lastPerSubject) {
         return read(() -> lastPerSubject ? index.lastPerSubjectPending(startSeq, filter)
                 : index.filteredState(startSeq, filter).msgs());
     }

@@ -146,6 +146,23 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void multipleFiltersSelectTheUnionOnce() {
+        StreamStore s = open();
+        for (int i = 1; i <= 12; i++) {
+            put(s, i % 3 == 0 ? "a.x" : i % 3 == 1 ? "b.y" : "c.z", "m" + i);
+        }
+        assertThat(s.loadNextMsg(List.of("a.x", "c.*"), 1).orElseThrow().seq()).isEqualTo(2);
+        assertThat(s.loadNextMsg(List.of("a.x", "c.*"), 6).orElseThrow().seq()).isEqualTo(6);
+        assertThat(s.loadNextMsg(List.of("a.*", "a.x"), 4).orElseThrow().seq()).isEqualTo(6);
+        assertThat(s.loadNextMsg(List.of(), 5).orElseThrow().seq()).isEqualTo(5);
+        assertThat(s.loadNextMsg(List.of("a.x", "b.y"), 13)).isEmpty();
+        assertThat(s.numPending(1, List.of("a.x", "a.*"), false)).isEqualTo(4);
+        assertThat(s.numPending(7, List.of("a.x", "b.y"), false)).isEqualTo(4);
+        assertThat(s.numPending(1, List.of("a.x", "b.y"), true)).isEqualTo(2);
+        assertThat(s.numPending(1, List.of(), false)).isEqualTo(12);
+    }
+
+    @Test
     void wildcardFiltersFollowTokenRules() {
         StreamStore s = open();
         put(s, "a.b.c", "1");
