@@ -35,8 +35,11 @@ class StoreRandomizedTest {
     void storesAgreeWithTheModel(long seed) throws Exception {
         Random rnd = new Random(seed);
         Path dir = tmp.resolve("file");
-        MemoryStore mem = MemoryStore.open(StoreConfig.UNLIMITED, () -> 0);
-        FileStore file = FileStore.builder(dir).blockSize(1024).clock(() -> 0).open();
+        // Odd seeds run without limits, even ones with a store-wide and a per-subject cap.
+        StoreConfig config = seed % 2 == 1 ? StoreConfig.UNLIMITED
+                : StoreConfig.builder().maxMsgs(60).maxMsgsPerSubject(8).build();
+        MemoryStore mem = MemoryStore.open(config, () -> 0);
+        FileStore file = FileStore.builder(dir).config(config).blockSize(1024).clock(() -> 0).open();
         try {
             for (int step = 0; step < 800; step++) {
                 int op = rnd.nextInt(100);
@@ -48,6 +51,7 @@ class StoreRandomizedTest {
                     long a = mem.store(subject, new byte[0], payload, ts);
                     long b = file.store(subject, new byte[0], payload, ts);
                     model.put(++last, new Msg(subject, payload));
+                    applyLimits(config, subject);
                     assertThat(a).isEqualTo(last);
                     assertThat(b).isEqualTo(last);
                 } else if (op < 75) {
@@ -78,7 +82,7 @@ class StoreRandomizedTest {
                     if (rnd.nextBoolean()) {
                         StoreIndexSnapshot.delete(dir.resolve("msgs"));
                     }
-                    file = FileStore.builder(dir).blockSize(1024).clock(() -> 0).open();
+                    file = FileStore.builder(dir).config(config).blockSize(1024).clock(() -> 0).open();
                 } else {
                     String filter = FILTERS[rnd.nextInt(FILTERS.length)];
                     long start = rnd.nextInt((int) last + 2);
@@ -126,6 +130,19 @@ class StoreRandomizedTest {
                 assertThat(loaded.subject()).isEqualTo(m.subject());
                 assertThat(loaded.payload()).isEqualTo(m.payload());
             });
+        }
+    }
+
+    private void applyLimits(StoreConfig config, String subject) {
+        if (config.maxMsgsPerSubject() > 0) {
+            List<Long> ofSubject = model.entrySet().stream().filter(e -> e.getValue().subject().equals(subject))
+                    .map(Map.Entry::getKey).toList();
+            for (int i = 0; i < ofSubject.size() - config.maxMsgsPerSubject(); i++) {
+                model.remove(ofSubject.get(i));
+            }
+        }
+        while (config.maxMsgs() > 0 && model.size() > config.maxMsgs()) {
+            model.pollFirstEntry();
         }
     }
 
