@@ -88,6 +88,8 @@ public final class FileStore extends StreamStoreBase {
             lockChannel.close();
             throw e;
         }
+        // Limits may have been lowered, or messages aged out, while the store was closed.
+        updateConfig(b.config);
     }
 
     public static Builder builder(Path directory) {

@@ -322,12 +322,12 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public Optional<StoredMsg> loadMsg(long seq) {
-        return read(() -> index.isLive(seq) ? Optional.of(read(seq)) : Optional.empty());
+        return locked(() -> index.isLive(seq) ? Optional.of(read(seq)) : Optional.empty());
     }
 
     @Override
     public Optional<StoredMsg> loadLastMsg(String filter) {
-        return read(() -> {
+        return locked(() -> {
             long seq = index.lastMatching(StoreFilter.of(filter));
             return seq == -1 ? Optional.empty() : Optional.of(read(seq));
         });
@@ -344,7 +344,7 @@ abstract class StreamStoreBase implements StreamStore {
     }
 
     private Optional<StoredMsg> loadNext(StoreFilter filter, long start) {
-        return read(() -> {
+        return locked(() -> {
             long seq = index.nextMatching(filter, start);
             return seq == -1 ? Optional.empty() : Optional.of(read(seq));
         });
@@ -352,17 +352,17 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public long sequenceAt(long timestamp) {
-        return read(() -> index.sequenceAt(timestamp));
+        return locked(() -> index.sequenceAt(timestamp));
     }
 
     @Override
     public StoreState state() {
-        return read(() -> stateLocked(index.deleted()));
+        return locked(() -> stateLocked(index.deleted()));
     }
 
     @Override
     public StoreState fastState() {
-        return read(() -> stateLocked(List.of()));
+        return locked(() -> stateLocked(List.of()));
     }
 
     private StoreState stateLocked(List<Long> deleted) {
@@ -372,17 +372,17 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public StoreSubjectState filteredState(long startSeq, String filter) {
-        return read(() -> index.filteredState(startSeq, StoreFilter.of(filter)));
+        return locked(() -> index.filteredState(startSeq, StoreFilter.of(filter)));
     }
 
     @Override
     public Map<String, StoreSubjectState> subjectsState(String filter) {
-        return read(() -> index.subjectsState(StoreFilter.of(filter)));
+        return locked(() -> index.subjectsState(StoreFilter.of(filter)));
     }
 
     @Override
     public Map<String, Long> subjectsTotals(String filter) {
-        return read(() -> {
+        return locked(() -> {
             Map<String, Long> out = new LinkedHashMap<>();
             index.subjectsState(StoreFilter.of(filter)).forEach((subject, s) -> out.put(subject, s.msgs()));
             return out;
@@ -400,13 +400,13 @@ abstract class StreamStoreBase implements StreamStore {
     }
 
     private long pending(long startSeq, StoreFilter filter, boolean lastPerSubject) {
-        return read(() -> lastPerSubject ? index.lastPerSubjectPending(startSeq, filter)
+        return locked(() -> lastPerSubject ? index.lastPerSubjectPending(startSeq, filter)
                 : index.filteredState(startSeq, filter).msgs());
     }
 
     @Override
     public StoreConfig config() {
-        return read(() -> config);
+        return locked(() -> config);
     }
 
     @Override
@@ -418,7 +418,7 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public ConsumerStore consumerStore(String name, ConsumerStore.AckMode ackMode) {
-        return read(() -> {
+        return locked(() -> {
             ConsumerStoreBase existing = consumers.get(name);
             if (existing != null && !existing.isClosed()) {
                 return existing;
@@ -479,7 +479,7 @@ abstract class StreamStoreBase implements StreamStore {
         return result;
     }
 
-    private <T> T read(Supplier<T> op) {
+    private <T> T locked(Supplier<T> op) {
         lock.lock();
         try {
             checkOpen();

@@ -146,6 +146,25 @@ class FileStoreTest extends StreamStoreContractTest {
     }
 
     @Test
+    void limitsAndMaxAgeApplyOnReopen() {
+        Path dir = tmp.resolve("limits");
+        long now = clock.get();
+        try (FileStore s = openAt(dir)) {
+            s.store("old", NO_HEADERS, new byte[1], now - java.time.Duration.ofHours(2).toNanos());
+            for (int i = 0; i < 5; i++) {
+                put(s, "new", "n" + i);
+            }
+        }
+        StoreConfig config = StoreConfig.builder().maxAge(java.time.Duration.ofHours(1)).maxMsgs(3).build();
+        try (FileStore s = FileStore.builder(dir).config(config).clock(clock::get).open()) {
+            StoreState st = s.state();
+            assertThat(st.msgs()).isEqualTo(3);
+            assertThat(st.firstSeq()).isEqualTo(4);
+            assertThat(s.subjectsTotals(">")).containsOnlyKeys("new");
+        }
+    }
+
+    @Test
     void tornTailIsTruncatedOnOpen() throws IOException {
         Path dir = tmp.resolve("torn");
         try (FileStore s = openAt(dir)) {
