@@ -37,11 +37,21 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess("nats-server", command, port, logFile("nats-server"));
     }
 
+    /** Any command that listens on {@code port} once ready. */
+    public static ServerProcess command(String name, List<String> command, int port) {
+        return new ServerProcess(name, command, port, logFile(name));
+    }
+
+    /** The {@code java} that runs this benchmark, for the JVMs it starts. */
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /** Pocketbus's broker alone, from the distribution jar, in a JVM given {@code jvmArgs}. */
     public static ServerProcess pocketbusBroker(Path jar, List<String> jvmArgs, List<String> extraArgs) {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaBinary());
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString(), "broker", "--addr", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(extraArgs);
@@ -54,6 +64,10 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public String url() {
