@@ -19,4 +19,13 @@ public interface Authenticator {
      *     {@code -ERR 'Authorization Violation'} and is closed
      */
     Grant authenticate(ConnectAttempt attempt);
+
+    /**
+     * Registers a callback run when credentials granted earlier may no longer hold, e.g. an account JWT with
+     * new user revocations was stored. The broker then calls {@link #authenticate} again for its live
+     * connections with their original {@link ConnectAttempt} and closes the ones now refused. Authenticators
+     * whose decisions never change need not implement it.
+     */
+    default void onCredentialsChanged(Runnable listener) {
+    }
 }
