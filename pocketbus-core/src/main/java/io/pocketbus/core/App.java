@@ -351,6 +351,11 @@ public final class App implements AutoCloseable {
         return settings.copy();
     }
 
+    /** The current settings without copying, for read-only use on hot paths. */
+    Settings currentSettings() {
+        return settings;
+    }
+
     /** Validates and stores the settings ({@code _params} row {@code settings}); 400 with field errors if invalid. */
     public void saveSettings(Settings newSettings) {
         java.util.Map<String, Object> errors = newSettings.validate();

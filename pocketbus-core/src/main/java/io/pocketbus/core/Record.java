@@ -289,6 +289,44 @@ public final class Record {
         return this;
     }
 
+    /**
+     * PocketBase's {@code ReplaceModifiers}: a copy of {@code body} where every key naming a field (plain or
+     * with a modifier) is replaced by the field name holding the value it resolves to on a copy of this
+     * record (e.g. {@code {"total+":4,"total-":1}} on total 0 gives {@code {"total":3}}); other keys stay.
+     */
+    public Map<String, Object> resolveModifiers(Map<String, ?> body) {
+        Map<String, Object> out = new LinkedHashMap<>(body);
+        Record scratch = copy();
+        List<String> keys = new ArrayList<>(body.keySet());
+        keys.sort(Comparator.comparingInt(String::length));
+        for (String key : keys) {
+            Optional<String> field = scratch.fieldOfKey(key);
+            if (field.isPresent()) {
+                scratch.applyModifier(key, body.get(key));
+                out.remove(key);
+                out.put(field.get(), scratch.get(field.get()));
+            }
+        }
+        return out;
+    }
+
+    /** The field a body key addresses ({@code f}, {@code f+}, {@code +f}, {@code f-}, {@code f:autogenerate}). */
+    private Optional<String> fieldOfKey(String key) {
+        String name = key;
+        if (key.endsWith(":autogenerate")) {
+            name = key.substring(0, key.length() - ":autogenerate".length());
+        } else if (key.startsWith("+")) {
+            name = key.substring(1);
+        } else if (key.endsWith("+") || key.endsWith("-")) {
+            name = key.substring(0, key.length() - 1);
+        }
+        String candidate = name;
+        if (collection.field(key).isPresent()) {
+            return Optional.of(key);
+        }
+        return collection.field(candidate).map(Field::name);
+    }
+
     private void applyModifier(String key, Object value) {
         Optional<Field> direct = collection.field(key);
         if (direct.isPresent()) {

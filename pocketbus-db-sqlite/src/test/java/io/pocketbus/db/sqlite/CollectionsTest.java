@@ -174,6 +174,19 @@ class CollectionsTest {
     }
 
     @Test
+    void resavingFixtureViewsInfersThePocketBaseFields() {
+        for (String name : List.of("view1", "view2", "numeric_id_view")) {
+            Collection stored = app.findCollectionByNameOrId(name).orElseThrow();
+            List<String> before = stored.fields().stream().map(f -> f.name() + ":" + f.type() + ":" + f.id()).toList();
+            Collection copy = stored.copy();
+            app.save(copy);
+            List<String> after = app.findCollectionByNameOrId(name).orElseThrow().fields().stream()
+                    .map(f -> f.name() + ":" + f.type() + ":" + f.id()).toList();
+            assertThat(after).as(name).isEqualTo(before);
+        }
+    }
+
+    @Test
     void authCollectionsGetSystemFieldsAndIndexes() {
         Collection c = new Collection(CollectionType.AUTH, "members");
         app.save(c);
@@ -202,6 +215,37 @@ class CollectionsTest {
         assertThatThrownBy(() -> app.importCollections(List.of(bad), false)).isInstanceOfSatisfying(ApiError.class,
                 e -> assertThat(((ValidationError) e.data().get("collections")).code())
                         .isEqualTo("validation_collections_import_failure"));
+    }
+
+    @Test
+    void importWithDeleteMissingRemovesWhatIsNotListed() {
+        List<Collection> exported = new ArrayList<>();
+        for (Collection c : app.collections()) {
+            if (!c.name().equals("demo5")) {
+                exported.add(Collection.fromJson(MAPPER.valueToTree(c.toMap())));
+            }
+        }
+        app.importCollections(exported, true);
+        assertThat(app.findCollectionByNameOrId("demo5")).isEmpty();
+        assertThat(schemaOf("demo5")).isEmpty();
+        assertThat(app.collections()).hasSize(exported.size());
+        assertThat(app.findAuthRecordByToken(TokensTest.USER_TOKEN, io.pocketbus.core.AuthOptions.TokenType.AUTH))
+                .isPresent();
+        assertThat(app.findRecordById("demo1", "84nmscqy84lsi1t")).isPresent();
+    }
+
+    @Test
+    void everySaveEnsuresTheIdFieldAndAuthSystemFields() throws Exception {
+        Collection bare = Collection.fromJson(MAPPER.readTree(
+                "{\"name\":\"bare\",\"type\":\"base\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}"));
+        app.save(bare);
+        assertThat(app.findCollectionByNameOrId("bare").orElseThrow().fields()).extracting(Field::name)
+                .containsExactly("id", "title");
+        Collection users = app.findCollectionByNameOrId("users").orElseThrow().copy();
+        users.removeField("verified");
+        assertThatThrownBy(() -> app.save(users)).isInstanceOfSatisfying(ApiError.class, e ->
+                assertThat(((ValidationError) e.data().get("fields")).code()).isEqualTo("validation_system_field_change"));
+        assertThat(app.findCollectionByNameOrId("users").orElseThrow().field("verified")).isPresent();
     }
 
     @Test

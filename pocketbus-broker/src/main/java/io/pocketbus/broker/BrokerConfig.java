@@ -1,0 +1,24 @@
+package io.pocketbus.broker;
+
+import io.pocketbus.broker.spi.Authenticator;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The broker's settings, built by {@link Broker.Builder}; defaults are nats-server's. */
+record BrokerConfig(
+        String host,
+        int port,
+        Optional<String> serverName,
+        int maxPayload,
+        int maxControlLine,
+        long maxPending,
+        Duration writeDeadline,
+        Duration pingInterval,
+        int maxPingsOut,
+        Duration authTimeout,
+        Duration lameDuckGracePeriod,
+        Optional<Authenticator> authenticator,
+        String systemAccount,
+        Optional<Integer> websocketPort,
+        Optional<Integer> monitorPort) {
+}

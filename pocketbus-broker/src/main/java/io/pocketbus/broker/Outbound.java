@@ -1,0 +1,245 @@
+package io.pocketbus.broker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A connection's outbound bytes. Producers append rendered protocol under the lock and signal once per
+ * read batch; the writer swaps the whole pending buffer out and writes it in one call, so everything
+ * queued while the previous write ran goes out together. Pending bytes are capped: a producer that would
+ * exceed the cap gets {@code false} and the connection is cut as a slow consumer.
+ */
+final class Outbound {
+    private static final byte[] MSG = "MSG ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HMSG = "HMSG ".getBytes(StandardCharsets.US_ASCII);
+    private static final int INITIAL = 512;
+    /** A spare buffer larger than this is dropped after a short write, so idle connections stay small. */
+    private static final int KEEP_LIMIT = 256 * 1024;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition pending = lock.newCondition();
+    private final long maxPending;
+    private byte[] buf = new byte[0];
+    private int len;
+    private byte[] spare;
+    private boolean closing;
+    private long outMsgs;
+    private long outBytes;
+    /** System.nanoTime() when the current write began, 0 while none is in progress. */
+    private volatile long writeStarted;
+
+    Outbound(long maxPending) {
+        this.maxPending = maxPending;
+    }
+
+    /** Appends raw protocol bytes (INFO, PONG, -ERR, +OK). False if the pending limit would be exceeded. */
+    boolean append(byte[] bytes) {
+        lock.lock();
+        try {
+            if (closing) {
+                return true;
+            }
+            if (len + bytes.length > maxPending) {
+                return false;
+            }
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, len, bytes.length);
+            len += bytes.length;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Renders one delivery. A message with headers goes to a connection without header support as MSG
+     * with the payload only, as nats-server does.
+     */
+    boolean appendMessage(byte[] subject, int subjectOff, int subjectLen, byte[] sid, byte[] reply, int replyOff,
+            int replyLen, int headerLen, int totalLen, byte[] data, int dataOff, boolean headersSupported) {
+        boolean withHeaders = headerLen >= 0 && headersSupported;
+        int skip = headerLen >= 0 && !headersSupported ? headerLen : 0;
+        int bodyLen = totalLen - skip;
+        int need = 5 + subjectLen + 1 + sid.length + 1 + (replyLen > 0 ? replyLen + 1 : 0) + 24 + bodyLen + 2;
+        lock.lock();
+        try {
+            if (closing) {
+                return true;
+            }
+            if (len + need > maxPending) {
+                return false;
+            }
+            ensure(need);
+            byte[] b = buf;
+            int p = len;
+            byte[] verb = withHeaders ? HMSG : MSG;
+            System.arraycopy(verb, 0, b, p, verb.length);
+            p += verb.length;
+            System.arraycopy(subject, subjectOff, b, p, subjectLen);
+            p += subjectLen;
+            b[p++] = ' ';
+            System.arraycopy(sid, 0, b, p, sid.length);
+            p += sid.length;
+            b[p++] = ' ';
+            if (replyLen > 0) {
+                System.arraycopy(reply, replyOff, b, p, replyLen);
+                p += replyLen;
+                b[p++] = ' ';
+            }
+            if (withHeaders) {
+                p = writeNumber(b, p, headerLen);
+                b[p++] = ' ';
+            }
+            p = writeNumber(b, p, bodyLen);
+            b[p++] = '\r';
+            b[p++] = '\n';
+            System.arraycopy(data, dataOff + skip, b, p, bodyLen);
+            p += bodyLen;
+            b[p++] = '\r';
+            b[p++] = '\n';
+            len = p;
+            outMsgs++;
+            outBytes += bodyLen;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int writeNumber(byte[] b, int p, int value) {
+        if (value == 0) {
+            b[p] = '0';
+            return p + 1;
+        }
+        int digits = 0;
+        for (int v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        int end = p + digits;
+        for (int v = value, q = end - 1; v > 0; v /= 10, q--) {
+            b[q] = (byte) ('0' + v % 10);
+        }
+        return end;
+    }
+
+    private void ensure(int extra) {
+        if (len + extra <= buf.length) {
+            return;
+        }
+        int size = Math.max(INITIAL, buf.length * 2);
+        while (size < len + extra) {
+            size *= 2;
+        }
+        byte[] grown = new byte[size];
+        System.arraycopy(buf, 0, grown, 0, len);
+        buf = grown;
+    }
+
+    /** Wakes the writer if anything is pending. */
+    void signal() {
+        lock.lock();
+        try {
+            if (len > 0) {
+                pending.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets the writer drain what is queued and then stop; nothing appended afterwards is kept. */
+    void closeAfterDrain() {
+        lock.lock();
+        try {
+            closing = true;
+            pending.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops everything pending and stops the writer. */
+    void discard() {
+        lock.lock();
+        try {
+            closing = true;
+            len = 0;
+            pending.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int pendingBytes() {
+        lock.lock();
+        try {
+            return len;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long outMsgs() {
+        lock.lock();
+        try {
+            return outMsgs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long outBytes() {
+        lock.lock();
+        try {
+            return outBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a write has been blocked for longer than the deadline (the peer stopped reading). */
+    boolean writeStalled(long deadlineNanos) {
+        long started = writeStarted;
+        return started != 0 && System.nanoTime() - started > deadlineNanos;
+    }
+
+    /** The writer loop; returns once closed and drained. */
+    void runWriter(Transport transport) throws IOException, InterruptedException {
+        while (true) {
+            byte[] out;
+            int n;
+            lock.lock();
+            try {
+                while (len == 0 && !closing) {
+                    pending.await();
+                }
+                if (len == 0) {
+                    return;
+                }
+                out = buf;
+                n = len;
+                buf = spare == null ? new byte[Math.min(Math.max(INITIAL, n), KEEP_LIMIT)] : spare;
+                spare = null;
+                len = 0;
+            } finally {
+                lock.unlock();
+            }
+            writeStarted = Math.max(1, System.nanoTime());
+            try {
+                transport.write(out, 0, n);
+            } finally {
+                writeStarted = 0;
+            }
+            lock.lock();
+            try {
+                if (out.length <= KEEP_LIMIT || n > out.length / 4) {
+                    spare = out;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
