@@ -1,6 +1,7 @@
 package io.pocketbus;
 
 import io.pocketbus.core.App;
+import io.pocketbus.core.RuleCheck;
 import io.pocketbus.db.sqlite.SqliteDialect;
 import io.pocketbus.http.ApiHooks;
 import io.pocketbus.http.Apis;
@@ -44,7 +45,10 @@ public final class Pocketbus implements AutoCloseable {
 
     /** The app on its embedded defaults (SQLite), not yet bootstrapped. */
     static App newApp(Path dataDir) {
-        return App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
+        App app = App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
+        // collection saves check that every API rule compiles, as PocketBase does
+        app.setRuleValidator(RuleCheck::validate);
+        return app;
     }
 
     /** The application core: collections, records, hooks. Usable once {@link #start()} bootstrapped it. */

@@ -130,6 +130,7 @@ final class ApiScenario {
             throw new UncheckedIOException(e);
         }
         App app = App.builder().dataDir(data).dialect(SqliteDialect.create()).build();
+        app.setRuleValidator(io.pocketbus.core.RuleCheck::validate);
         app.bootstrap();
         HttpServer server = null;
         try {
