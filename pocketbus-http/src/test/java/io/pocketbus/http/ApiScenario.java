@@ -35,6 +35,7 @@ final class ApiScenario {
     private int expectedStatus = 200;
     private final List<String> expectedContent = new ArrayList<>();
     private final List<String> notExpectedContent = new ArrayList<>();
+    private final Map<String, String> expectedHeaders = new LinkedHashMap<>();
     private Consumer<App> beforeTest = app -> { };
     private final ApiHooks apiHooks = new ApiHooks();
     private Map<String, Integer> expectedEvents;
@@ -87,6 +88,11 @@ final class ApiScenario {
 
     ApiScenario contains(String... fragments) {
         expectedContent.addAll(List.of(fragments));
+        return this;
+    }
+
+    ApiScenario responseHeader(String headerName, String value) {
+        expectedHeaders.put(headerName, value);
         return this;
     }
 
@@ -156,6 +162,8 @@ final class ApiScenario {
             for (String fragment : expectedContent) {
                 assertThat(response.body()).as("%s: body", name).contains(fragment);
             }
+            expectedHeaders.forEach((h, v) -> assertThat(response.headers().firstValue(h))
+                    .as("%s: header %s", name, h).hasValue(v));
             for (String fragment : notExpectedContent) {
                 assertThat(response.body()).as("%s: body", name).doesNotContain(fragment);
             }

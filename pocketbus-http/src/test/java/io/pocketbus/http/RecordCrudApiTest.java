@@ -25,6 +25,8 @@ class RecordCrudApiTest {
     @Test
     void listPublicCollection() {
         ApiScenario.of("public list").request("GET", "/api/collections/demo2/records").status(200)
+                .responseHeader("Content-Type", "application/json").responseHeader("X-Frame-Options", "SAMEORIGIN")
+                .responseHeader("X-Content-Type-Options", "nosniff")
                 .contains("\"page\":1", "\"perPage\":30", "\"totalItems\":3", "\"totalPages\":1",
                         "\"collectionName\":\"demo2\"", "\"id\":\"llvuca81nly1qls\"")
                 .run(tmp);
