@@ -38,7 +38,7 @@ class PocketbusTest {
         String url = pocketbus.url();
         try {
             assertThat(get(url + "/api/health").body())
-                    .isEqualTo("{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}");
+                    .isEqualTo("{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}" + "\n");
             assertThat(get(url + "/hello/you").body()).isEqualTo("hello you");
             assertThat(Files.exists(data.resolve("data.db"))).isTrue();
             assertThat(Files.exists(data.resolve("auxiliary.db"))).isTrue();
