@@ -325,6 +325,23 @@ class FileStoreTest extends StreamStoreContractTest {
     }
 
     @Test
+    void leftoversOfAnInterruptedRewriteAreIgnoredAndRemoved() throws IOException {
+        Path dir = tmp.resolve("leftovers");
+        try (FileStore s = openAt(dir)) {
+            put(s, "l", "1");
+        }
+        Path seg = lastSegment(dir);
+        Files.write(seg.resolveSibling(seg.getFileName() + ".tmp"), new byte[] {9, 9, 9});
+        Files.write(dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE + ".tmp"), new byte[] {9});
+        try (FileStore s = openAt(dir)) {
+            assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("1");
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("msgs"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
     void aDirectoryIsOpenedByOneStoreAtATime() {
         Path dir = tmp.resolve("locked");
         FileStore first = openAt(dir);

@@ -548,6 +548,18 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void syncKeepsTheStoreUsableAndDeleteClosesIt() {
+        StreamStore s = open();
+        put(s, "y", "1");
+        s.sync();
+        assertThat(s.type()).isIn(StreamStore.Type.MEMORY, StreamStore.Type.FILE);
+        assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("1");
+        s.delete();
+        assertThatThrownBy(s::state).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CLOSED));
+    }
+
+    @Test
     void closedStoreRefusesCalls() {
         StreamStore s = open();
         put(s, "c", "1");
