@@ -376,6 +376,12 @@ abstract class StreamStoreBase implements StreamStore {
     }
 
     @Override
+    public List<Long> multiLastSeqs(List<String> filters) {
+        return locked(() -> index.matchingSubjects(StoreFilter.of(filters)).stream()
+                .map(s -> s.last).sorted().toList());
+    }
+
+    @Override
     public Map<String, StoreSubjectState> subjectsState(String filter) {
         return locked(() -> index.subjectsState(StoreFilter.of(filter)));
     }

@@ -1,14 +1,18 @@
 package io.pocketbus.broker;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +125,7 @@ class FileStoreTest extends StreamStoreContractTest {
         }
         // As if the process had died before writing a new snapshot: the old one plus the segments' tails.
         Files.copy(snapshotCopy, dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         try (FileStore s = openAt(dir)) {
             assertThat(Snapshot.of(s)).isEqualTo(before);
         }
@@ -150,12 +154,12 @@ class FileStoreTest extends StreamStoreContractTest {
         Path dir = tmp.resolve("limits");
         long now = clock.get();
         try (FileStore s = openAt(dir)) {
-            s.store("old", NO_HEADERS, new byte[1], now - java.time.Duration.ofHours(2).toNanos());
+            s.store("old", NO_HEADERS, new byte[1], now - Duration.ofHours(2).toNanos());
             for (int i = 0; i < 5; i++) {
                 put(s, "new", "n" + i);
             }
         }
-        StoreConfig config = StoreConfig.builder().maxAge(java.time.Duration.ofHours(1)).maxMsgs(3).build();
+        StoreConfig config = StoreConfig.builder().maxAge(Duration.ofHours(1)).maxMsgs(3).build();
         try (FileStore s = FileStore.builder(dir).config(config).clock(clock::get).open()) {
             StoreState st = s.state();
             assertThat(st.msgs()).isEqualTo(3);
@@ -199,7 +203,7 @@ class FileStoreTest extends StreamStoreContractTest {
         }
         Path seg = lastSegment(dir);
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}), ch.size() - 5);
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}), ch.size() - 5);
         }
         try (FileStore s = openAt(dir)) {
             assertThat(s.state().msgs()).isEqualTo(4);
@@ -383,8 +387,8 @@ class FileStoreTest extends StreamStoreContractTest {
         byte[] needle = text.getBytes(UTF_8);
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
-                String hay = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (hay.contains(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                String hay = new String(Files.readAllBytes(p), ISO_8859_1);
+                if (hay.contains(new String(needle, ISO_8859_1))) {
                     return true;
                 }
             }

@@ -330,6 +330,20 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void multiLastSeqsListsEachSubjectsNewest() {
+        StreamStore s = open();
+        for (int i = 1; i <= 10; i++) {
+            put(s, "$KV.b." + (char) ('a' + i % 4), "v" + i);
+        }
+        put(s, "other", "x");
+        s.removeMsg(8);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.>"))).containsExactly(4L, 7L, 9L, 10L);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.a", "$KV.b.b"))).containsExactly(4L, 9L);
+        assertThat(s.multiLastSeqs(List.of())).containsExactly(4L, 7L, 9L, 10L, 11L);
+        assertThat(s.multiLastSeqs(List.of("none"))).isEmpty();
+    }
+
+    @Test
     void filteredStateAndPendingCounts() {
         StreamStore s = open();
         for (int i = 1; i <= 30; i++) {
