@@ -205,7 +205,7 @@ public final class FileStore extends StreamStoreBase {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, seg.path.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, seg.path.toString(), e));
         }
     }
 
@@ -252,7 +252,7 @@ public final class FileStore extends StreamStoreBase {
             last = SegmentFile.create(msgDir, firstSeq);
             segments.put(firstSeq, last);
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, "rotating segment", e);
+            throw fail(new StoreException(StoreException.Kind.IO, "rotating segment", e));
         }
     }
 
@@ -280,7 +280,7 @@ public final class FileStore extends StreamStoreBase {
                 writeSnapshot();
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, dir.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         }
         return written;
     }
@@ -384,7 +384,7 @@ public final class FileStore extends StreamStoreBase {
                 seg.force();
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, dir.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         } finally {
             lock.unlock();
         }
@@ -423,9 +423,12 @@ public final class FileStore extends StreamStoreBase {
     @Override
     void release() {
         try {
-            flushPending();
-            last.force();
-            writeSnapshot();
+            // After a failed write the index may hold what never reached the disk: keep the old snapshot.
+            if (!failed()) {
+                flushPending();
+                last.force();
+                writeSnapshot();
+            }
         } catch (IOException e) {
             throw new StoreException(StoreException.Kind.IO, "closing " + dir, e);
         } finally {

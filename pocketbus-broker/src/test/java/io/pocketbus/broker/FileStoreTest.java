@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -343,6 +344,23 @@ class FileStoreTest extends StreamStoreContractTest {
         try (Stream<Path> files = Files.list(dir.resolve("msgs"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
+    }
+
+    @Test
+    void aFailedWriteFailsTheStoreAndLeavesNoTrace() throws IOException {
+        Path dir = tmp.resolve("full");
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        Files.createDirectories(dir.resolve("msgs"));
+        Files.createSymbolicLink(dir.resolve("msgs").resolve(String.format("%020d", 1) + SegmentFile.SUFFIX), full);
+        FileStore s = openAt(dir);
+        assertThatThrownBy(() -> put(s, "f", "lost")).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.IO));
+        assertThatThrownBy(() -> put(s, "f", "again")).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.IO));
+        assertThatThrownBy(() -> s.loadMsg(1)).isInstanceOf(StoreException.class);
+        s.close();
+        assertThat(dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE)).doesNotExist();
     }
 
     @Test
