@@ -45,6 +45,7 @@ public final class FileStore extends StreamStoreBase {
     /** nats-server's default block size for limits streams. */
     public static final long DEFAULT_BLOCK_SIZE = 8L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
+    private static final int GATHER_ROUNDS = 32;
 
     private final Path dir;
     private final Path msgDir;
@@ -57,7 +58,7 @@ public final class FileStore extends StreamStoreBase {
     private final StoreGroupCommit groupCommit;
     private SegmentFile last;
     private ByteBuffer pending = ByteBuffer.allocate(BUFFER);
-    private volatile long written;
+    private long written;
     private final long snapshotBytes;
     private long appendedSinceSnapshot;
     private boolean released;
@@ -82,7 +83,7 @@ public final class FileStore extends StreamStoreBase {
             throw new StoreException(StoreException.Kind.IO, "store directory in use: " + dir, null);
         }
         dirLock = l;
-        groupCommit = new StoreGroupCommit(() -> written, this::forceLast);
+        groupCommit = new StoreGroupCommit(this::forceLast);
         try {
             new FileStoreRecovery(this).recover();
         } catch (IOException | RuntimeException e) {
@@ -352,14 +353,23 @@ public final class FileStore extends StreamStoreBase {
         }
     }
 
-    /** The group commit's force: the last segment, outside the store lock so writers keep appending. */
-    private void forceLast() throws IOException {
+    /**
+     * The group commit's force: the last segment, outside the store lock so writers keep appending.
+     * Writers already queued on the store lock are let through first, so their writes join this force
+     * instead of each waiting for the next one.
+     */
+    private long forceLast() throws IOException {
+        for (int i = 0; i < GATHER_ROUNDS && lock.hasQueuedThreads(); i++) {
+            Thread.yield();
+        }
         while (true) {
             SegmentFile target;
+            long ticket;
             lock.lock();
             try {
+                ticket = written;
                 if (released) {
-                    return;
+                    return ticket;
                 }
                 target = last;
             } finally {
@@ -367,7 +377,7 @@ public final class FileStore extends StreamStoreBase {
             }
             try {
                 target.force();
-                return;
+                return ticket;
             } catch (ClosedChannelException e) {
                 // Rotated and rewritten or closed meanwhile, which forces it; look again.
             }
