@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * msgs/&lt;first seq&gt;.blk   append-only segments of {@link SegmentRecord}s, bounded by the block size
- * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart
+ * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart, rewritten on close and every
+ *                        {@link Builder#snapshotBytes} appended
  * obs/&lt;consumer&gt;/o.dat   consumer state ({@link FileConsumerStore})
  * LOCK                   held while the store is open
  * </pre>
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Every mutation appends its records and writes them to the OS before returning; with
  * {@link SyncPolicy#ALWAYS} it also waits for a shared fsync. Removals append tombstones so nothing
  * removed comes back after a restart; segments whose messages are all gone are deleted, and segments
- * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated.
+ * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated. After a
+ * failed write the store refuses further calls rather than risk answering from an index that no longer
+ * matches the disk.
  */
 public final class FileStore extends StreamStoreBase {
 
