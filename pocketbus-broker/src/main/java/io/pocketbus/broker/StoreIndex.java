@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  */
 final class StoreIndex {
 
-    private static final int PAGE_SHIFT = 12;
+    /** 256 slots a page: small enough that a sparse or small stream stays cheap (a page is about 7 KiB). */
+    private static final int PAGE_SHIFT = 8;
     private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE_SIZE - 1;
 
