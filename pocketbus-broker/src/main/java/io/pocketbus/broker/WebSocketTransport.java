@@ -32,6 +32,8 @@ final class WebSocketTransport implements Transport {
     private static final int OP_CLOSE = 8;
     private static final int OP_PING = 9;
     private static final int OP_PONG = 10;
+    private static final int INITIAL_FRAME = 1024;
+    private static final int MAX_KEPT_FRAME = 256 * 1024;
 
     private final Socket socket;
     private final InputStream in;
@@ -45,8 +47,6 @@ final class WebSocketTransport implements Transport {
     private final byte[] mask = new byte[4];
     private int maskIndex;
     private boolean closeSent;
-    private static final int INITIAL_FRAME = 1024;
-    private static final int MAX_KEPT_FRAME = 256 * 1024;
     /** Reused output frame buffer, guarded by writeLock. */
     private byte[] frame = new byte[INITIAL_FRAME];
 
