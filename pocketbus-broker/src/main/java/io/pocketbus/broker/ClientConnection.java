@@ -135,10 +135,6 @@ final class ClientConnection implements ProtocolParser.Handler {
         return protocol;
     }
 
-    boolean isClosed() {
-        return closed.get();
-    }
-
     // ---- reader and writer loops ----
 
     private void readLoop() {
