@@ -1,0 +1,231 @@
+package io.pocketbus.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The records API over HTTP on loopback, side by side with {@link BaselineServer}: create a record, view by
+ * id, list 30 with a filter and sort, from 1 and from 16 concurrent clients. Also jar size, time from start
+ * to the first answered request, and idle resident memory.
+ *
+ * <p>Usage: {@code bench/run-data-bench [--rounds N] [--ops N]}.
+ */
+public final class DataApiBench {
+    private static final List<String> SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
+    private static final String RECORDS = "/api/collections/posts/records";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, List<Double>> ours = new LinkedHashMap<>();
+    private final Map<String, List<Double>> baseline = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of("pocketbus/target/pocketbus.jar");
+        int rounds = 3;
+        int ops = 2000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--ops" -> ops = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        new DataApiBench().run(jar, rounds, ops);
+    }
+
+    private void run(Path jar, int rounds, int ops) throws Exception {
+        Path dir = Files.createTempDirectory("pocketbus-data-bench");
+        String java = ServerProcess.javaBinary();
+        exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com", "benchpassword1",
+                "--dir", dir.resolve("pb_data").toString()));
+        int pbPort = ServerProcess.freePort();
+        long started = System.nanoTime();
+        List<String> serve = new ArrayList<>(List.of(java));
+        serve.addAll(SERVER_JVM);
+        serve.addAll(List.of("-jar", jar.toString(), "serve", "--http", "127.0.0.1:" + pbPort,
+                "--dir", dir.resolve("pb_data").toString(), "--nats", "off"));
+        try (ServerProcess pocketbus = ServerProcess.command("pocketbus", serve, pbPort)) {
+            String pb = "http://127.0.0.1:" + pbPort;
+            awaitHealthy(pb);
+            double startMillis = (System.nanoTime() - started) / 1e6;
+            String token = superuserToken(pb);
+            createPostsCollection(pb, token);
+            int basePort = ServerProcess.freePort();
+            List<String> base = new ArrayList<>(List.of(java));
+            base.addAll(SERVER_JVM);
+            base.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineServer.class.getName(),
+                    Integer.toString(basePort), dir.resolve("baseline.db").toString()));
+            try (ServerProcess baselineServer = ServerProcess.command("baseline", base, basePort)) {
+                String bl = "http://127.0.0.1:" + basePort;
+                Target[] targets = {new Target(pb, true), new Target(bl, false)};
+                for (Target t : targets) {
+                    runOp(t, "create", 1, 1000);
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (int side = 0; side < 2; side++) {
+                        Target t = targets[(round + side) % 2];
+                        for (int clients : new int[] {1, 16}) {
+                            for (String op : new String[] {"create", "view", "list"}) {
+                                double rate = runOp(t, op, clients, ops);
+                                (t.pocketbus ? ours : baseline).computeIfAbsent(op + "|" + clients, k -> new ArrayList<>()).add(rate);
+                                System.err.printf(Locale.ROOT, "%-9s %-6s %2d clients %,10.0f req/s%n",
+                                        t.pocketbus ? "pocketbus" : "baseline", op, clients, rate);
+                            }
+                        }
+                    }
+                }
+                System.out.println("| operation | clients | baseline req/s | Pocketbus req/s | Pocketbus / baseline |");
+                System.out.println("|---|---:|---:|---:|---:|");
+                for (String key : ours.keySet()) {
+                    double o = BrokerBench.median(ours.get(key), Double::doubleValue);
+                    double b = BrokerBench.median(baseline.get(key), Double::doubleValue);
+                    String[] k = key.split("\\|");
+                    System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f |%n", k[0], k[1], b, o, o / b);
+                }
+                System.out.printf(Locale.ROOT, "%njar size: %.1f MiB; start to first answered request: %.0f ms;"
+                        + " idle RSS after the runs: Pocketbus %.0f MiB, baseline %.0f MiB (both with a 1 GiB pre-touched heap)%n",
+                        Files.size(jar) / 1048576.0, startMillis, pocketbus.residentBytes() / 1048576.0,
+                        baselineServer.residentBytes() / 1048576.0);
+            }
+        }
+        idleMemory(jar, java);
+    }
+
+    /** Idle RSS of a freshly started server without a pre-touched heap, which is what a user sees. */
+    private void idleMemory(Path jar, String java) throws Exception {
+        Path dir = Files.createTempDirectory("pocketbus-idle");
+        int port = ServerProcess.freePort();
+        try (ServerProcess pocketbus = ServerProcess.command("pocketbus", List.of(java, "-jar", jar.toString(), "serve",
+                "--http", "127.0.0.1:" + port, "--dir", dir.toString(), "--nats", "off"), port)) {
+            awaitHealthy("http://127.0.0.1:" + port);
+            Thread.sleep(2000);
+            System.out.printf(Locale.ROOT, "idle RSS with default JVM settings: %.0f MiB%n", pocketbus.residentBytes() / 1048576.0);
+        }
+    }
+
+    private double runOp(Target target, String op, int clients, int totalOps) throws Exception {
+        List<String> ids = target.ids;
+        int each = Math.max(1, totalOps / clients);
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        request(target, op, ids);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return each * clients * 1e9 / (System.nanoTime() - start);
+    }
+
+    private void request(Target target, String op, List<String> ids) throws IOException, InterruptedException {
+        HttpRequest.Builder b;
+        switch (op) {
+            case "create" -> {
+                String body = "{\"title\":\"post " + ThreadLocalRandom.current().nextInt() + "\",\"views\":"
+                        + ThreadLocalRandom.current().nextInt(1000) + "}";
+                b = HttpRequest.newBuilder(URI.create(target.base + RECORDS))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            }
+            case "view" -> {
+                String id;
+                synchronized (ids) {
+                    id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+                }
+                b = HttpRequest.newBuilder(URI.create(target.base + RECORDS + "/" + id)).GET();
+            }
+            default -> b = HttpRequest.newBuilder(URI.create(target.base + RECORDS
+                    + (target.pocketbus ? "?perPage=30&sort=-created&filter=views%3E500" : "?minViews=500"))).GET();
+        }
+        HttpResponse<String> response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(op + " answered " + response.statusCode() + ": " + response.body());
+        }
+        if (op.equals("create")) {
+            String id = json.readTree(response.body()).path("id").asText();
+            synchronized (ids) {
+                ids.add(id);
+            }
+        }
+    }
+
+    private void awaitHealthy(String base) throws InterruptedException {
+        for (int i = 0; i < 6000; i++) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(10);
+            }
+        }
+        throw new IllegalStateException(base + " never became healthy");
+    }
+
+    private String superuserToken(String base) throws IOException, InterruptedException {
+        JsonNode auth = post(base + "/api/collections/_superusers/auth-with-password", null,
+                "{\"identity\":\"bench@example.com\",\"password\":\"benchpassword1\"}");
+        return auth.path("token").asText();
+    }
+
+    private void createPostsCollection(String base, String token) throws IOException, InterruptedException {
+        post(base + "/api/collections", token, """
+                {"name":"posts","type":"base","listRule":"","viewRule":"","createRule":"","fields":[
+                 {"name":"title","type":"text"},{"name":"views","type":"number"},
+                 {"name":"created","type":"autodate","onCreate":true},
+                 {"name":"updated","type":"autodate","onCreate":true,"onUpdate":true}]}""");
+    }
+
+    private JsonNode post(String url, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return json.readTree(r.body());
+    }
+
+    private static void exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("failed: " + command);
+        }
+    }
+
+    private record Target(String base, boolean pocketbus, List<String> ids) {
+        Target(String base, boolean pocketbus) {
+            this(base, pocketbus, new ArrayList<>());
+        }
+    }
+}
