@@ -17,5 +17,9 @@ record BrokerConfig(
         int maxPingsOut,
         Duration authTimeout,
         Duration lameDuckGracePeriod,
-        Optional<Authenticator> authenticator) {
+        Optional<Authenticator> authenticator,
+        String systemAccount,
+        Optional<Integer> websocketPort,
+        Optional<Integer> monitorPort,
+        int maxConnections) {
 }
