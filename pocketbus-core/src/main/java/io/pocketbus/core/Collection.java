@@ -250,7 +250,7 @@ public final class Collection {
         out.put("system", system);
         if (type == CollectionType.AUTH) {
             ObjectNode opts = withSecrets ? authOptions.toJson() : authOptions.toPublicJson();
-            opts.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+            opts.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
         } else if (type == CollectionType.VIEW) {
             out.put("viewQuery", viewQuery);
         }
