@@ -31,6 +31,7 @@ public final class Collection {
     private String updated = "";
     private String viewQuery = "";
     private AuthOptions authOptions;
+    private boolean markedNew;
 
     public Collection(CollectionType type, String name) {
         this.type = type;
@@ -216,6 +217,20 @@ public final class Collection {
 
     public void setAuthOptions(AuthOptions options) {
         this.authOptions = options;
+    }
+
+    /**
+     * Marks this collection as one to create: saving it fails with a validation error when its id is
+     * already used, instead of updating that collection (for create endpoints that accept a client id).
+     * Without the mark, {@link App#save(Collection)} updates when the id exists and creates otherwise.
+     */
+    public Collection markAsNew() {
+        this.markedNew = true;
+        return this;
+    }
+
+    public boolean isMarkedNew() {
+        return markedNew;
     }
 
     /** The table (or view) name. */
