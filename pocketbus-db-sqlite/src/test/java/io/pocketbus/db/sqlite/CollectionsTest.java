@@ -103,6 +103,16 @@ class CollectionsTest {
     }
 
     @Test
+    void changingATableKeepsTheViewsOverIt() {
+        Collection demo1 = app.findCollectionByNameOrId("demo1").orElseThrow().copy();
+        demo1.addField(new TextField("extra"));
+        app.save(demo1);
+        Collection view2 = app.findCollectionByNameOrId("view2").orElseThrow();
+        assertThat(app.findRecordsBySql(view2, "SELECT * FROM view2", List.of())).isNotEmpty();
+        assertThat(columns("demo1")).contains("extra", "json", "point");
+    }
+
+    @Test
     void aFailingChangeLeavesTableAndDefinitionUntouched() throws Exception {
         Collection c = posts();
         app.save(c);
