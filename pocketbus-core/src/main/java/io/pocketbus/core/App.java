@@ -294,7 +294,7 @@ public final class App implements AutoCloseable {
 
     /** Validates the record's fields without saving; throws a 400 {@link ApiError} with field errors. */
     public void validate(Record record) {
-        persistence().validate(record, record.isNew());
+        hooks.recordValidate.trigger(new RecordEvent(this, record), e -> persistence().validate(e.record(), e.record().isNew()));
     }
 
     /**

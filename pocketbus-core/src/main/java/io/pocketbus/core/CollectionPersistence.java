@@ -34,7 +34,7 @@ final class CollectionPersistence {
     }
 
     void save(Collection c) {
-        Optional<Collection> old = stored(c.id());
+        Optional<Collection> old = c.isMarkedNew() ? Optional.empty() : stored(c.id());
         boolean create = old.isEmpty();
         prepare(c, old);
         AppHooks h = app.hooks;

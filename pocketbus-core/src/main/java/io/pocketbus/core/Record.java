@@ -128,11 +128,6 @@ public final class Record {
         return this;
     }
 
-    /** Sets a value read from storage without any conversion beyond the field's own normalisation. */
-    void setRaw(String key, Object canonical) {
-        data.put(key, canonical);
-    }
-
     private void setPassword(PasswordField pf, String plain) {
         plainPassword = plain;
         data.put(pf.name(), plain.isEmpty() ? "" : Passwords.hash(plain, pf.cost()));
@@ -207,19 +202,6 @@ public final class Record {
         r.emailAlwaysVisible = emailAlwaysVisible;
         r.exportCustomData = exportCustomData;
         r.customVisibility.putAll(customVisibility);
-        return r;
-    }
-
-    /** A copy bound to another (e.g. updated) version of the collection. */
-    Record rebind(Collection other) {
-        Record r = new Record(other);
-        for (Field f : other.fields()) {
-            if (data.containsKey(f.name())) {
-                r.data.put(f.name(), f.prepareValue(data.get(f.name())));
-            }
-        }
-        r.isNew = isNew;
-        r.original = new LinkedHashMap<>(r.data);
         return r;
     }
 
