@@ -164,6 +164,9 @@ final class RecordAuthApi {
 
     /** The auth response after the collection's authRule passed (a superuser token bypasses it). */
     private void authResponse(RequestEvent e, Record record, String token, String authMethod) {
+        if (record.isSuperuser()) {
+            Middlewares.checkSuperuserIp(e);
+        }
         RequestInfo info = e.requestInfo();
         boolean allowed;
         try {
