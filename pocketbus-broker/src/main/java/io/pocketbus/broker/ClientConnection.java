@@ -8,16 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +43,7 @@ final class ClientConnection implements ProtocolParser.Handler {
     private final ProtocolParser parser;
     private final Instant start = Instant.now();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final Set<ClientConnection> toFlush = new HashSet<>();
+    private final MessageRouter router = new MessageRouter(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger pingsOut = new AtomicInteger();
     private final Queue<ScheduledFuture<?>> timers = new ConcurrentLinkedQueue<>();
@@ -62,7 +59,6 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile int maxPayload;
     private boolean verbose;
     private boolean pedantic;
-    private boolean echo = true;
     private volatile boolean headers;
     private boolean noResponders;
     private volatile int protocol;
@@ -112,6 +108,14 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (closed.get()) {
             future.cancel(false);
         }
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    ConnectionPermissions permissions() {
+        return permissions;
     }
 
     Optional<String> nonce() {
@@ -180,15 +184,8 @@ final class ClientConnection implements ProtocolParser.Handler {
         }
     }
 
-    /** Signals every connection this read batch delivered to, once. */
     private void flushPending() {
-        if (toFlush.isEmpty()) {
-            return;
-        }
-        for (ClientConnection c : toFlush) {
-            c.outbound.signal();
-        }
-        toFlush.clear();
+        router.flush();
     }
 
     private void queue(byte[] proto) {
@@ -196,7 +193,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             slowConsumer();
             return;
         }
-        toFlush.add(this);
+        router.mark(this);
     }
 
     private void sendNow(byte[] proto) {
@@ -343,7 +340,7 @@ final class ClientConnection implements ProtocolParser.Handler {
         protocol = proto;
         verbose = bool(o.get("verbose"), true);
         pedantic = bool(o.get("pedantic"), false);
-        echo = bool(o.get("echo"), true);
+        router.echo(bool(o.get("echo"), true));
         headers = wantsHeaders;
         noResponders = wantsNoResponders;
         name = string(o.get("name")).orElse("");
@@ -418,6 +415,10 @@ final class ClientConnection implements ProtocolParser.Handler {
                     perms == null ? null : perms.deliveryFilter(subject));
             subscriptions.put(sid, sub);
             account.sublist.insert(sub);
+            if (closed.get()) {
+                // Closed by another thread (slow consumer, timer) while this SUB was parsed.
+                removeSubscription(sub);
+            }
         }
         if (verbose) {
             queue(OK);
@@ -474,58 +475,10 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (verbose) {
             queue(OK);
         }
-        SublistResult result = entry.result;
-        int delivered = 0;
-        for (Subscription s : result.plain) {
-            if (deliver(s, m, entry.subject)) {
-                delivered++;
-            }
-        }
-        for (Subscription[] group : result.queues) {
-            int n = group.length;
-            int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-            for (int k = 0; k < n; k++) {
-                if (deliver(group[(first + k) % n], m, entry.subject)) {
-                    delivered++;
-                    break;
-                }
-            }
-        }
+        int delivered = router.route(m, entry.subject, entry.result, 0);
         if (delivered == 0 && m.replyLength > 0 && noResponders) {
             sendNoResponders(m, entry.subject, acc);
         }
-    }
-
-    private boolean deliver(Subscription s, ProtocolParser.Message m, String subject) {
-        if (s.closed()) {
-            return false;
-        }
-        ClientConnection target = s.client;
-        if (target == this && !echo) {
-            return false;
-        }
-        if (s.denyFilter != null && s.denyFilter.matchesSubject(Subjects.tokens(subject))) {
-            return false;
-        }
-        int claim = s.claimDelivery();
-        if (claim == 0) {
-            return false;
-        }
-        ConnectionPermissions targetPerms = target.permissions;
-        if (m.replyLength > 0 && targetPerms != null && targetPerms.tracksResponses()) {
-            targetPerms.openResponse(new String(m.args, m.replyOffset, m.replyLength, StandardCharsets.UTF_8));
-        }
-        if (!target.outbound.appendMessage(m.args, m.subjectOffset, m.subjectLength, s.sidBytes, m.args,
-                m.replyOffset, m.replyLength, m.headerLength, m.totalLength, m.payload, m.payloadOffset,
-                target.headers)) {
-            target.slowConsumer();
-            return false;
-        }
-        if (claim == 2) {
-            target.removeSubscription(s);
-        }
-        toFlush.add(target);
-        return true;
     }
 
     /** nats-server's no-responders reply: a 503 status on the requester's own subscription to the reply. */
@@ -552,7 +505,7 @@ final class ClientConnection implements ProtocolParser.Handler {
                 slowConsumer();
                 return;
             }
-            toFlush.add(this);
+            router.mark(this);
             return;
         }
     }
