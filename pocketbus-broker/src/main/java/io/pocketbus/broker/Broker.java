@@ -58,9 +58,12 @@ public final class Broker implements AutoCloseable {
     private volatile State state = State.NEW;
     private volatile ServerSocket listener;
     private volatile Thread acceptor;
+    /** JetStream, when enabled: it subscribes itself into each account as the account is created. */
+    private final Optional<JetStream> jetStream;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, Optional<JetStreamConfig> jetStream) {
         this.config = config;
+        this.jetStream = jetStream.map(JetStream::new);
         this.serverId = newServerId();
         this.serverName = config.serverName().orElse(serverId);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -219,6 +222,7 @@ public final class Broker implements AutoCloseable {
             c.close(Optional.empty(), "server shutdown");
         }
         scheduler.shutdownNow();
+        jetStream.ifPresent(JetStream::close);
         LOG.info("broker {} stopped", serverName);
     }
 
@@ -294,7 +298,11 @@ public final class Broker implements AutoCloseable {
     // ---- used by connections ----
 
     Account account(String name) {
-        return accounts.computeIfAbsent(name, Account::new);
+        return accounts.computeIfAbsent(name, n -> {
+            Account a = new Account(n);
+            jetStream.ifPresent(js -> js.accountCreated(a));
+            return a;
+        });
     }
 
     void removed(ClientConnection c) {
@@ -337,6 +345,9 @@ public final class Broker implements AutoCloseable {
         Json.quote(sb, config.host());
         sb.append(",\"port\":").append(listener == null ? config.port() : listener.getLocalPort());
         sb.append(",\"headers\":true");
+        if (jetStream.isPresent()) {
+            sb.append(",\"jetstream\":true");
+        }
         if (config.authenticator().isPresent()) {
             sb.append(",\"auth_required\":true");
         }
@@ -365,6 +376,7 @@ public final class Broker implements AutoCloseable {
         private Duration authTimeout = Duration.ofSeconds(2);
         private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
         private Optional<Authenticator> authenticator = Optional.empty();
+        private Optional<JetStreamConfig> jetStream = Optional.empty();
 
         private Builder() {
         }
@@ -449,9 +461,16 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /** Enables JetStream (streams, consumers, KV, object store); off by default, as in nats-server. */
+        public Builder jetStream(JetStreamConfig jetStream) {
+            this.jetStream = Optional.of(jetStream);
+            return this;
+        }
+
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
-                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator));
+                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator),
+                    jetStream);
         }
 
         private static int positive(int v, String name) {

@@ -1,0 +1,795 @@
+package io.pocketbus.broker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JetStream consumer: pull or push delivery of a stream's messages with nats-server's ack, redelivery,
+ * flow control, heartbeat and inactivity rules. One virtual thread per consumer runs deliveries and
+ * timers; acks and pull requests come from the publishers' threads and wake it. Progress goes through
+ * the {@link ConsumerStore} before it is visible to a client: a delivery is recorded before it is sent,
+ * an ack before its confirmation is sent.
+ */
+final class JsConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(JsConsumer.class);
+    /** How often a push consumer without interest looks for its deliver subject's subscriber. */
+    private static final long INTEREST_POLL = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long FC_START = 2L * 1024 * 1024;
+    private static final long FC_MAX = 32L * 1024 * 1024;
+    private static final String ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private final JsStream stream;
+    private final String name;
+    private final ConsumerStore cstore;
+    private final long created;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile JsConsumerConfig config;
+
+    /** Unacknowledged deliveries by stream sequence. */
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+    /** Stream sequences due for redelivery. */
+    private final TreeSet<Long> redeliver = new TreeSet<>();
+    private final ArrayDeque<JsPullRequest> waiting = new ArrayDeque<>();
+    /** deliver last_per_subject: the initial sequences still to send, then {@link #lpsResume}. */
+    private final ArrayDeque<Long> lps = new ArrayDeque<>();
+    private long lpsResume;
+    private long cursor;
+    private long dseq;
+    private long lastDeliveredStream;
+    private long lastActive;
+    private long lastDelivery;
+    private long lastActivity;
+    private long noInterestSince;
+    private String fcReply = "";
+    private long fcOutstanding;
+    private long fcAtSend;
+    private long fcThreshold = FC_START;
+    private long replayPrevTs;
+    private long replayPrevWall;
+    private boolean signalled;
+    private boolean stopped;
+    private Thread loop;
+
+    private static final class Pending {
+        final long cseq;
+        long deliveries;
+        long deadline;
+        long lastDseq;
+
+        Pending(long cseq, long deliveries, long deadline) {
+            this.cseq = cseq;
+            this.deliveries = deliveries;
+            this.deadline = deadline;
+            this.lastDseq = cseq;
+        }
+    }
+
+    /**
+     * @param fresh true for a new consumer (positions it by its deliver policy), false to resume from the
+     *     stored state
+     */
+    JsConsumer(JsStream stream, String name, JsConsumerConfig config, ConsumerStore cstore, long created, boolean fresh) {
+        this.stream = stream;
+        this.name = name;
+        this.config = config;
+        this.cstore = cstore;
+        this.created = created;
+        long now = System.nanoTime();
+        this.lastActivity = now;
+        this.lastDelivery = now;
+        if (fresh) {
+            position();
+        } else {
+            ConsumerState st = cstore.state();
+            cursor = st.delivered().streamSeq() + 1;
+            dseq = st.delivered().consumerSeq();
+            lastDeliveredStream = st.delivered().streamSeq();
+            for (Map.Entry<Long, ConsumerState.Pending> e : st.pending().entrySet()) {
+                long deliveries = 1 + st.redelivered().getOrDefault(e.getKey(), 0L);
+                pending.put(e.getKey(), new Pending(e.getValue().consumerSeq(), deliveries, now + config.redeliveryDelay(deliveries)));
+            }
+        }
+    }
+
+    private void position() {
+        JsConsumerConfig cfg = config;
+        StreamStore store = stream.store();
+        StoreState st = store.fastState();
+        long first = Math.max(1, st.firstSeq());
+        switch (cfg.deliverPolicy) {
+            case ALL -> cursor = first;
+            case NEW -> cursor = st.lastSeq() + 1;
+            case LAST -> {
+                long last = 0;
+                for (String f : filters()) {
+                    last = Math.max(last, store.loadLastMsg(f).map(StoredMsg::seq).orElse(0L));
+                }
+                cursor = last == 0 ? st.lastSeq() + 1 : last;
+            }
+            case BY_START_SEQUENCE -> cursor = Math.max(cfg.optStartSeq, first);
+            case BY_START_TIME -> cursor = store.sequenceAt(cfg.optStartTime);
+            case LAST_PER_SUBJECT -> {
+                TreeSet<Long> lasts = new TreeSet<>();
+                for (String f : filters()) {
+                    store.subjectsState(f).values().forEach(s -> lasts.add(s.last()));
+                }
+                lps.addAll(lasts);
+                lpsResume = st.lastSeq() + 1;
+                cursor = lasts.isEmpty() ? lpsResume : lasts.first();
+            }
+            default -> throw new IllegalStateException();
+        }
+        cstore.setStarting(cursor - 1);
+        lastDeliveredStream = cursor - 1;
+    }
+
+    void start() {
+        lock.lock();
+        try {
+            loop = Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(this::run);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    JsConsumerConfig config() {
+        return config;
+    }
+
+    long created() {
+        return created;
+    }
+
+    private List<String> filters() {
+        List<String> f = config.filters;
+        return f.isEmpty() ? List.of(">") : f;
+    }
+
+    boolean matches(String subject) {
+        for (String f : filters()) {
+            if (Subjects.matches(f, subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this consumer no longer needs the message (interest retention). */
+    boolean hasAcked(long seq) {
+        lock.lock();
+        try {
+            return seq < cursor && lps.isEmpty() && !pending.containsKey(seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** New messages or state: run the delivery loop again. */
+    void signal() {
+        lock.lock();
+        try {
+            signalled = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void updateConfig(JsConsumerConfig next) {
+        lock.lock();
+        try {
+            config = next;
+            signalled = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void streamPurged() {
+        long first = stream.store().fastState().firstSeq();
+        lock.lock();
+        try {
+            pending.headMap(first).clear();
+            redeliver.headSet(first).clear();
+            lps.removeIf(s -> s < first);
+            if (cursor < first) {
+                cursor = first;
+            }
+            signalled = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- pull requests and acks ----
+
+    /** A {@code CONSUMER.MSG.NEXT} request with its reply subject. */
+    void pull(byte[] body, String reply) {
+        if (reply.isEmpty()) {
+            return;
+        }
+        JsOutput out = stream.context().output();
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            JsConsumerConfig cfg = config;
+            if (cfg.isPush()) {
+                out.publish(reply, "", JsHeaders.status("409 Consumer is push based"), new byte[0]);
+                return;
+            }
+            long now = System.nanoTime();
+            JsPullRequest req;
+            try {
+                req = JsPullRequest.parse(body, reply, cfg, now);
+            } catch (JsPullRequest.Refused r) {
+                out.publish(reply, "", JsHeaders.status(r.status), new byte[0]);
+                return;
+            }
+            lastActivity = now;
+            if (req.noWait && req.expiresAt == 0 && numPendingLocked() + redeliver.size() == 0) {
+                out.publish(reply, "", JsHeaders.status("404 No Messages"), new byte[0]);
+                return;
+            }
+            if (waiting.size() >= cfg.maxWaiting) {
+                out.publish(reply, "", JsHeaders.status("409 Exceeded MaxWaiting"), new byte[0]);
+                return;
+            }
+            waiting.add(req);
+            signalled = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An acknowledgement on {@code $JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>}. The
+     * confirmation to {@code reply} is sent only after the ack is stored.
+     */
+    void ack(long sseq, long ackDseq, byte[] payload, String reply) {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        String verb = text.strip();
+        int space = verb.indexOf(' ');
+        String arg = space < 0 ? "" : verb.substring(space + 1).strip();
+        if (space >= 0) {
+            verb = verb.substring(0, space);
+        }
+        List<Long> done = new ArrayList<>();
+        boolean confirm = true;
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            JsConsumerConfig cfg = config;
+            switch (verb) {
+                case "", "+ACK", "+OK", "+TERM" -> ackLocked(cfg, sseq, ackDseq, done);
+                case "+NXT" -> {
+                    ackLocked(cfg, sseq, ackDseq, done);
+                    confirm = false;
+                    if (!reply.isEmpty() && !cfg.isPush()) {
+                        try {
+                            JsPullRequest req = JsPullRequest.parse(arg.getBytes(StandardCharsets.UTF_8), reply, cfg, System.nanoTime());
+                            if (waiting.size() < cfg.maxWaiting) {
+                                waiting.add(req);
+                            }
+                        } catch (JsPullRequest.Refused r) {
+                            stream.context().output().publish(reply, "", JsHeaders.status(r.status), new byte[0]);
+                        }
+                    }
+                }
+                case "-NAK" -> {
+                    Pending p = pending.get(sseq);
+                    if (p != null) {
+                        long delay = nakDelay(arg);
+                        if (delay <= 0) {
+                            p.deadline = System.nanoTime();
+                            redeliver.add(sseq);
+                        } else {
+                            redeliver.remove(sseq);
+                            p.deadline = System.nanoTime() + delay;
+                        }
+                    }
+                }
+                case "+WPI" -> {
+                    Pending p = pending.get(sseq);
+                    if (p != null && !redeliver.contains(sseq)) {
+                        p.deadline = System.nanoTime() + cfg.ackWait;
+                    }
+                }
+                default -> confirm = false;
+            }
+            lastActive = JsJson.nowNanos();
+            signalled = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (!done.isEmpty()) {
+            stream.acknowledged(done);
+        }
+        if (confirm && !reply.isEmpty()) {
+            stream.context().output().publish(reply, "", new byte[0], new byte[0]);
+        }
+    }
+
+    private void ackLocked(JsConsumerConfig cfg, long sseq, long ackDseq, List<Long> done) {
+        if (cfg.ackPolicy == JsConsumerConfig.AckPolicy.NONE) {
+            return;
+        }
+        if (cfg.ackPolicy == JsConsumerConfig.AckPolicy.ALL) {
+            if (!pending.containsKey(sseq)) {
+                return;
+            }
+            cstore.updateAcks(ackDseq, sseq);
+            Iterator<Long> it = pending.headMap(sseq, true).keySet().iterator();
+            while (it.hasNext()) {
+                long s = it.next();
+                done.add(s);
+                redeliver.remove(s);
+                it.remove();
+            }
+            return;
+        }
+        Pending p = pending.get(sseq);
+        if (p == null) {
+            return;
+        }
+        cstore.updateAcks(p.cseq, sseq);
+        pending.remove(sseq);
+        redeliver.remove(sseq);
+        done.add(sseq);
+    }
+
+    private static long nakDelay(String arg) {
+        if (arg.isEmpty()) {
+            return 0;
+        }
+        if (arg.startsWith("{")) {
+            try {
+                return JsJson.getLong(JsJson.parseObject(arg.getBytes(StandardCharsets.UTF_8)), "delay", 0);
+            } catch (JetStreamError e) {
+                return 0;
+            }
+        }
+        return JsDurations.parseGo(arg);
+    }
+
+    /** A reply on this consumer's current flow-control subject: resume delivery. */
+    void flowControlReply(String subject) {
+        lock.lock();
+        try {
+            if (subject.equals(fcReply)) {
+                fcOutstanding = Math.max(0, fcOutstanding - fcAtSend);
+                fcReply = "";
+                fcThreshold = Math.min(FC_MAX, fcThreshold * 2);
+                signalled = true;
+                wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the delivery loop ----
+
+    private void run() {
+        while (true) {
+            boolean expired;
+            lock.lock();
+            try {
+                if (stopped) {
+                    return;
+                }
+                long now = System.nanoTime();
+                long next = now + TimeUnit.SECONDS.toNanos(1);
+                try {
+                    next = Math.min(next, timers(now));
+                    next = Math.min(next, deliver(now));
+                } catch (StoreException e) {
+                    if (e.kind() == StoreException.Kind.CLOSED) {
+                        return;
+                    }
+                    LOG.warn("consumer {} > {}: {}", stream.name(), name, e.getMessage());
+                }
+                expired = inactive(now);
+                if (!expired && !signalled) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        wake.awaitNanos(wait);
+                    }
+                }
+                signalled = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            if (expired) {
+                delete();
+                return;
+            }
+        }
+    }
+
+    /** Redelivery deadlines, pull expiry and heartbeats; returns when to look again. */
+    private long timers(long now) {
+        JsConsumerConfig cfg = config;
+        JsOutput out = stream.context().output();
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (p.deadline == Long.MAX_VALUE || redeliver.contains(e.getKey())) {
+                continue;
+            }
+            if (p.deadline <= now) {
+                if (cfg.maxDeliver > 0 && p.deliveries >= cfg.maxDeliver) {
+                    p.deadline = Long.MAX_VALUE;
+                } else {
+                    redeliver.add(e.getKey());
+                }
+            } else {
+                next = Math.min(next, p.deadline);
+            }
+        }
+        Iterator<JsPullRequest> it = waiting.iterator();
+        while (it.hasNext()) {
+            JsPullRequest r = it.next();
+            if (r.expiresAt != 0 && r.expiresAt <= now) {
+                out.publish(r.reply, "", JsHeaders.status("408 Request Timeout", "Nats-Pending-Messages",
+                        String.valueOf(r.batch), "Nats-Pending-Bytes", String.valueOf(r.maxBytes)), new byte[0]);
+                it.remove();
+                lastActivity = now;
+                continue;
+            }
+            if (!out.hasInterest(r.reply)) {
+                it.remove();
+                lastActivity = now;
+                continue;
+            }
+            if (r.expiresAt != 0) {
+                next = Math.min(next, r.expiresAt);
+            }
+            if (r.heartbeat > 0) {
+                if (now - r.lastSent >= r.heartbeat) {
+                    out.publish(r.reply, "", heartbeat(), new byte[0]);
+                    r.lastSent = now;
+                }
+                next = Math.min(next, r.lastSent + r.heartbeat);
+            }
+        }
+        if (cfg.isPush()) {
+            boolean interest = out.hasInterest(cfg.deliverSubject);
+            if (!interest) {
+                if (noInterestSince == 0) {
+                    noInterestSince = now;
+                }
+                next = Math.min(next, now + INTEREST_POLL);
+            } else {
+                noInterestSince = 0;
+                if (cfg.heartbeat > 0) {
+                    if (now - lastDelivery >= cfg.heartbeat) {
+                        byte[] hb = heartbeat();
+                        if (!fcReply.isEmpty()) {
+                            hb = JsHeaders.append(hb, "Nats-Consumer-Stalled", fcReply);
+                        }
+                        out.publish(cfg.deliverSubject, "", hb, new byte[0]);
+                        lastDelivery = now;
+                    }
+                    next = Math.min(next, lastDelivery + cfg.heartbeat);
+                }
+            }
+        }
+        if (cfg.inactiveThreshold > 0) {
+            next = Math.min(next, now + cfg.inactiveThreshold);
+        }
+        return next;
+    }
+
+    private byte[] heartbeat() {
+        return JsHeaders.status("100 Idle Heartbeat", "Nats-Last-Consumer", String.valueOf(dseq),
+                "Nats-Last-Stream", String.valueOf(lastDeliveredStream));
+    }
+
+    private boolean inactive(long now) {
+        JsConsumerConfig cfg = config;
+        if (cfg.inactiveThreshold <= 0) {
+            return false;
+        }
+        if (cfg.isPush()) {
+            return noInterestSince != 0 && now - noInterestSince >= cfg.inactiveThreshold;
+        }
+        return waiting.isEmpty() && now - lastActivity >= cfg.inactiveThreshold;
+    }
+
+    /** Sends whatever can go now; returns when to look again (replay pacing), or far in the future. */
+    private long deliver(long now) {
+        JsConsumerConfig cfg = config;
+        JsOutput out = stream.context().output();
+        StreamStore store = stream.store();
+        boolean acking = cfg.ackPolicy != JsConsumerConfig.AckPolicy.NONE;
+        while (true) {
+            JsPullRequest req = null;
+            if (cfg.isPush()) {
+                if (noInterestSince != 0 || !out.hasInterest(cfg.deliverSubject)) {
+                    return Long.MAX_VALUE;
+                }
+                if (cfg.flowControl && !fcReply.isEmpty() && fcOutstanding >= 2 * fcThreshold) {
+                    return Long.MAX_VALUE;
+                }
+            } else {
+                req = waiting.peek();
+                if (req == null) {
+                    return Long.MAX_VALUE;
+                }
+            }
+            StoredMsg m = null;
+            Pending redelivery = null;
+            while (!redeliver.isEmpty() && m == null) {
+                long s = redeliver.first();
+                Optional<StoredMsg> found = store.loadMsg(s);
+                if (found.isPresent()) {
+                    m = found.get();
+                    redelivery = pending.get(s);
+                } else {
+                    redeliver.remove(s);
+                    pending.remove(s);
+                }
+            }
+            if (m == null) {
+                if (acking && cfg.maxAckPending > 0 && pending.size() >= cfg.maxAckPending) {
+                    endNoWait(false);
+                    return Long.MAX_VALUE;
+                }
+                m = nextMessage().orElse(null);
+                if (m == null) {
+                    endNoWait(true);
+                    return Long.MAX_VALUE;
+                }
+                if (cfg.replayOriginal && replayPrevTs != 0) {
+                    long due = replayPrevWall + Math.max(0, m.timestamp() - replayPrevTs);
+                    if (due > now) {
+                        return due;
+                    }
+                }
+            }
+            int size = m.subject().length() + m.headers().length + m.payload().length;
+            if (req != null && req.byteLimited && size > req.maxBytes) {
+                out.publish(req.reply, "", JsHeaders.status("409 Message Size Exceeds MaxBytes", "Nats-Pending-Messages",
+                        String.valueOf(req.batch), "Nats-Pending-Bytes", String.valueOf(req.maxBytes)), new byte[0]);
+                waiting.poll();
+                lastActivity = now;
+                continue;
+            }
+            send(cfg, m, redelivery, req == null ? cfg.deliverSubject : req.reply, now);
+            if (req != null) {
+                req.batch--;
+                req.delivered++;
+                req.lastSent = now;
+                if (req.byteLimited) {
+                    req.maxBytes -= size;
+                }
+                if (req.batch <= 0 || req.byteLimited && req.maxBytes <= 0) {
+                    waiting.poll();
+                    lastActivity = now;
+                }
+            }
+            if (cfg.flowControl) {
+                fcOutstanding += size;
+                if (fcReply.isEmpty() && fcOutstanding >= fcThreshold) {
+                    sendFlowControl(cfg);
+                }
+            }
+            if (cfg.replayOriginal && redelivery == null) {
+                replayPrevTs = m.timestamp();
+                replayPrevWall = now;
+            }
+        }
+    }
+
+    /** No message to give: no-wait requests end (404, or 408 when they had an expiry and got none). */
+    private void endNoWait(boolean endOfStream) {
+        if (!endOfStream) {
+            return;
+        }
+        JsOutput out = stream.context().output();
+        Iterator<JsPullRequest> it = waiting.iterator();
+        while (it.hasNext()) {
+            JsPullRequest r = it.next();
+            if (r.noWait && (r.expiresAt == 0 || r.delivered > 0)) {
+                out.publish(r.reply, "", JsHeaders.status("404 No Messages"), new byte[0]);
+                it.remove();
+                lastActivity = System.nanoTime();
+            }
+        }
+    }
+
+    private Optional<StoredMsg> nextMessage() {
+        StreamStore store = stream.store();
+        while (!lps.isEmpty()) {
+            long s = lps.poll();
+            Optional<StoredMsg> m = store.loadMsg(s);
+            if (m.isPresent() && matches(m.get().subject())) {
+                cursor = lps.isEmpty() ? lpsResume : lps.peek();
+                return m;
+            }
+            if (lps.isEmpty()) {
+                cursor = lpsResume;
+            }
+        }
+        StoredMsg best = null;
+        for (String f : filters()) {
+            Optional<StoredMsg> m = store.loadNextMsg(f, cursor);
+            if (m.isPresent() && (best == null || m.get().seq() < best.seq())) {
+                best = m.get();
+            }
+        }
+        if (best != null) {
+            cursor = best.seq() + 1;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private void send(JsConsumerConfig cfg, StoredMsg m, Pending redelivery, String to, long now) {
+        long wall = JsJson.nowNanos();
+        dseq++;
+        long deliveries = redelivery == null ? 1 : redelivery.deliveries + 1;
+        boolean acking = cfg.ackPolicy != JsConsumerConfig.AckPolicy.NONE;
+        cstore.updateDelivered(dseq, m.seq(), acking ? deliveries : 1, wall);
+        if (acking) {
+            if (redelivery == null) {
+                pending.put(m.seq(), new Pending(dseq, 1, now + cfg.redeliveryDelay(1)));
+            } else {
+                redelivery.deliveries = deliveries;
+                redelivery.lastDseq = dseq;
+                redelivery.deadline = now + cfg.redeliveryDelay(deliveries);
+                redeliver.remove(m.seq());
+            }
+        }
+        lastDeliveredStream = Math.max(lastDeliveredStream, m.seq());
+        lastActive = wall;
+        lastDelivery = now;
+        String reply = "$JS.ACK." + stream.name() + "." + name + "." + deliveries + "." + m.seq() + "." + dseq + "."
+                + m.timestamp() + "." + numPendingLocked();
+        byte[] headers = m.headers();
+        byte[] payload = m.payload();
+        if (cfg.headersOnly) {
+            headers = JsHeaders.append(headers, "Nats-Msg-Size", String.valueOf(payload.length));
+            payload = new byte[0];
+        }
+        stream.context().output().send(to, m.subject(), reply, headers, payload);
+    }
+
+    private void sendFlowControl(JsConsumerConfig cfg) {
+        StringBuilder id = new StringBuilder(4);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; i < 4; i++) {
+            id.append(ALPHANUM.charAt(r.nextInt(ALPHANUM.length())));
+        }
+        fcReply = "$JS.FC." + stream.name() + "." + name + "." + id;
+        fcAtSend = fcOutstanding;
+        stream.context().output().publish(cfg.deliverSubject, fcReply, JsHeaders.status("100 FlowControl Request"), new byte[0]);
+    }
+
+    /** Messages matching the filter not delivered yet. */
+    private long numPendingLocked() {
+        StreamStore store = stream.store();
+        long n = lps.size();
+        long from = lps.isEmpty() ? cursor : lpsResume;
+        for (String f : filters()) {
+            n += store.numPending(from, f, false);
+        }
+        return n;
+    }
+
+    // ---- lifecycle and info ----
+
+    /** Stops delivering (shutdown); the state stays. */
+    void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        cstore.close();
+    }
+
+    /** Deletes the consumer: waiting pulls get {@code 409 Consumer Deleted}, its state is removed. */
+    void delete() {
+        List<String> replies = new ArrayList<>();
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            waiting.forEach(r -> replies.add(r.reply));
+            waiting.clear();
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        for (String reply : replies) {
+            stream.context().output().publish(reply, "", JsHeaders.status("409 Consumer Deleted"), new byte[0]);
+        }
+        cstore.delete();
+        stream.consumerGone(this);
+    }
+
+    boolean isStopped() {
+        lock.lock();
+        try {
+            return stopped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a push consumer's deliver subject has a subscriber. */
+    boolean pushBound() {
+        JsConsumerConfig cfg = config;
+        return cfg.isPush() && stream.context().output().hasInterest(cfg.deliverSubject);
+    }
+
+    ObjectNode info() {
+        lock.lock();
+        try {
+            JsConsumerConfig cfg = config;
+            ConsumerState st = cstore.state();
+            ObjectNode n = JsJson.object();
+            n.put("stream_name", stream.name());
+            n.put("name", name);
+            n.put("created", JsJson.time(created));
+            n.set("config", cfg.json.deepCopy());
+            ObjectNode delivered = n.putObject("delivered");
+            delivered.put("consumer_seq", dseq);
+            delivered.put("stream_seq", lastDeliveredStream);
+            if (lastActive != 0) {
+                delivered.put("last_active", JsJson.time(lastActive));
+            }
+            ObjectNode floor = n.putObject("ack_floor");
+            floor.put("consumer_seq", st.ackFloor().consumerSeq());
+            floor.put("stream_seq", st.ackFloor().streamSeq());
+            n.put("num_ack_pending", pending.size());
+            n.put("num_redelivered", pending.values().stream().filter(p -> p.deliveries > 1).count());
+            n.put("num_waiting", waiting.size());
+            n.put("num_pending", numPendingLocked());
+            if (cfg.isPush() && out().hasInterest(cfg.deliverSubject)) {
+                n.put("push_bound", true);
+            }
+            n.put("ts", JsJson.time(JsJson.nowNanos()));
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private JsOutput out() {
+        return stream.context().output();
+    }
+}
