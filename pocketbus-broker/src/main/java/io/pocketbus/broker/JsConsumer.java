@@ -548,6 +548,8 @@ final class JsConsumer {
             }
             StoredMsg m = null;
             Pending redelivery = null;
+            long cursorBefore = cursor;
+            boolean fromLps = !lps.isEmpty();
             while (!redeliver.isEmpty() && m == null) {
                 long s = redeliver.first();
                 Optional<StoredMsg> found = store.loadMsg(s);
@@ -582,6 +584,13 @@ final class JsConsumer {
                         String.valueOf(req.batch), "Nats-Pending-Bytes", String.valueOf(req.maxBytes)), new byte[0]);
                 waiting.poll();
                 lastActivity = now;
+                if (redelivery == null) {
+                    // Not delivered: the next request starts from this message again.
+                    cursor = cursorBefore;
+                    if (fromLps) {
+                        lps.addFirst(m.seq());
+                    }
+                }
                 continue;
             }
             send(cfg, m, redelivery, req == null ? cfg.deliverSubject : req.reply, now);
