@@ -129,7 +129,7 @@ class JsEngineTest {
         JsStream s = stream("{\"name\":\"S\",\"subjects\":[\"s\"],\"storage\":\"memory\"}");
         ack(s, "s", "", "x");
         JsConsumer c = consumer(s, "c", "{\"durable_name\":\"c\",\"ack_policy\":\"explicit\",\"ack_wait\":100000000,\"max_deliver\":2}");
-        pull(c, "_INBOX.r", "{\"batch\":3,\"expires\":3000000000}");
+        pull(c, "_INBOX.r", "{\"batch\":3,\"expires\":1000000000}");
         assertThat(out.next("_INBOX.r").reply()).startsWith("$JS.ACK.S.c.1.1.1.");
         JsRecordingOutput.Sent again = out.next("_INBOX.r");
         assertThat(again.reply()).startsWith("$JS.ACK.S.c.2.1.2.");

@@ -1,6 +1,9 @@
 package io.pocketbus.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +33,18 @@ final class JsRecordingOutput implements JsOutput {
         return false;
     }
 
-    /** The next message sent to {@code to}, skipping others; fails after 5 s. */
+    /** Messages taken from the queue while looking for another destination, oldest first. */
+    private final List<Sent> skipped = new ArrayList<>();
+
+    /** The next message sent to {@code to}, in order per destination; fails after 5 s. */
     Sent next(String to) throws InterruptedException {
+        for (Iterator<Sent> it = skipped.iterator(); it.hasNext();) {
+            Sent s = it.next();
+            if (s.to().equals(to)) {
+                it.remove();
+                return s;
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             Sent s = sent.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -41,6 +54,7 @@ final class JsRecordingOutput implements JsOutput {
             if (s.to().equals(to)) {
                 return s;
             }
+            skipped.add(s);
         }
     }
 }
