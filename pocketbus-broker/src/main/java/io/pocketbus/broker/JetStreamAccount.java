@@ -308,6 +308,7 @@ final class JetStreamAccount implements JsContext {
         JsStreamConfig cfg = JsStreamConfig.restore((ObjectNode) m.get("config"));
         StreamStore store = openStore(cfg);
         JsStream stream = new JsStream(this, cfg, store, m.get("created").asLong());
+        stream.recoverDedupe();
         streams.put(cfg.name, stream);
         Path consumers = streamDir.resolve("consumers");
         if (Files.isDirectory(consumers)) {

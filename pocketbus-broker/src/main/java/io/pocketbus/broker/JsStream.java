@@ -160,6 +160,28 @@ final class JsStream {
         return JsPubAck.ok(cfg.name, ctx.domain(), seq, false);
     }
 
+    /**
+     * Rebuilds the duplicate window from the stored messages (after a restart), so a publisher retrying a
+     * message whose acknowledgement was lost in a crash does not store it twice.
+     */
+    void recoverDedupe() {
+        long now = JsJson.nowNanos();
+        long from = store.sequenceAt(now - config.duplicateWindow);
+        lock.lock();
+        try {
+            for (Optional<StoredMsg> m = store.loadNextMsg(">", from); m.isPresent();
+                    m = store.loadNextMsg(">", m.get().seq() + 1)) {
+                Optional<String> id = JsHeaders.parse(m.get().headers()).get(JsHeaders.MSG_ID);
+                if (id.isPresent()) {
+                    dedupe.put(id.get(), new long[] {m.get().seq(), m.get().timestamp()});
+                    lastMsgId = id.get();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static long parseSeq(String text) {
         try {
             return Long.parseLong(text.trim());
