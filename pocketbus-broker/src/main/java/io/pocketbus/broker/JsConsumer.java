@@ -45,10 +45,7 @@ final class JsConsumer {
     /** Stream sequences due for redelivery. */
     private final TreeSet<Long> redeliver = new TreeSet<>();
     private final ArrayDeque<JsPullRequest> waiting = new ArrayDeque<>();
-    /** deliver last_per_subject: the initial sequences still to send, then {@link #lpsResume}. */
-    private final ArrayDeque<Long> lps = new ArrayDeque<>();
-    private long lpsResume;
-    private long cursor;
+    private final JsConsumerCursor cursor;
     private long dseq;
     private long lastDeliveredStream;
     private long lastActive;
@@ -62,6 +59,8 @@ final class JsConsumer {
     private long replayPrevTs;
     private long replayPrevWall;
     private boolean signalled;
+    /** The earliest redelivery deadline set by this pass's deliveries. */
+    private long wakeBy = Long.MAX_VALUE;
     private boolean stopped;
     private Thread loop;
 
@@ -92,11 +91,14 @@ final class JsConsumer {
         long now = System.nanoTime();
         this.lastActivity = now;
         this.lastDelivery = now;
+        this.cursor = new JsConsumerCursor(stream.store(), config.filters);
         if (fresh) {
-            position();
+            long start = cursor.position(config);
+            cstore.setStarting(start);
+            lastDeliveredStream = start;
         } else {
             ConsumerState st = cstore.state();
-            cursor = st.delivered().streamSeq() + 1;
+            cursor.resume(st.delivered().streamSeq());
             dseq = st.delivered().consumerSeq();
             lastDeliveredStream = st.delivered().streamSeq();
             for (Map.Entry<Long, ConsumerState.Pending> e : st.pending().entrySet()) {
@@ -104,38 +106,6 @@ final class JsConsumer {
                 pending.put(e.getKey(), new Pending(e.getValue().consumerSeq(), deliveries, now + config.redeliveryDelay(deliveries)));
             }
         }
-    }
-
-    private void position() {
-        JsConsumerConfig cfg = config;
-        StreamStore store = stream.store();
-        StoreState st = store.fastState();
-        long first = Math.max(1, st.firstSeq());
-        switch (cfg.deliverPolicy) {
-            case ALL -> cursor = first;
-            case NEW -> cursor = st.lastSeq() + 1;
-            case LAST -> {
-                long last = 0;
-                for (String f : filters()) {
-                    last = Math.max(last, store.loadLastMsg(f).map(StoredMsg::seq).orElse(0L));
-                }
-                cursor = last == 0 ? st.lastSeq() + 1 : last;
-            }
-            case BY_START_SEQUENCE -> cursor = Math.max(cfg.optStartSeq, first);
-            case BY_START_TIME -> cursor = store.sequenceAt(cfg.optStartTime);
-            case LAST_PER_SUBJECT -> {
-                TreeSet<Long> lasts = new TreeSet<>();
-                for (String f : filters()) {
-                    store.subjectsState(f).values().forEach(s -> lasts.add(s.last()));
-                }
-                lps.addAll(lasts);
-                lpsResume = st.lastSeq() + 1;
-                cursor = lasts.isEmpty() ? lpsResume : lasts.first();
-            }
-            default -> throw new IllegalStateException();
-        }
-        cstore.setStarting(cursor - 1);
-        lastDeliveredStream = cursor - 1;
     }
 
     void start() {
@@ -159,25 +129,25 @@ final class JsConsumer {
         return created;
     }
 
-    private List<String> filters() {
-        List<String> f = config.filters;
-        return f.isEmpty() ? List.of(">") : f;
+    boolean matches(String subject) {
+        lock.lock();
+        try {
+            return cursor.matches(subject);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    boolean matches(String subject) {
-        for (String f : filters()) {
-            if (Subjects.matches(f, subject)) {
-                return true;
-            }
-        }
-        return false;
+    /** The stream stored or removed a message. */
+    void storeChanged(long msgsDelta, long seq) {
+        cursor.storeChanged(msgsDelta, seq);
     }
 
     /** Whether this consumer no longer needs the message (interest retention). */
     boolean hasAcked(long seq) {
         lock.lock();
         try {
-            return seq < cursor && lps.isEmpty() && !pending.containsKey(seq);
+            return seq < cursor.next() && !cursor.inInitialPhase() && !pending.containsKey(seq);
         } finally {
             lock.unlock();
         }
@@ -198,6 +168,7 @@ final class JsConsumer {
         lock.lock();
         try {
             config = next;
+            cursor.setFilters(next.filters);
             signalled = true;
             wake.signal();
         } finally {
@@ -211,10 +182,7 @@ final class JsConsumer {
         try {
             pending.headMap(first).clear();
             redeliver.headSet(first).clear();
-            lps.removeIf(s -> s < first);
-            if (cursor < first) {
-                cursor = first;
-            }
+            cursor.purged(first);
             signalled = true;
             wake.signal();
         } finally {
@@ -407,8 +375,10 @@ final class JsConsumer {
                 long now = System.nanoTime();
                 long next = now + TimeUnit.SECONDS.toNanos(1);
                 try {
+                    wakeBy = Long.MAX_VALUE;
                     next = Math.min(next, timers(now));
                     next = Math.min(next, deliver(now));
+                    next = Math.min(next, wakeBy);
                 } catch (StoreException e) {
                     if (e.kind() == StoreException.Kind.CLOSED) {
                         return;
@@ -548,8 +518,7 @@ final class JsConsumer {
             }
             StoredMsg m = null;
             Pending redelivery = null;
-            long cursorBefore = cursor;
-            boolean fromLps = !lps.isEmpty();
+            JsConsumerCursor.Mark mark = cursor.mark();
             while (!redeliver.isEmpty() && m == null) {
                 long s = redeliver.first();
                 Optional<StoredMsg> found = store.loadMsg(s);
@@ -566,7 +535,7 @@ final class JsConsumer {
                     endNoWait(false);
                     return Long.MAX_VALUE;
                 }
-                m = nextMessage().orElse(null);
+                m = cursor.take().orElse(null);
                 if (m == null) {
                     endNoWait(true);
                     return Long.MAX_VALUE;
@@ -586,10 +555,7 @@ final class JsConsumer {
                 lastActivity = now;
                 if (redelivery == null) {
                     // Not delivered: the next request starts from this message again.
-                    cursor = cursorBefore;
-                    if (fromLps) {
-                        lps.addFirst(m.seq());
-                    }
+                    cursor.reset(mark, m.seq());
                 }
                 continue;
             }
@@ -636,32 +602,6 @@ final class JsConsumer {
         }
     }
 
-    private Optional<StoredMsg> nextMessage() {
-        StreamStore store = stream.store();
-        while (!lps.isEmpty()) {
-            long s = lps.poll();
-            Optional<StoredMsg> m = store.loadMsg(s);
-            if (m.isPresent() && matches(m.get().subject())) {
-                cursor = lps.isEmpty() ? lpsResume : lps.peek();
-                return m;
-            }
-            if (lps.isEmpty()) {
-                cursor = lpsResume;
-            }
-        }
-        StoredMsg best = null;
-        for (String f : filters()) {
-            Optional<StoredMsg> m = store.loadNextMsg(f, cursor);
-            if (m.isPresent() && (best == null || m.get().seq() < best.seq())) {
-                best = m.get();
-            }
-        }
-        if (best != null) {
-            cursor = best.seq() + 1;
-        }
-        return Optional.ofNullable(best);
-    }
-
     private void send(JsConsumerConfig cfg, StoredMsg m, Pending redelivery, String to, long now) {
         long wall = JsJson.nowNanos();
         dseq++;
@@ -671,7 +611,9 @@ final class JsConsumer {
         if (acking) {
             if (redelivery == null) {
                 pending.put(m.seq(), new Pending(dseq, 1, now + cfg.redeliveryDelay(1)));
+                wakeBy = Math.min(wakeBy, now + cfg.redeliveryDelay(1));
             } else {
+                wakeBy = Math.min(wakeBy, now + cfg.redeliveryDelay(deliveries));
                 redelivery.deliveries = deliveries;
                 redelivery.lastDseq = dseq;
                 redelivery.deadline = now + cfg.redeliveryDelay(deliveries);
@@ -705,13 +647,7 @@ final class JsConsumer {
 
     /** Messages matching the filter not delivered yet. */
     private long numPendingLocked() {
-        StreamStore store = stream.store();
-        long n = lps.size();
-        long from = lps.isEmpty() ? cursor : lpsResume;
-        for (String f : filters()) {
-            n += store.numPending(from, f, false);
-        }
-        return n;
+        return cursor.pending();
     }
 
     // ---- lifecycle and info ----

@@ -34,6 +34,11 @@ final class JsStream {
         this.config = config;
         this.store = store;
         this.created = created;
+        store.addListener((msgsDelta, bytesDelta, seq, subject) -> {
+            for (JsConsumer c : consumers.values()) {
+                c.storeChanged(msgsDelta, seq);
+            }
+        });
     }
 
     String name() {
