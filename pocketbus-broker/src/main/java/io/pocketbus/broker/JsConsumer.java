@@ -384,6 +384,9 @@ final class JsConsumer {
                         return;
                     }
                     LOG.warn("consumer {} > {}: {}", stream.name(), name, e.getMessage());
+                } catch (RuntimeException e) {
+                    // Keep the consumer alive; the failed pass is retried at the next wake-up.
+                    LOG.error("consumer {} > {} delivery failed", stream.name(), name, e);
                 }
                 expired = inactive(now);
                 if (!expired && !signalled) {
