@@ -2,15 +2,10 @@ package io.pocketbus.broker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,9 +23,6 @@ final class JsConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(JsConsumer.class);
     /** How often a push consumer without interest looks for its deliver subject's subscriber. */
     private static final long INTEREST_POLL = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long FC_START = 2L * 1024 * 1024;
-    private static final long FC_MAX = 32L * 1024 * 1024;
-    private static final String ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final JsStream stream;
     private final String name;
@@ -40,43 +32,21 @@ final class JsConsumer {
     private final Condition wake = lock.newCondition();
     private volatile JsConsumerConfig config;
 
-    /** Unacknowledged deliveries by stream sequence. */
-    private final TreeMap<Long, Pending> pending = new TreeMap<>();
-    /** Stream sequences due for redelivery. */
-    private final TreeSet<Long> redeliver = new TreeSet<>();
-    private final ArrayDeque<JsPullRequest> waiting = new ArrayDeque<>();
+    private final JsAckTracker pending = new JsAckTracker();
+    private final JsPullQueue waiting;
+    private final JsFlowControl flowControl;
     private final JsConsumerCursor cursor;
     private long dseq;
     private long lastDeliveredStream;
     private long lastActive;
     private long lastDelivery;
-    private long lastActivity;
     private long noInterestSince;
-    private String fcReply = "";
-    private long fcOutstanding;
-    private long fcAtSend;
-    private long fcThreshold = FC_START;
     private long replayPrevTs;
     private long replayPrevWall;
     private boolean signalled;
     /** The earliest redelivery deadline set by this pass's deliveries. */
     private long wakeBy = Long.MAX_VALUE;
     private boolean stopped;
-    private Thread loop;
-
-    private static final class Pending {
-        final long cseq;
-        long deliveries;
-        long deadline;
-        long lastDseq;
-
-        Pending(long cseq, long deliveries, long deadline) {
-            this.cseq = cseq;
-            this.deliveries = deliveries;
-            this.deadline = deadline;
-            this.lastDseq = cseq;
-        }
-    }
 
     /**
      * @param fresh true for a new consumer (positions it by its deliver policy), false to resume from the
@@ -89,7 +59,8 @@ final class JsConsumer {
         this.cstore = cstore;
         this.created = created;
         long now = System.nanoTime();
-        this.lastActivity = now;
+        this.waiting = new JsPullQueue(now);
+        this.flowControl = new JsFlowControl(stream.name(), name);
         this.lastDelivery = now;
         this.cursor = new JsConsumerCursor(stream.store(), config.filters);
         if (fresh) {
@@ -101,17 +72,14 @@ final class JsConsumer {
             cursor.resume(st.delivered().streamSeq());
             dseq = st.delivered().consumerSeq();
             lastDeliveredStream = st.delivered().streamSeq();
-            for (Map.Entry<Long, ConsumerState.Pending> e : st.pending().entrySet()) {
-                long deliveries = 1 + st.redelivered().getOrDefault(e.getKey(), 0L);
-                pending.put(e.getKey(), new Pending(e.getValue().consumerSeq(), deliveries, now + config.redeliveryDelay(deliveries)));
-            }
+            pending.restore(st, config, now);
         }
     }
 
     void start() {
         lock.lock();
         try {
-            loop = Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(this::run);
+            Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(this::run);
         } finally {
             lock.unlock();
         }
@@ -147,7 +115,7 @@ final class JsConsumer {
     boolean hasAcked(long seq) {
         lock.lock();
         try {
-            return seq < cursor.next() && !cursor.inInitialPhase() && !pending.containsKey(seq);
+            return seq < cursor.next() && !cursor.inInitialPhase() && !pending.contains(seq);
         } finally {
             lock.unlock();
         }
@@ -180,8 +148,7 @@ final class JsConsumer {
         long first = stream.store().fastState().firstSeq();
         lock.lock();
         try {
-            pending.headMap(first).clear();
-            redeliver.headSet(first).clear();
+            pending.forgetBelow(first);
             cursor.purged(first);
             signalled = true;
             wake.signal();
@@ -216,16 +183,14 @@ final class JsConsumer {
                 out.publish(reply, "", JsHeaders.status(r.status), new byte[0]);
                 return;
             }
-            lastActivity = now;
-            if (req.noWait && req.expiresAt == 0 && numPendingLocked() + redeliver.size() == 0) {
+            if (req.noWait && req.expiresAt == 0 && numPendingLocked() + pending.dueCount() == 0) {
                 out.publish(reply, "", JsHeaders.status("404 No Messages"), new byte[0]);
                 return;
             }
-            if (waiting.size() >= cfg.maxWaiting) {
+            if (!waiting.offer(req, cfg.maxWaiting, now)) {
                 out.publish(reply, "", JsHeaders.status("409 Exceeded MaxWaiting"), new byte[0]);
                 return;
             }
-            waiting.add(req);
             signalled = true;
             wake.signal();
         } finally {
@@ -261,33 +226,14 @@ final class JsConsumer {
                     if (!reply.isEmpty() && !cfg.isPush()) {
                         try {
                             JsPullRequest req = JsPullRequest.parse(arg.getBytes(StandardCharsets.UTF_8), reply, cfg, System.nanoTime());
-                            if (waiting.size() < cfg.maxWaiting) {
-                                waiting.add(req);
-                            }
+                            waiting.offer(req, cfg.maxWaiting, System.nanoTime());
                         } catch (JsPullRequest.Refused r) {
                             stream.context().output().publish(reply, "", JsHeaders.status(r.status), new byte[0]);
                         }
                     }
                 }
-                case "-NAK" -> {
-                    Pending p = pending.get(sseq);
-                    if (p != null) {
-                        long delay = nakDelay(arg);
-                        if (delay <= 0) {
-                            p.deadline = System.nanoTime();
-                            redeliver.add(sseq);
-                        } else {
-                            redeliver.remove(sseq);
-                            p.deadline = System.nanoTime() + delay;
-                        }
-                    }
-                }
-                case "+WPI" -> {
-                    Pending p = pending.get(sseq);
-                    if (p != null && !redeliver.contains(sseq)) {
-                        p.deadline = System.nanoTime() + cfg.ackWait;
-                    }
-                }
+                case "-NAK" -> pending.nak(sseq, nakDelay(arg), System.nanoTime());
+                case "+WPI" -> pending.inProgress(sseq, cfg.ackWait, System.nanoTime());
                 default -> confirm = false;
             }
             lastActive = JsJson.nowNanos();
@@ -305,31 +251,7 @@ final class JsConsumer {
     }
 
     private void ackLocked(JsConsumerConfig cfg, long sseq, long ackDseq, List<Long> done) {
-        if (cfg.ackPolicy == JsConsumerConfig.AckPolicy.NONE) {
-            return;
-        }
-        if (cfg.ackPolicy == JsConsumerConfig.AckPolicy.ALL) {
-            if (!pending.containsKey(sseq)) {
-                return;
-            }
-            cstore.updateAcks(ackDseq, sseq);
-            Iterator<Long> it = pending.headMap(sseq, true).keySet().iterator();
-            while (it.hasNext()) {
-                long s = it.next();
-                done.add(s);
-                redeliver.remove(s);
-                it.remove();
-            }
-            return;
-        }
-        Pending p = pending.get(sseq);
-        if (p == null) {
-            return;
-        }
-        cstore.updateAcks(p.cseq, sseq);
-        pending.remove(sseq);
-        redeliver.remove(sseq);
-        done.add(sseq);
+        pending.ack(cfg.ackPolicy, sseq, ackDseq, cstore, done);
     }
 
     private static long nakDelay(String arg) {
@@ -350,10 +272,7 @@ final class JsConsumer {
     void flowControlReply(String subject) {
         lock.lock();
         try {
-            if (subject.equals(fcReply)) {
-                fcOutstanding = Math.max(0, fcOutstanding - fcAtSend);
-                fcReply = "";
-                fcThreshold = Math.min(FC_MAX, fcThreshold * 2);
+            if (flowControl.answered(subject)) {
                 signalled = true;
                 wake.signal();
             }
@@ -413,47 +332,8 @@ final class JsConsumer {
         JsConsumerConfig cfg = config;
         JsOutput out = stream.context().output();
         long next = Long.MAX_VALUE;
-        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-            Pending p = e.getValue();
-            if (p.deadline == Long.MAX_VALUE || redeliver.contains(e.getKey())) {
-                continue;
-            }
-            if (p.deadline <= now) {
-                if (cfg.maxDeliver > 0 && p.deliveries >= cfg.maxDeliver) {
-                    p.deadline = Long.MAX_VALUE;
-                } else {
-                    redeliver.add(e.getKey());
-                }
-            } else {
-                next = Math.min(next, p.deadline);
-            }
-        }
-        Iterator<JsPullRequest> it = waiting.iterator();
-        while (it.hasNext()) {
-            JsPullRequest r = it.next();
-            if (r.expiresAt != 0 && r.expiresAt <= now) {
-                out.publish(r.reply, "", JsHeaders.status("408 Request Timeout", "Nats-Pending-Messages",
-                        String.valueOf(r.batch), "Nats-Pending-Bytes", String.valueOf(r.maxBytes)), new byte[0]);
-                it.remove();
-                lastActivity = now;
-                continue;
-            }
-            if (!out.hasInterest(r.reply)) {
-                it.remove();
-                lastActivity = now;
-                continue;
-            }
-            if (r.expiresAt != 0) {
-                next = Math.min(next, r.expiresAt);
-            }
-            if (r.heartbeat > 0) {
-                if (now - r.lastSent >= r.heartbeat) {
-                    out.publish(r.reply, "", heartbeat(), new byte[0]);
-                    r.lastSent = now;
-                }
-                next = Math.min(next, r.lastSent + r.heartbeat);
-            }
-        }
+        next = Math.min(next, pending.expire(cfg.maxDeliver, now));
+        next = Math.min(next, waiting.timers(out, heartbeat(), now));
         if (cfg.isPush()) {
             boolean interest = out.hasInterest(cfg.deliverSubject);
             if (!interest) {
@@ -466,8 +346,8 @@ final class JsConsumer {
                 if (cfg.heartbeat > 0) {
                     if (now - lastDelivery >= cfg.heartbeat) {
                         byte[] hb = heartbeat();
-                        if (!fcReply.isEmpty()) {
-                            hb = JsHeaders.append(hb, "Nats-Consumer-Stalled", fcReply);
+                        if (!flowControl.awaiting().isEmpty()) {
+                            hb = JsHeaders.append(hb, "Nats-Consumer-Stalled", flowControl.awaiting());
                         }
                         out.publish(cfg.deliverSubject, "", hb, new byte[0]);
                         lastDelivery = now;
@@ -495,7 +375,7 @@ final class JsConsumer {
         if (cfg.isPush()) {
             return noInterestSince != 0 && now - noInterestSince >= cfg.inactiveThreshold;
         }
-        return waiting.isEmpty() && now - lastActivity >= cfg.inactiveThreshold;
+        return waiting.idleFor(cfg.inactiveThreshold, now);
     }
 
     /** Sends whatever can go now; returns when to look again (replay pacing), or far in the future. */
@@ -510,7 +390,7 @@ final class JsConsumer {
                 if (noInterestSince != 0 || !out.hasInterest(cfg.deliverSubject)) {
                     return Long.MAX_VALUE;
                 }
-                if (cfg.flowControl && !fcReply.isEmpty() && fcOutstanding >= 2 * fcThreshold) {
+                if (cfg.flowControl && flowControl.stalled()) {
                     return Long.MAX_VALUE;
                 }
             } else {
@@ -520,17 +400,15 @@ final class JsConsumer {
                 }
             }
             StoredMsg m = null;
-            Pending redelivery = null;
+            JsAckTracker.Pending redelivery = null;
             JsConsumerCursor.Mark mark = cursor.mark();
-            while (!redeliver.isEmpty() && m == null) {
-                long s = redeliver.first();
-                Optional<StoredMsg> found = store.loadMsg(s);
+            for (OptionalLong s = pending.firstDue(); s.isPresent() && m == null; s = pending.firstDue()) {
+                Optional<StoredMsg> found = store.loadMsg(s.getAsLong());
                 if (found.isPresent()) {
                     m = found.get();
-                    redelivery = pending.get(s);
+                    redelivery = pending.get(s.getAsLong());
                 } else {
-                    redeliver.remove(s);
-                    pending.remove(s);
+                    pending.forget(s.getAsLong());
                 }
             }
             if (m == null) {
@@ -554,8 +432,7 @@ final class JsConsumer {
             if (req != null && req.byteLimited && size > req.maxBytes) {
                 out.publish(req.reply, "", JsHeaders.status("409 Message Size Exceeds MaxBytes", "Nats-Pending-Messages",
                         String.valueOf(req.batch), "Nats-Pending-Bytes", String.valueOf(req.maxBytes)), new byte[0]);
-                waiting.poll();
-                lastActivity = now;
+                waiting.finishHead(now);
                 if (redelivery == null) {
                     // Not delivered: the next request starts from this message again.
                     cursor.reset(mark, m.seq());
@@ -571,15 +448,12 @@ final class JsConsumer {
                     req.maxBytes -= size;
                 }
                 if (req.batch <= 0 || req.byteLimited && req.maxBytes <= 0) {
-                    waiting.poll();
-                    lastActivity = now;
+                    waiting.finishHead(now);
                 }
             }
             if (cfg.flowControl) {
-                fcOutstanding += size;
-                if (fcReply.isEmpty() && fcOutstanding >= fcThreshold) {
-                    sendFlowControl(cfg);
-                }
+                flowControl.delivered(size).ifPresent(fc -> out.publish(cfg.deliverSubject, fc,
+                        JsHeaders.status("100 FlowControl Request"), new byte[0]));
             }
             if (cfg.replayOriginal && redelivery == null) {
                 replayPrevTs = m.timestamp();
@@ -588,40 +462,22 @@ final class JsConsumer {
         }
     }
 
-    /** No message to give: no-wait requests end (404, or 408 when they had an expiry and got none). */
+    /** No message to give: at the end of the stream, no-wait requests end. */
     private void endNoWait(boolean endOfStream) {
-        if (!endOfStream) {
-            return;
-        }
-        JsOutput out = stream.context().output();
-        Iterator<JsPullRequest> it = waiting.iterator();
-        while (it.hasNext()) {
-            JsPullRequest r = it.next();
-            if (r.noWait && (r.expiresAt == 0 || r.delivered > 0)) {
-                out.publish(r.reply, "", JsHeaders.status("404 No Messages"), new byte[0]);
-                it.remove();
-                lastActivity = System.nanoTime();
-            }
+        if (endOfStream) {
+            waiting.endOfStream(stream.context().output(), System.nanoTime());
         }
     }
 
-    private void send(JsConsumerConfig cfg, StoredMsg m, Pending redelivery, String to, long now) {
+    private void send(JsConsumerConfig cfg, StoredMsg m, JsAckTracker.Pending redelivery, String to, long now) {
         long wall = JsJson.nowNanos();
         dseq++;
-        long deliveries = redelivery == null ? 1 : redelivery.deliveries + 1;
+        long deliveries = redelivery == null ? 1 : redelivery.deliveries() + 1;
         boolean acking = cfg.ackPolicy != JsConsumerConfig.AckPolicy.NONE;
         cstore.updateDelivered(dseq, m.seq(), acking ? deliveries : 1, wall);
         if (acking) {
-            if (redelivery == null) {
-                pending.put(m.seq(), new Pending(dseq, 1, now + cfg.redeliveryDelay(1)));
-                wakeBy = Math.min(wakeBy, now + cfg.redeliveryDelay(1));
-            } else {
-                wakeBy = Math.min(wakeBy, now + cfg.redeliveryDelay(deliveries));
-                redelivery.deliveries = deliveries;
-                redelivery.lastDseq = dseq;
-                redelivery.deadline = now + cfg.redeliveryDelay(deliveries);
-                redeliver.remove(m.seq());
-            }
+            long deadline = pending.delivered(m.seq(), dseq, redelivery, deliveries, now + cfg.redeliveryDelay(deliveries));
+            wakeBy = Math.min(wakeBy, deadline);
         }
         lastDeliveredStream = Math.max(lastDeliveredStream, m.seq());
         lastActive = wall;
@@ -635,17 +491,6 @@ final class JsConsumer {
             payload = new byte[0];
         }
         stream.context().output().send(to, m.subject(), reply, headers, payload);
-    }
-
-    private void sendFlowControl(JsConsumerConfig cfg) {
-        StringBuilder id = new StringBuilder(4);
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        for (int i = 0; i < 4; i++) {
-            id.append(ALPHANUM.charAt(r.nextInt(ALPHANUM.length())));
-        }
-        fcReply = "$JS.FC." + stream.name() + "." + name + "." + id;
-        fcAtSend = fcOutstanding;
-        stream.context().output().publish(cfg.deliverSubject, fcReply, JsHeaders.status("100 FlowControl Request"), new byte[0]);
     }
 
     /** Messages matching the filter not delivered yet. */
@@ -676,8 +521,7 @@ final class JsConsumer {
                 return;
             }
             stopped = true;
-            waiting.forEach(r -> replies.add(r.reply));
-            waiting.clear();
+            replies.addAll(waiting.drain());
             wake.signal();
         } finally {
             lock.unlock();
@@ -724,7 +568,7 @@ final class JsConsumer {
             floor.put("consumer_seq", st.ackFloor().consumerSeq());
             floor.put("stream_seq", st.ackFloor().streamSeq());
             n.put("num_ack_pending", pending.size());
-            n.put("num_redelivered", pending.values().stream().filter(p -> p.deliveries > 1).count());
+            n.put("num_redelivered", pending.redelivered());
             n.put("num_waiting", waiting.size());
             n.put("num_pending", numPendingLocked());
             if (cfg.isPush() && out().hasInterest(cfg.deliverSubject)) {
