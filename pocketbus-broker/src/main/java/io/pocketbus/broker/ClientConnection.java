@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,7 @@ final class ClientConnection implements ProtocolParser.Handler {
     private final MessageRouter router = new MessageRouter(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger pingsOut = new AtomicInteger();
+    private final CountDownLatch writerDone = new CountDownLatch(1);
     private final Queue<ScheduledFuture<?>> timers = new ConcurrentLinkedQueue<>();
     private final Optional<String> nonce;
     private MatchCache matchCache;
@@ -67,6 +69,9 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile String version = "";
     private volatile long inMsgs;
     private volatile long inBytes;
+    // Counted per message by the reader, published to the volatile totals once per read batch.
+    private long batchInMsgs;
+    private long batchInBytes;
 
     ClientConnection(long cid, Broker broker, BrokerConfig config, Transport transport) {
         this.cid = cid;
@@ -130,10 +135,6 @@ final class ClientConnection implements ProtocolParser.Handler {
         return protocol;
     }
 
-    boolean isClosed() {
-        return closed.get();
-    }
-
     // ---- reader and writer loops ----
 
     private void readLoop() {
@@ -143,7 +144,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             while (!closed.get()) {
                 int n = transport.read(buf, 0, buf.length);
                 if (n < 0) {
-                    abort("client closed");
+                    abort("Client Closed");
                     return;
                 }
                 lastActivityNanos = System.nanoTime();
@@ -163,29 +164,48 @@ final class ClientConnection implements ProtocolParser.Handler {
             }
         } catch (ProtocolViolation v) {
             LOG.debug("client {} protocol violation: {}", cid, v.getMessage());
-            close(v.clientError(), v.getMessage());
+            close(v.clientError(), closedState(v));
         } catch (IOException e) {
-            abort("read error: " + e.getMessage());
+            abort("Read Error");
         } catch (RuntimeException e) {
             LOG.warn("client {} closed after an internal error", cid, e);
-            close(Optional.empty(), "internal error");
+            close(Optional.empty(), "Internal Error");
         }
+    }
+
+    /** nats-server's ClosedState text for a protocol error, as monitoring and events report it. */
+    private static String closedState(ProtocolViolation v) {
+        return switch (v.clientError().orElse("")) {
+            case ProtocolViolation.AUTHORIZATION -> "Authentication Failure";
+            case ProtocolViolation.MAX_PAYLOAD -> "Maximum Message Payload Exceeded";
+            case ProtocolViolation.MAX_CONTROL_LINE -> "Maximum Control Line Exceeded";
+            case "User Authentication Expired" -> "Authentication Expired";
+            case "User Authentication Revoked" -> "Credentials Revoked";
+            default -> "Protocol Violation";
+        };
     }
 
     private void writeLoop() {
         try {
             outbound.runWriter(transport);
         } catch (IOException e) {
-            abort("write error: " + e.getMessage());
+            abort("Write Error");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             transport.close();
+            writerDone.countDown();
         }
     }
 
     private void flushPending() {
         router.flush();
+        if (batchInMsgs > 0) {
+            inMsgs += batchInMsgs;
+            inBytes += batchInBytes;
+            batchInMsgs = 0;
+            batchInBytes = 0;
+        }
     }
 
     private void queue(byte[] proto) {
@@ -222,6 +242,16 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (markClosed(reason)) {
             error.ifPresent(e -> outbound.append(bytes("-ERR '" + e + "'\r\n")));
             outbound.closeAfterDrain();
+            // A peer that stopped reading must not keep the socket and writer alive forever.
+            Thread.ofVirtual().name("pocketbus-client-" + cid + "-drain").start(() -> {
+                try {
+                    if (!writerDone.await(config.writeDeadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                        transport.close();
+                    }
+                } catch (InterruptedException e) {
+                    transport.close();
+                }
+            });
         }
     }
 
@@ -251,25 +281,29 @@ final class ClientConnection implements ProtocolParser.Handler {
             acc.connections.decrementAndGet();
         }
         broker.removed(this);
+        if (connectReceived) {
+            broker.events().disconnected(info(), reason);
+        }
         return true;
     }
 
     /** Cut without a word and without waiting for the writer, so no one else is held up. */
     void slowConsumer() {
         broker.countSlowConsumer();
-        abort("slow consumer");
+        abort("Slow Consumer (Pending Bytes)");
     }
 
     /** Called by the broker's watchdog: a write blocked past the deadline means the peer stopped reading. */
     void checkWriteDeadline(long deadlineNanos) {
         if (outbound.writeStalled(deadlineNanos)) {
-            slowConsumer();
+            broker.countSlowConsumer();
+            abort("Slow Consumer (Write Deadline)");
         }
     }
 
     private void authTimeout() {
         if (!connectReceived) {
-            close(Optional.of("Authentication Timeout"), "auth timeout");
+            close(Optional.of("Authentication Timeout"), "Authentication Timeout");
         }
     }
 
@@ -281,7 +315,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             return;
         }
         if (pingsOut.get() + 1 > config.maxPingsOut()) {
-            close(Optional.of("Stale Connection"), "stale connection");
+            close(Optional.of("Stale Connection"), "Stale Connection");
             return;
         }
         pingsOut.incrementAndGet();
@@ -346,9 +380,13 @@ final class ClientConnection implements ProtocolParser.Handler {
         name = string(o.get("name")).orElse("");
         lang = string(o.get("lang")).orElse("");
         version = string(o.get("version")).orElse("");
+        boolean first = !connectReceived;
         connectReceived = true;
         if (verbose) {
             queue(OK);
+        }
+        if (first) {
+            broker.events().connected(info());
         }
     }
 
@@ -366,10 +404,13 @@ final class ClientConnection implements ProtocolParser.Handler {
                 case REVOKED -> "User Authentication Revoked";
                 case VIOLATION -> ProtocolViolation.AUTHORIZATION;
             });
+        } catch (RuntimeException e) {
+            LOG.warn("client {} refused: the authenticator failed", cid, e);
+            throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
         }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(
-                () -> close(Optional.of("User Authentication Expired"), "authentication expired"),
+                () -> close(Optional.of("User Authentication Expired"), "Authentication Expired"),
                 Duration.between(Instant.now(), at)));
     }
 
@@ -400,7 +441,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onSub(String subject, String queue, String sid) {
-        if (!Subjects.isValidSubject(subject) || queue != null && !Subjects.isValidLiteralSubject(queue)) {
+        // Like nats-server, only the subject is validated; any queue group name is accepted.
+        if (!Subjects.isValidSubject(subject)) {
             queueError("Invalid Subject");
             return;
         }
@@ -452,8 +494,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onPub(ProtocolParser.Message m) {
-        inMsgs++;
-        inBytes += m.totalLength;
+        batchInMsgs++;
+        batchInBytes += m.totalLength;
         Account acc = account;
         if (matchCache == null) {
             matchCache = new MatchCache();

@@ -83,6 +83,21 @@ class InProcessConnectionTest {
     }
 
     @Test
+    void webSocketBridgeReportsTheRealClient() throws IOException {
+        try (InProcessConnection c = broker.connectWebSocketBridge("203.0.113.7", 40123)) {
+            assertThat(readUntil(c.input(), "\r\n")).contains("\"client_ip\":\"203.0.113.7\"");
+            c.output().write("CONNECT {\"verbose\":false,\"name\":\"bridged\"}\r\nPING\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            readUntil(c.input(), "PONG\r\n");
+            ConnectionInfo info = broker.connections().stream().filter(i -> i.name().equals("bridged")).findFirst()
+                    .orElseThrow();
+            assertThat(info.kind()).isEqualTo("websocket");
+            assertThat(info.ip()).isEqualTo("203.0.113.7");
+            assertThat(info.port()).isEqualTo(40123);
+        }
+    }
+
+    @Test
     void closingTheClientEndRemovesTheConnection() throws Exception {
         InProcessConnection c = broker.connectInProcess();
         readUntil(c.input(), "\r\n");
