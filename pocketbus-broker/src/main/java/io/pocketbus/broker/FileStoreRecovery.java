@@ -32,6 +32,12 @@ final class FileStoreRecovery {
     }
 
     void recover() throws IOException {
+        // Leftovers of a compaction or snapshot that a crash interrupted; the originals are intact.
+        try (Stream<Path> files = Files.list(store.msgDir())) {
+            for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.delete(p);
+            }
+        }
         for (Path p : segmentPaths(store.msgDir())) {
             SegmentFile seg = SegmentFile.open(p);
             segments.put(seg.firstSeq, seg);
@@ -81,16 +87,15 @@ final class FileStoreRecovery {
     }
 
     private void load(StoreIndexSnapshot snap) throws IOException {
-        for (StoreIndexSnapshot.Entry e : snap.entries) {
-            Map.Entry<Long, Long> home = snap.segments.floorEntry(e.seq());
+        snap.forEachEntry((seq, timestamp, subject, size, loc) -> {
+            Map.Entry<Long, Long> home = snap.segments.floorEntry(seq);
             SegmentFile seg = home == null ? null : segments.get(home.getKey());
-            if (seg == null) {
-                // Its segment was deleted after the snapshot, which happens only once all it held is gone.
-                continue;
+            // No segment: it was deleted after the snapshot, which happens only once all it held is gone.
+            if (seg != null) {
+                index.add(seq, subject, timestamp, size, loc, null);
+                seg.live++;
             }
-            index.add(e.seq(), e.subject(), e.timestamp(), e.size(), e.loc(), null);
-            seg.live++;
-        }
+        });
         if (snap.lastSeq > index.last() || index.msgs() == 0 && snap.lastSeq > 0) {
             index.skip(Math.max(snap.lastSeq, index.last()), snap.lastTimestamp);
         }

@@ -314,22 +314,22 @@ final class StoreIndex {
     }
 
     /** The first sequence at or after {@code start} whose subject matches, or -1. */
-    long nextMatching(String filter, long start) {
+    long nextMatching(StoreFilter filter, long start) {
         if (msgs == 0) {
             return -1;
         }
-        if (StoreSubjects.matchesAll(filter)) {
+        if (filter.all()) {
             return nextLive(start);
         }
-        if (StoreSubjects.isLiteral(filter)) {
-            Subject s = subjectState(filter);
+        if (filter.literal() != null) {
+            Subject s = subjectState(filter.literal());
             return s == null ? -1 : nextOfSubject(s, start);
         }
         // When every matching subject starts at or after start, the answer is the smallest first.
         long best = Long.MAX_VALUE;
         boolean scan = false;
         for (Subject s : subjects.values()) {
-            if (!StoreSubjects.matches(filter, s.name)) {
+            if (!filter.matches(s.name)) {
                 continue;
             }
             refresh(s);
@@ -367,29 +367,29 @@ final class StoreIndex {
         return -1;
     }
 
-    private boolean matchesCached(String filter, long seq, byte[] verdicts) {
+    private boolean matchesCached(StoreFilter filter, long seq, byte[] verdicts) {
         int id = page(seq).subject[(int) (seq & PAGE_MASK)] - 1;
         if (verdicts[id] == 0) {
-            verdicts[id] = StoreSubjects.matches(filter, subjectsById.get(id).name) ? (byte) 1 : (byte) 2;
+            verdicts[id] = filter.matches(subjectsById.get(id).name) ? (byte) 1 : (byte) 2;
         }
         return verdicts[id] == 1;
     }
 
     /** The newest sequence whose subject matches, or -1. */
-    long lastMatching(String filter) {
+    long lastMatching(StoreFilter filter) {
         if (msgs == 0) {
             return -1;
         }
-        if (StoreSubjects.matchesAll(filter)) {
+        if (filter.all()) {
             return prevLive(last);
         }
-        if (StoreSubjects.isLiteral(filter)) {
-            Subject s = subjectState(filter);
+        if (filter.literal() != null) {
+            Subject s = subjectState(filter.literal());
             return s == null ? -1 : s.last;
         }
         long best = -1;
         for (Subject s : subjects.values()) {
-            if (StoreSubjects.matches(filter, s.name)) {
+            if (filter.matches(s.name)) {
                 refresh(s);
                 best = Math.max(best, s.last);
             }
@@ -398,14 +398,14 @@ final class StoreIndex {
     }
 
     /** The subjects matching a filter, each refreshed, in no particular order. */
-    List<Subject> matchingSubjects(String filter) {
-        if (StoreSubjects.isLiteral(filter)) {
-            Subject s = subjectState(filter);
+    List<Subject> matchingSubjects(StoreFilter filter) {
+        if (filter.literal() != null) {
+            Subject s = subjectState(filter.literal());
             return s == null ? List.of() : List.of(s);
         }
         List<Subject> out = new ArrayList<>();
         for (Subject s : subjects.values()) {
-            if (StoreSubjects.matches(filter, s.name)) {
+            if (filter.matches(s.name)) {
                 refresh(s);
                 out.add(s);
             }
@@ -414,36 +414,51 @@ final class StoreIndex {
     }
 
     /** Messages at or after {@code start} matching the filter, with the first and last of them. */
-    StoreSubjectState filteredState(long start, String filter) {
+    StoreSubjectState filteredState(long start, StoreFilter filter) {
         long from = Math.max(start, first);
         if (msgs == 0 || from > last) {
             return StoreSubjectState.EMPTY;
         }
-        if (StoreSubjects.matchesAll(filter)) {
-            long count = from <= first ? msgs : countLive(from, last, -1);
+        if (filter.all()) {
+            long count = from <= first ? msgs : countLive(from, last);
             return count == 0 ? StoreSubjectState.EMPTY
                     : new StoreSubjectState(count, nextLive(from), prevLive(last));
         }
         long count = 0;
         long lo = Long.MAX_VALUE;
         long hi = 0;
+        // Subjects that begin at or after start count whole; those straddling it share one range scan.
+        boolean[] straddling = null;
+        long scanTo = 0;
         for (Subject s : matchingSubjects(filter)) {
             if (s.last < from) {
                 continue;
             }
-            long n = s.first >= from ? s.msgs : countLive(from, s.last, s.id);
-            if (n == 0) {
-                continue;
-            }
-            count += n;
-            lo = Math.min(lo, nextOfSubject(s, from));
             hi = Math.max(hi, s.last);
+            if (s.first >= from) {
+                count += s.msgs;
+                lo = Math.min(lo, s.first);
+            } else {
+                if (straddling == null) {
+                    straddling = new boolean[subjectsById.size()];
+                }
+                straddling[s.id] = true;
+                scanTo = Math.max(scanTo, s.last);
+            }
+        }
+        if (straddling != null) {
+            for (long seq = nextLive(from); seq != -1 && seq <= scanTo; seq = nextLive(seq + 1)) {
+                if (straddling[page(seq).subject[(int) (seq & PAGE_MASK)] - 1]) {
+                    count++;
+                    lo = Math.min(lo, seq);
+                }
+            }
         }
         return count == 0 ? StoreSubjectState.EMPTY : new StoreSubjectState(count, lo, hi);
     }
 
-    /** Live entries in [from, to], of subject {@code id} or of any subject when id is -1. */
-    private long countLive(long from, long to, int id) {
+    /** Live entries in [from, to]. */
+    private long countLive(long from, long to) {
         long count = 0;
         long seq = from;
         while (seq <= to) {
@@ -453,13 +468,12 @@ final class StoreIndex {
                 seq = pageEnd + 1;
                 continue;
             }
-            if (id < 0 && (seq & PAGE_MASK) == 0 && pageEnd <= to) {
+            if ((seq & PAGE_MASK) == 0 && pageEnd <= to) {
                 count += p.live;
                 seq = pageEnd + 1;
                 continue;
             }
-            int v = p.subject[(int) (seq & PAGE_MASK)];
-            if (id < 0 ? v != 0 : v == id + 1) {
+            if (p.subject[(int) (seq & PAGE_MASK)] != 0) {
                 count++;
             }
             seq++;
@@ -468,7 +482,7 @@ final class StoreIndex {
     }
 
     /** Per-subject state of the matching subjects, sorted by subject. */
-    Map<String, StoreSubjectState> subjectsState(String filter) {
+    Map<String, StoreSubjectState> subjectsState(StoreFilter filter) {
         Map<String, StoreSubjectState> out = new LinkedHashMap<>();
         matchingSubjects(filter).stream().sorted((a, b) -> a.name.compareTo(b.name))
                 .forEach(s -> out.put(s.name, new StoreSubjectState(s.msgs, s.first, s.last)));
@@ -476,7 +490,7 @@ final class StoreIndex {
     }
 
     /** Subjects matching the filter whose newest message is at or after {@code start}. */
-    long lastPerSubjectPending(long start, String filter) {
+    long lastPerSubjectPending(long start, StoreFilter filter) {
         long count = 0;
         for (Subject s : matchingSubjects(filter)) {
             if (s.last >= start) {

@@ -1,149 +1,155 @@
 package io.pocketbus.broker;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * {@code index.db}: a checksummed snapshot of a file store's index, so a restart reads it instead of
  * scanning every segment. It records, per segment, how many bytes it covers; records appended after the
  * snapshot are replayed from the segments on open. Written on close; deleted before any change that
  * moves records (segment compaction), so a stale snapshot is never trusted.
+ *
+ * <p>Layout: magic, version, last seq and time, the segments, the subjects, then per live message the
+ * deltas of sequence, time and offset from the previous one plus subject id and size, as varints (a few
+ * bytes per message), and a CRC32C of it all.
  */
 final class StoreIndexSnapshot {
 
     static final String FILE = "index.db";
     private static final int MAGIC = 0x50424958;
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
-    /** One live message. */
-    record Entry(long seq, long timestamp, String subject, long size, long loc) {
+    /** Receives the live messages of a snapshot in sequence order. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(long seq, long timestamp, String subject, long size, long loc);
     }
 
     final long lastSeq;
     final long lastTimestamp;
     /** Segment first sequence → bytes covered. */
     final TreeMap<Long, Long> segments;
-    final List<Entry> entries;
+    private final String[] subjects;
+    private final long count;
+    private final ByteBuffer entries;
 
-    private StoreIndexSnapshot(long lastSeq, long lastTimestamp, TreeMap<Long, Long> segments, List<Entry> entries) {
+    private StoreIndexSnapshot(long lastSeq, long lastTimestamp, TreeMap<Long, Long> segments, String[] subjects,
+            long count, ByteBuffer entries) {
         this.lastSeq = lastSeq;
         this.lastTimestamp = lastTimestamp;
         this.segments = segments;
+        this.subjects = subjects;
+        this.count = count;
         this.entries = entries;
     }
 
-    static void write(Path dir, StoreIndex index, Map<Long, Long> segmentSizes) throws IOException {
-        Path tmp = dir.resolve(FILE + ".tmp");
-        CRC32C crc = new CRC32C();
-        try (OutputStream file = Files.newOutputStream(tmp);
-                DataOutputStream out = new DataOutputStream(
-                        new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc))) {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeLong(index.last());
-            out.writeLong(index.lastTimestamp());
-            out.writeInt(segmentSizes.size());
-            for (Map.Entry<Long, Long> e : segmentSizes.entrySet()) {
-                out.writeLong(e.getKey());
-                out.writeLong(e.getValue());
-            }
-            Map<String, Integer> ids = new HashMap<>();
-            List<String> names = new ArrayList<>();
-            index.forEachLive(seq -> ids.computeIfAbsent(index.subject(seq), s -> {
-                names.add(s);
-                return names.size() - 1;
-            }));
-            out.writeInt(names.size());
-            for (String name : names) {
-                byte[] b = name.getBytes(StandardCharsets.UTF_8);
-                out.writeInt(b.length);
-                out.write(b);
-            }
-            out.writeLong(index.msgs());
-            IOException[] failure = new IOException[1];
-            index.forEachLive(seq -> {
-                try {
-                    out.writeLong(seq);
-                    out.writeLong(index.timestamp(seq));
-                    out.writeInt(ids.get(index.subject(seq)));
-                    out.writeLong(index.size(seq));
-                    out.writeLong(index.loc(seq));
-                } catch (IOException e) {
-                    failure[0] = e;
-                }
-            });
-            if (failure[0] != null) {
-                throw failure[0];
-            }
-            out.flush();
-            // The checksum itself is outside the checked range.
-            long sum = crc.getValue();
-            DataOutputStream tail = new DataOutputStream(file);
-            tail.writeLong(sum);
-            tail.flush();
+    void forEachEntry(EntryVisitor visitor) {
+        ByteBuffer b = entries.duplicate();
+        long seq = 0;
+        long ts = 0;
+        long loc = 0;
+        for (long i = 0; i < count; i++) {
+            seq += readVarLong(b);
+            ts += unzigzag(readVarLong(b));
+            String subject = subjects[(int) readVarLong(b)];
+            long size = readVarLong(b);
+            loc += unzigzag(readVarLong(b));
+            visitor.visit(seq, ts, subject, size, loc);
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
+    }
+
+    static void write(Path dir, StoreIndex index, Map<Long, Long> segmentSizes) throws IOException {
+        Out out = new Out(Math.max(1024, (int) Math.min(Integer.MAX_VALUE / 2, index.msgs() * 8 + 1024)));
+        out.putLong(((long) MAGIC << 32) | VERSION);
+        out.putLong(index.last());
+        out.putLong(index.lastTimestamp());
+        out.putVarLong(segmentSizes.size());
+        segmentSizes.forEach((first, size) -> {
+            out.putVarLong(first);
+            out.putVarLong(size);
+        });
+        Map<String, Integer> ids = new HashMap<>();
+        index.forEachLive(seq -> ids.putIfAbsent(index.subject(seq), ids.size()));
+        String[] names = new String[ids.size()];
+        ids.forEach((name, id) -> names[id] = name);
+        out.putVarLong(names.length);
+        for (String name : names) {
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            out.putVarLong(b.length);
+            out.put(b);
+        }
+        out.putVarLong(index.msgs());
+        long[] prev = new long[3];
+        index.forEachLive(seq -> {
+            long ts = index.timestamp(seq);
+            long loc = index.loc(seq);
+            out.putVarLong(seq - prev[0]);
+            out.putVarLong(zigzag(ts - prev[1]));
+            out.putVarLong(ids.get(index.subject(seq)));
+            out.putVarLong(index.size(seq));
+            out.putVarLong(zigzag(loc - prev[2]));
+            prev[0] = seq;
+            prev[1] = ts;
+            prev[2] = loc;
+        });
+        CRC32C crc = new CRC32C();
+        crc.update(out.buf, 0, out.pos);
+        out.putLong(crc.getValue());
+
+        Path tmp = dir.resolve(FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(out.buf, 0, out.pos);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The snapshot in {@code dir}, or empty when there is none or it does not check out. */
     static Optional<StoreIndexSnapshot> read(Path dir) {
-        CRC32C crc = new CRC32C();
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(dir.resolve(FILE)), 1 << 16)) {
-            DataInputStream in = new DataInputStream(new CheckedInputStream(file, crc));
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+        try {
+            byte[] data = Files.readAllBytes(dir.resolve(FILE));
+            if (data.length < 32) {
                 return Optional.empty();
             }
-            long lastSeq = in.readLong();
-            long lastTs = in.readLong();
-            int segCount = in.readInt();
+            ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            CRC32C crc = new CRC32C();
+            crc.update(data, 0, data.length - 8);
+            if (b.getLong(data.length - 8) != crc.getValue()
+                    || b.getLong() != (((long) MAGIC << 32) | VERSION)) {
+                return Optional.empty();
+            }
+            b.limit(data.length - 8);
+            long lastSeq = b.getLong();
+            long lastTs = b.getLong();
+            long segCount = readVarLong(b);
             TreeMap<Long, Long> segments = new TreeMap<>();
-            for (int i = 0; i < segCount; i++) {
-                segments.put(in.readLong(), in.readLong());
+            for (long i = 0; i < segCount; i++) {
+                segments.put(readVarLong(b), readVarLong(b));
             }
-            int subjectCount = in.readInt();
-            String[] names = new String[subjectCount];
-            for (int i = 0; i < subjectCount; i++) {
-                byte[] b = new byte[in.readInt()];
-                in.readFully(b);
-                names[i] = new String(b, StandardCharsets.UTF_8);
+            String[] names = new String[(int) readVarLong(b)];
+            for (int i = 0; i < names.length; i++) {
+                byte[] name = new byte[(int) readVarLong(b)];
+                b.get(name);
+                names[i] = new String(name, StandardCharsets.UTF_8);
             }
-            long count = in.readLong();
-            if (count < 0 || count > Integer.MAX_VALUE) {
-                return Optional.empty();
-            }
-            List<Entry> entries = new ArrayList<>((int) count);
-            for (long i = 0; i < count; i++) {
-                entries.add(new Entry(in.readLong(), in.readLong(), names[in.readInt()], in.readLong(),
-                        in.readLong()));
-            }
-            long expected = crc.getValue();
-            if (new DataInputStream(file).readLong() != expected || file.read() != -1) {
-                return Optional.empty();
-            }
-            return Optional.of(new StoreIndexSnapshot(lastSeq, lastTs, segments, entries));
+            long count = readVarLong(b);
+            return Optional.of(new StoreIndexSnapshot(lastSeq, lastTs, segments, names, count, b.slice()));
         } catch (IOException | RuntimeException e) {
             // Missing, torn or from another version: the segments are the truth, so recovery scans them.
             return Optional.empty();
@@ -152,5 +158,63 @@ final class StoreIndexSnapshot {
 
     static void delete(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(FILE));
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static long readVarLong(ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte x = b.get();
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("malformed varint");
+    }
+
+    /** A growable little-endian byte buffer. */
+    private static final class Out {
+        byte[] buf;
+        int pos;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void ensure(int n) {
+            if (buf.length - pos < n) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        void putLong(long v) {
+            ensure(8);
+            for (int i = 0; i < 8; i++) {
+                buf[pos++] = (byte) (v >>> (8 * i));
+            }
+        }
+
+        void putVarLong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        void put(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.pocketbus.broker;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,6 +54,12 @@ public interface StreamStore extends AutoCloseable {
     /** The first message at or after {@code start} whose subject matches the filter. */
     Optional<StoredMsg> loadNextMsg(String filter, long start);
 
+    /**
+     * The first message at or after {@code start} whose subject matches any of the filters (a consumer's
+     * {@code filter_subjects}); an empty list matches every subject.
+     */
+    Optional<StoredMsg> loadNextMsg(List<String> filters, long start);
+
     /** Removes one message; false when there was none with this sequence. */
     boolean removeMsg(long seq);
 
@@ -84,6 +91,13 @@ public interface StreamStore extends AutoCloseable {
     /** Messages matching the filter at or after {@code startSeq}. */
     StoreSubjectState filteredState(long startSeq, String filter);
 
+    /**
+     * The newest sequence of every subject matching any of the filters, ascending (nats-server's
+     * {@code MultiLastSeqs}): what deliver-last-per-subject consumers, KV watchers and batched direct
+     * gets walk through.
+     */
+    List<Long> multiLastSeqs(List<String> filters);
+
     /** Per-subject state of the subjects matching the filter. */
     Map<String, StoreSubjectState> subjectsState(String filter);
 
@@ -95,6 +109,9 @@ public interface StreamStore extends AutoCloseable {
      * {@code lastPerSubject}, only the newest message of each subject counts (deliver last per subject).
      */
     long numPending(long startSeq, String filter, boolean lastPerSubject);
+
+    /** {@link #numPending(long, String, boolean)} for messages matching any of the filters, each counted once. */
+    long numPending(long startSeq, List<String> filters, boolean lastPerSubject);
 
     /** Applies new limits; lowered limits are enforced at once. */
     void updateConfig(StoreConfig config);

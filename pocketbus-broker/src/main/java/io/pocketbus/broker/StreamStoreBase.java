@@ -50,6 +50,7 @@ abstract class StreamStoreBase implements StreamStore {
     private final Map<String, ConsumerStoreBase> consumers = new HashMap<>();
     private ScheduledFuture<?> ageTimer;
     private boolean closed;
+    private StoreException failure;
 
     StreamStoreBase(StoreIndex index, StoreConfig config, LongSupplier clock) {
         this.index = index;
@@ -225,7 +226,7 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public long purge(String filter, long upToSeq, long keep) {
-        if (StoreSubjects.matchesAll(filter)) {
+        if (StoreFilter.matchesAll(filter)) {
             if (upToSeq > 1) {
                 return compact(upToSeq);
             }
@@ -235,7 +236,7 @@ abstract class StreamStoreBase implements StreamStore {
             return upToSeq == 0 ? purge() : 0;
         }
         return mutate(() -> {
-            StoreSubjectState matching = index.filteredState(0, filter);
+            StoreSubjectState matching = index.filteredState(0, StoreFilter.of(filter));
             if (matching.msgs() == 0 || keep >= matching.msgs() && keep > 0) {
                 return 0L;
             }
@@ -245,7 +246,7 @@ abstract class StreamStoreBase implements StreamStore {
             long purged = 0;
             for (long s = index.nextLive(matching.first()); s != -1 && s <= end && purged < toPurge;
                     s = index.nextLive(s + 1)) {
-                if (verdicts.computeIfAbsent(index.subject(s), subj -> StoreSubjects.matches(filter, subj))) {
+                if (verdicts.computeIfAbsent(index.subject(s), subj -> StoreFilter.matches(filter, subj))) {
                     removeLocked(s, Removal.TOMBSTONE);
                     purged++;
                 }
@@ -259,7 +260,7 @@ abstract class StreamStoreBase implements StreamStore {
         mutate(() -> {
             config = newConfig;
             if (config.limitsPerSubject()) {
-                for (StoreIndex.Subject s : index.matchingSubjects(">")) {
+                for (StoreIndex.Subject s : index.matchingSubjects(StoreFilter.ALL)) {
                     if (s.msgs > config.maxMsgsPerSubject()) {
                         enforcePerSubjectLimit(s.name);
                     }
@@ -322,20 +323,29 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public Optional<StoredMsg> loadMsg(long seq) {
-        return read(() -> index.isLive(seq) ? Optional.of(read(seq)) : Optional.empty());
+        return locked(() -> index.isLive(seq) ? Optional.of(read(seq)) : Optional.empty());
     }
 
     @Override
     public Optional<StoredMsg> loadLastMsg(String filter) {
-        return read(() -> {
-            long seq = index.lastMatching(filter);
+        return locked(() -> {
+            long seq = index.lastMatching(StoreFilter.of(filter));
             return seq == -1 ? Optional.empty() : Optional.of(read(seq));
         });
     }
 
     @Override
     public Optional<StoredMsg> loadNextMsg(String filter, long start) {
-        return read(() -> {
+        return loadNext(StoreFilter.of(filter), start);
+    }
+
+    @Override
+    public Optional<StoredMsg> loadNextMsg(List<String> filters, long start) {
+        return loadNext(StoreFilter.of(filters), start);
+    }
+
+    private Optional<StoredMsg> loadNext(StoreFilter filter, long start) {
+        return locked(() -> {
             long seq = index.nextMatching(filter, start);
             return seq == -1 ? Optional.empty() : Optional.of(read(seq));
         });
@@ -343,17 +353,17 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public long sequenceAt(long timestamp) {
-        return read(() -> index.sequenceAt(timestamp));
+        return locked(() -> index.sequenceAt(timestamp));
     }
 
     @Override
     public StoreState state() {
-        return read(() -> stateLocked(index.deleted()));
+        return locked(() -> stateLocked(index.deleted()));
     }
 
     @Override
     public StoreState fastState() {
-        return read(() -> stateLocked(List.of()));
+        return locked(() -> stateLocked(List.of()));
     }
 
     private StoreState stateLocked(List<Long> deleted) {
@@ -363,32 +373,47 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public StoreSubjectState filteredState(long startSeq, String filter) {
-        return read(() -> index.filteredState(startSeq, filter));
+        return locked(() -> index.filteredState(startSeq, StoreFilter.of(filter)));
+    }
+
+    @Override
+    public List<Long> multiLastSeqs(List<String> filters) {
+        return locked(() -> index.matchingSubjects(StoreFilter.of(filters)).stream()
+                .map(s -> s.last).sorted().toList());
     }
 
     @Override
     public Map<String, StoreSubjectState> subjectsState(String filter) {
-        return read(() -> index.subjectsState(filter));
+        return locked(() -> index.subjectsState(StoreFilter.of(filter)));
     }
 
     @Override
     public Map<String, Long> subjectsTotals(String filter) {
-        return read(() -> {
+        return locked(() -> {
             Map<String, Long> out = new LinkedHashMap<>();
-            index.subjectsState(filter).forEach((subject, s) -> out.put(subject, s.msgs()));
+            index.subjectsState(StoreFilter.of(filter)).forEach((subject, s) -> out.put(subject, s.msgs()));
             return out;
         });
     }
 
     @Override
     public long numPending(long startSeq, String filter, boolean lastPerSubject) {
-        return read(() -> lastPerSubject ? index.lastPerSubjectPending(startSeq, filter)
+        return pending(startSeq, StoreFilter.of(filter), lastPerSubject);
+    }
+
+    @Override
+    public long numPending(long startSeq, List<String> filters, boolean lastPerSubject) {
+        return pending(startSeq, StoreFilter.of(filters), lastPerSubject);
+    }
+
+    private long pending(long startSeq, StoreFilter filter, boolean lastPerSubject) {
+        return locked(() -> lastPerSubject ? index.lastPerSubjectPending(startSeq, filter)
                 : index.filteredState(startSeq, filter).msgs());
     }
 
     @Override
     public StoreConfig config() {
-        return read(() -> config);
+        return locked(() -> config);
     }
 
     @Override
@@ -400,7 +425,7 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public ConsumerStore consumerStore(String name, ConsumerStore.AckMode ackMode) {
-        return read(() -> {
+        return locked(() -> {
             ConsumerStoreBase existing = consumers.get(name);
             if (existing != null && !existing.isClosed()) {
                 return existing;
@@ -461,7 +486,7 @@ abstract class StreamStoreBase implements StreamStore {
         return result;
     }
 
-    private <T> T read(Supplier<T> op) {
+    private <T> T locked(Supplier<T> op) {
         lock.lock();
         try {
             checkOpen();
@@ -492,5 +517,23 @@ abstract class StreamStoreBase implements StreamStore {
         if (closed) {
             throw new StoreException(StoreException.Kind.CLOSED);
         }
+        if (failure != null) {
+            throw new StoreException(failure.kind(), "store failed earlier", failure);
+        }
+    }
+
+    /**
+     * Marks the store failed: its memory may now disagree with what is stored, so every later call gets
+     * this error (nats-server likewise stops using a store after a write error). Returns it to throw.
+     */
+    StoreException fail(StoreException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
+    }
+
+    boolean failed() {
+        return failure != null;
     }
 }

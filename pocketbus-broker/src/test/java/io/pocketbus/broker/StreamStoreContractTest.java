@@ -146,6 +146,23 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void multipleFiltersSelectTheUnionOnce() {
+        StreamStore s = open();
+        for (int i = 1; i <= 12; i++) {
+            put(s, i % 3 == 0 ? "a.x" : i % 3 == 1 ? "b.y" : "c.z", "m" + i);
+        }
+        assertThat(s.loadNextMsg(List.of("a.x", "c.*"), 1).orElseThrow().seq()).isEqualTo(2);
+        assertThat(s.loadNextMsg(List.of("a.x", "c.*"), 6).orElseThrow().seq()).isEqualTo(6);
+        assertThat(s.loadNextMsg(List.of("a.*", "a.x"), 4).orElseThrow().seq()).isEqualTo(6);
+        assertThat(s.loadNextMsg(List.of(), 5).orElseThrow().seq()).isEqualTo(5);
+        assertThat(s.loadNextMsg(List.of("a.x", "b.y"), 13)).isEmpty();
+        assertThat(s.numPending(1, List.of("a.x", "a.*"), false)).isEqualTo(4);
+        assertThat(s.numPending(7, List.of("a.x", "b.y"), false)).isEqualTo(4);
+        assertThat(s.numPending(1, List.of("a.x", "b.y"), true)).isEqualTo(2);
+        assertThat(s.numPending(1, List.of(), false)).isEqualTo(12);
+    }
+
+    @Test
     void wildcardFiltersFollowTokenRules() {
         StreamStore s = open();
         put(s, "a.b.c", "1");
@@ -310,6 +327,20 @@ abstract class StreamStoreContractTest {
         assertThat(s.subjectsState("kv.a")).isEmpty();
         assertThat(s.subjectsTotals("")).containsExactly(Map.entry("kv.b", 2L), Map.entry("kv.c", 2L));
         assertThat(s.state().numSubjects()).isEqualTo(2);
+    }
+
+    @Test
+    void multiLastSeqsListsEachSubjectsNewest() {
+        StreamStore s = open();
+        for (int i = 1; i <= 10; i++) {
+            put(s, "$KV.b." + (char) ('a' + i % 4), "v" + i);
+        }
+        put(s, "other", "x");
+        s.removeMsg(8);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.>"))).containsExactly(4L, 7L, 9L, 10L);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.a", "$KV.b.b"))).containsExactly(4L, 9L);
+        assertThat(s.multiLastSeqs(List.of())).containsExactly(4L, 7L, 9L, 10L, 11L);
+        assertThat(s.multiLastSeqs(List.of("none"))).isEmpty();
     }
 
     @Test
@@ -528,6 +559,18 @@ abstract class StreamStoreContractTest {
         assertThat(seqs).hasSize(threads * each).doesNotHaveDuplicates();
         assertThat(s.state().lastSeq()).isEqualTo(threads * each);
         assertThat(s.state().msgs()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void syncKeepsTheStoreUsableAndDeleteClosesIt() {
+        StreamStore s = open();
+        put(s, "y", "1");
+        s.sync();
+        assertThat(s.type()).isIn(StreamStore.Type.MEMORY, StreamStore.Type.FILE);
+        assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("1");
+        s.delete();
+        assertThatThrownBy(s::state).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CLOSED));
     }
 
     @Test

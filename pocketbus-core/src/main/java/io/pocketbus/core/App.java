@@ -26,7 +26,12 @@ public final class App implements AutoCloseable {
     private volatile CollectionStore collections;
     private volatile RecordStore records;
     private volatile RecordPersistence persistence;
+    private volatile CollectionPersistence collectionPersistence;
+    private volatile RuleValidator ruleValidator;
     private final FileStorage files;
+    private final Tokens tokens = new Tokens(this);
+    private final Logs logs = new Logs(this);
+    private volatile Settings settings = Settings.defaults();
 
     private App(Builder b) {
         this.dataDir = b.dataDir;
@@ -95,8 +100,10 @@ public final class App implements AutoCloseable {
             collections = new CollectionStore(db);
             records = new RecordStore(this);
             persistence = new RecordPersistence(this);
+            collectionPersistence = new CollectionPersistence(this);
             SystemMigrations.run(this);
             collections.reload();
+            settings = loadSettings();
         });
     }
 
@@ -178,6 +185,47 @@ public final class App implements AutoCloseable {
         collectionStore().reload();
     }
 
+    /**
+     * Creates or updates the collection (new when its id is not stored yet) through the collection hook
+     * chains: validation, then the {@code _collections} row and the table change in one transaction. View
+     * collections get their fields inferred from the query.
+     */
+    public void save(Collection collection) {
+        collectionPersistence().save(collection);
+    }
+
+    /** Deletes a collection and its table; refused for system collections and referenced collections. */
+    public void delete(Collection collection) {
+        collectionPersistence().delete(collection);
+    }
+
+    /** Deletes every record of the collection (cascades and hooks apply), in one transaction. */
+    public void truncate(Collection collection) {
+        collectionPersistence().truncate(collection);
+    }
+
+    /** Imports a collections configuration in one transaction (PocketBase's {@code PUT /api/collections/import}). */
+    public void importCollections(List<Collection> collections, boolean deleteMissing) {
+        collectionPersistence().importCollections(collections, deleteMissing);
+    }
+
+    /** Registers the check run on every API rule when a collection is saved. */
+    public void setRuleValidator(RuleValidator validator) {
+        this.ruleValidator = validator;
+    }
+
+    public Optional<RuleValidator> ruleValidator() {
+        return Optional.ofNullable(ruleValidator);
+    }
+
+    private CollectionPersistence collectionPersistence() {
+        CollectionPersistence p = collectionPersistence;
+        if (p == null) {
+            throw new IllegalStateException("the app is not bootstrapped");
+        }
+        return p;
+    }
+
     CollectionStore collectionStore() {
         CollectionStore c = collections;
         if (c == null) {
@@ -239,6 +287,83 @@ public final class App implements AutoCloseable {
      */
     public void delete(Record record) {
         persistence().delete(record);
+    }
+
+    /** A refreshable auth token for an auth record (duration from the collection's {@code authToken}). */
+    public String newAuthToken(Record record) {
+        return tokens.newAuthToken(record);
+    }
+
+    /** A non-refreshable auth token (impersonation); zero means the collection's default duration. */
+    public String newStaticAuthToken(Record record, java.time.Duration duration) {
+        return tokens.newStaticAuthToken(record, duration);
+    }
+
+    /** A short-lived token for protected files. */
+    public String newFileToken(Record record) {
+        return tokens.newFileToken(record);
+    }
+
+    public String newVerificationToken(Record record) {
+        return tokens.newVerificationToken(record);
+    }
+
+    public String newPasswordResetToken(Record record) {
+        return tokens.newPasswordResetToken(record);
+    }
+
+    public String newEmailChangeToken(Record record, String newEmail) {
+        return tokens.newEmailChangeToken(record, newEmail);
+    }
+
+    /**
+     * The auth record a valid token of {@code type} belongs to: claims parsed, record loaded, signature
+     * checked with {@code tokenKey + secret}, expiry checked. Empty for anything invalid.
+     */
+    public Optional<Record> findAuthRecordByToken(String token, AuthOptions.TokenType type) {
+        return tokens.verify(token, type).map(Tokens.Verified::record);
+    }
+
+    /** The verified claims of a token of {@code type} (e.g. {@code refreshable}, {@code email}, {@code newEmail}). */
+    public Optional<com.fasterxml.jackson.databind.node.ObjectNode> verifyTokenClaims(String token,
+                                                                                   AuthOptions.TokenType type) {
+        return tokens.verify(token, type).map(Tokens.Verified::claims);
+    }
+
+    /** A copy of the current settings. */
+    public Settings settings() {
+        return settings.copy();
+    }
+
+    /** Validates and stores the settings ({@code _params} row {@code settings}); 400 with field errors if invalid. */
+    public void saveSettings(Settings newSettings) {
+        java.util.Map<String, Object> errors = newSettings.validate();
+        if (!errors.isEmpty()) {
+            throw ApiError.badRequest("An error occurred while submitting the form.", errors);
+        }
+        String now = io.pocketbus.tools.types.DateTime.now().toString();
+        String value = SchemaSql.json(newSettings.toJson());
+        db().exec("INSERT INTO `_params` (id, value, created, updated) VALUES ('settings', ?, ?, ?) "
+                + "ON CONFLICT(id) DO UPDATE SET value = excluded.value, updated = excluded.updated", List.of(value, now, now));
+        Settings stored = newSettings.copy();
+        db().onCommit(() -> settings = stored);
+    }
+
+    private Settings loadSettings() {
+        return db().queryOne("SELECT value FROM `_params` WHERE id = 'settings'", List.of(), rs -> rs.getString(1))
+                .map(text -> {
+                    try {
+                        return Settings.fromJson(Field.MAPPER.readTree(text));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("corrupt settings in _params: " + e.getMessage(), e);
+                    }
+                })
+                .orElseGet(Settings::defaults);
+    }
+
+    /** The logs in auxiliary.db. */
+    public Logs logs() {
+        return logs;
     }
 
     /** The local file storage ({@code <dataDir>/storage}). */

@@ -20,34 +20,40 @@ final class CollectionStore {
         this.db = db;
     }
 
+    private static final String SELECT = "SELECT id, system, type, name, fields, indexes, listRule, viewRule, "
+            + "createRule, updateRule, deleteRule, options, created, updated FROM _collections";
+
     /** Reloads every collection from the database. */
     void reload() {
-        List<Collection> all = db.query(
-                "SELECT id, system, type, name, fields, indexes, listRule, viewRule, createRule, updateRule, "
-                        + "deleteRule, options, created, updated FROM _collections ORDER BY rowid",
-                List.of(), rs -> {
-                    ObjectNode json = Field.MAPPER.createObjectNode();
-                    json.put("id", rs.getString("id"));
-                    json.put("system", rs.getBoolean("system"));
-                    json.put("type", rs.getString("type"));
-                    json.put("name", rs.getString("name"));
-                    json.set("fields", parse(rs.getString("fields"), "[]"));
-                    json.set("indexes", parse(rs.getString("indexes"), "[]"));
-                    for (String rule : List.of("listRule", "viewRule", "createRule", "updateRule", "deleteRule")) {
-                        String v = rs.getString(rule);
-                        if (v == null) {
-                            json.putNull(rule);
-                        } else {
-                            json.put(rule, v);
-                        }
-                    }
-                    json.put("created", rs.getString("created"));
-                    json.put("updated", rs.getString("updated"));
-                    JsonNode options = parse(rs.getString("options"), "{}");
-                    options.fields().forEachRemaining(e -> json.set(e.getKey(), e.getValue()));
-                    return Collection.fromJson(json);
-                });
-        set(all);
+        set(db.query(SELECT + " ORDER BY rowid", List.of(), CollectionStore::map));
+    }
+
+    /** One collection freshly read from the database (not the cached instance). */
+    Optional<Collection> load(String id) {
+        return db.queryOne(SELECT + " WHERE id = ?", List.of(id), CollectionStore::map);
+    }
+
+    private static Collection map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        ObjectNode json = Field.MAPPER.createObjectNode();
+        json.put("id", rs.getString("id"));
+        json.put("system", rs.getBoolean("system"));
+        json.put("type", rs.getString("type"));
+        json.put("name", rs.getString("name"));
+        json.set("fields", parse(rs.getString("fields"), "[]"));
+        json.set("indexes", parse(rs.getString("indexes"), "[]"));
+        for (String rule : List.of("listRule", "viewRule", "createRule", "updateRule", "deleteRule")) {
+            String v = rs.getString(rule);
+            if (v == null) {
+                json.putNull(rule);
+            } else {
+                json.put(rule, v);
+            }
+        }
+        json.put("created", rs.getString("created"));
+        json.put("updated", rs.getString("updated"));
+        JsonNode options = parse(rs.getString("options"), "{}");
+        options.fields().forEachRemaining(e -> json.set(e.getKey(), e.getValue()));
+        return Collection.fromJson(json);
     }
 
     private void set(List<Collection> all) {

@@ -1,12 +1,55 @@
 package io.pocketbus.broker;
 
-/**
- * Subject filters as the stores use them: tokens separated by {@code .}, {@code *} matches one token,
- * a final {@code >} matches one or more. An empty filter or {@code >} matches everything.
- */
-final class StoreSubjects {
+import java.util.List;
 
-    private StoreSubjects() {
+/**
+ * The subjects a store operation selects: one or more subject filters (a consumer's
+ * {@code filter_subject} or {@code filter_subjects}). Tokens are separated by {@code .}, {@code *}
+ * matches one token, a final {@code >} one or more; an empty filter or {@code >} selects every subject,
+ * as does an empty list.
+ */
+final class StoreFilter {
+
+    static final StoreFilter ALL = new StoreFilter(List.of());
+
+    private final List<String> filters;
+    private final boolean all;
+    private final String literal;
+
+    private StoreFilter(List<String> filters) {
+        this.filters = List.copyOf(filters);
+        this.all = filters.isEmpty() || filters.stream().anyMatch(StoreFilter::matchesAll);
+        this.literal = !all && filters.size() == 1 && isLiteral(filters.get(0)) ? filters.get(0) : null;
+    }
+
+    static StoreFilter of(String filter) {
+        return matchesAll(filter) ? ALL : new StoreFilter(List.of(filter));
+    }
+
+    static StoreFilter of(List<String> filters) {
+        return new StoreFilter(filters);
+    }
+
+    /** Whether every subject is selected. */
+    boolean all() {
+        return all;
+    }
+
+    /** The one subject selected when the filter is a single literal subject, else null. */
+    String literal() {
+        return literal;
+    }
+
+    boolean matches(String subject) {
+        if (all) {
+            return true;
+        }
+        for (String f : filters) {
+            if (matches(f, subject)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean matchesAll(String filter) {

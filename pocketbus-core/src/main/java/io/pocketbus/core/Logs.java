@@ -1,0 +1,94 @@
+package io.pocketbus.core;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.pocketbus.tools.security.RandomStrings;
+import io.pocketbus.tools.types.DateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The request/app logs in auxiliary.db {@code _logs}. */
+public final class Logs {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final App app;
+
+    Logs(App app) {
+        this.app = app;
+    }
+
+    /**
+     * Writes a log entry when its level reaches the settings' {@code logs.minLevel} and logs are kept
+     * ({@code maxDays > 0}); returns the stored entry, if written.
+     */
+    public Optional<LogEntry> write(int level, String message, Map<String, Object> data) {
+        Settings s = app.settings();
+        if (s.logsMaxDays() <= 0 || level < s.logsMinLevel()) {
+            return Optional.empty();
+        }
+        LogEntry entry = new LogEntry(RandomStrings.id(), DateTime.now().toString(), level, message, data);
+        app.auxDb().exec("INSERT INTO `_logs` (id, level, message, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
+                List.of(entry.id(), entry.level(), entry.message(), SchemaSql.json(entry.data()), entry.created(),
+                        entry.created()));
+        return Optional.of(entry);
+    }
+
+    public Optional<LogEntry> findById(String id) {
+        return app.auxDb().queryOne("SELECT id, created, level, message, data FROM `_logs` WHERE id = ?", List.of(id),
+                Logs::map);
+    }
+
+    /**
+     * A page of logs, newest first, optionally narrowed by an SQL condition with {@code ?} parameters
+     * (e.g. compiled from a filter by the caller).
+     */
+    public List<LogEntry> list(String where, List<?> params, int limit, int offset) {
+        String sql = "SELECT id, created, level, message, data FROM `_logs`" + (where.isBlank() ? "" : " WHERE " + where)
+                + " ORDER BY created DESC, rowid DESC LIMIT ? OFFSET ?";
+        List<Object> all = new ArrayList<>(params);
+        all.add(limit);
+        all.add(offset);
+        return app.auxDb().query(sql, all, Logs::map);
+    }
+
+    public long count(String where, List<?> params) {
+        return app.auxDb().queryOne("SELECT COUNT(*) FROM `_logs`" + (where.isBlank() ? "" : " WHERE " + where),
+                params, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    /** Hourly totals {@code [{"date":"YYYY-MM-DD HH:00:00.000Z","total":N}]}, oldest first. */
+    public List<Map<String, Object>> stats(String where, List<?> params) {
+        return app.auxDb().query("SELECT strftime('%Y-%m-%d %H:00:00.000Z', created) AS date, COUNT(*) AS total FROM `_logs`"
+                + (where.isBlank() ? "" : " WHERE " + where) + " GROUP BY date ORDER BY date", params, rs -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("date", rs.getString(1));
+                    m.put("total", rs.getLong(2));
+                    return m;
+                });
+    }
+
+    /** Deletes logs older than the settings' {@code maxDays}; returns how many. */
+    public int deleteExpired() {
+        String cutoff = DateTime.now().plusSeconds(-86_400L * Math.max(app.settings().logsMaxDays(), 0)).toString();
+        return app.auxDb().exec("DELETE FROM `_logs` WHERE created < ?", List.of(cutoff));
+    }
+
+    /** Deletes every log (PocketBase v0.40's {@code DELETE /api/logs}). */
+    public void truncate() {
+        app.auxDb().exec("DELETE FROM `_logs`", List.of());
+    }
+
+    private static LogEntry map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Map<String, Object> data;
+        try {
+            data = Field.MAPPER.readValue(rs.getString("data"), MAP);
+        } catch (java.io.IOException e) {
+            data = Map.of();
+        }
+        return new LogEntry(rs.getString("id"), rs.getString("created"), rs.getInt("level"), rs.getString("message"),
+                data == null ? Map.of() : data);
+    }
+}
