@@ -44,6 +44,8 @@ final class JsConsumer {
     private long replayPrevTs;
     private long replayPrevWall;
     private boolean signalled;
+    /** Sent without acks on an interest or work-queue stream: the stream may drop them after this pass. */
+    private final List<Long> releasedByDelivery = new ArrayList<>();
     /** The earliest redelivery deadline set by this pass's deliveries. */
     private long wakeBy = Long.MAX_VALUE;
     private boolean stopped;
@@ -286,6 +288,7 @@ final class JsConsumer {
     private void run() {
         while (true) {
             boolean expired;
+            List<Long> released = List.of();
             lock.lock();
             try {
                 if (stopped) {
@@ -307,8 +310,12 @@ final class JsConsumer {
                     // Keep the consumer alive; the failed pass is retried at the next wake-up.
                     LOG.error("consumer {} > {} delivery failed", stream.name(), name, e);
                 }
+                if (!releasedByDelivery.isEmpty()) {
+                    released = new ArrayList<>(releasedByDelivery);
+                    releasedByDelivery.clear();
+                }
                 expired = inactive(now);
-                if (!expired && !signalled) {
+                if (!expired && !signalled && released.isEmpty()) {
                     long wait = next - System.nanoTime();
                     if (wait > 0) {
                         wake.awaitNanos(wait);
@@ -319,6 +326,9 @@ final class JsConsumer {
                 return;
             } finally {
                 lock.unlock();
+            }
+            if (!released.isEmpty()) {
+                stream.acknowledged(released);
             }
             if (expired) {
                 delete();
@@ -475,6 +485,9 @@ final class JsConsumer {
         long deliveries = redelivery == null ? 1 : redelivery.deliveries() + 1;
         boolean acking = cfg.ackPolicy != JsConsumerConfig.AckPolicy.NONE;
         cstore.updateDelivered(dseq, m.seq(), acking ? deliveries : 1, wall);
+        if (!acking && stream.config().retention != JsStreamConfig.Retention.LIMITS) {
+            releasedByDelivery.add(m.seq());
+        }
         if (acking) {
             long deadline = pending.delivered(m.seq(), dseq, redelivery, deliveries, now + cfg.redeliveryDelay(deliveries));
             wakeBy = Math.min(wakeBy, deadline);

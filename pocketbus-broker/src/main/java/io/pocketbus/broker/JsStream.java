@@ -271,6 +271,14 @@ final class JsStream {
     void consumerGone(JsConsumer c) {
         consumers.remove(c.name(), c);
         ctx.consumerRemoved(this, c);
+        if (!closed && config.retention == JsStreamConfig.Retention.INTEREST) {
+            // Messages only this consumer still needed are no longer of interest to anyone.
+            List<Long> seqs = new ArrayList<>();
+            for (Optional<StoredMsg> m = store.loadNextMsg(">", 1); m.isPresent(); m = store.loadNextMsg(">", m.get().seq() + 1)) {
+                seqs.add(m.get().seq());
+            }
+            acknowledged(seqs);
+        }
     }
 
     // ---- administration ----

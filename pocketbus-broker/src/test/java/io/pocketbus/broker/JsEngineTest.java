@@ -211,6 +211,27 @@ class JsEngineTest {
         assertThat(in.store().fastState().msgs()).isEqualTo(1);
         b.ack(2, 1, b("+ACK"), "");
         assertThat(in.store().fastState().msgs()).isZero();
+
+        ack(in, "in.a", "", "still wanted by a");
+        call("CONSUMER.DELETE.IN.b", "");
+        ack(in, "in.b", "", "nobody wants this");
+        assertThat(in.store().fastState().msgs()).isEqualTo(1);
+        pull(a, "_INBOX.a2", "{\"batch\":1}");
+        out.next("_INBOX.a2");
+        a.ack(3, 2, b("+ACK"), "");
+        assertThat(in.store().fastState().msgs()).isZero();
+
+        JsStream noAck = stream("{\"name\":\"NA\",\"subjects\":[\"na\"],\"storage\":\"memory\",\"retention\":\"interest\"}");
+        JsConsumer n = consumer(noAck, "n", "{\"durable_name\":\"n\",\"ack_policy\":\"none\"}");
+        ack(noAck, "na", "", "gone once delivered");
+        assertThat(noAck.store().fastState().msgs()).isEqualTo(1);
+        pull(n, "_INBOX.na", "{\"batch\":1}");
+        out.next("_INBOX.na");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (noAck.store().fastState().msgs() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(noAck.store().fastState().msgs()).isZero();
     }
 
     @Test
