@@ -260,8 +260,18 @@ final class JetStreamAccount implements JsContext {
 
     // ---- consumers ----
 
+    /** Durable consumers of stored streams survive restarts; ephemeral and {@code mem_storage} ones do not. */
+    private boolean persistent(JsStream s, JsConsumerConfig cfg) {
+        return persistent(s) && cfg.isDurable() && !JsJson.getBool(cfg.json, "mem_storage");
+    }
+
+    /** The state store for a new consumer: beside the stream's data when it survives restarts, else in memory. */
+    ConsumerStore consumerStore(JsStream s, String consumerName, JsConsumerConfig cfg) {
+        return persistent(s, cfg) ? s.store().consumerStore(consumerName, ackMode(cfg)) : new MemoryConsumerStore(ackMode(cfg));
+    }
+
     void persistConsumer(JsStream s, JsConsumer c) {
-        if (!persistent(s) || !c.config().isDurable() || JsJson.getBool(c.config().json, "mem_storage")) {
+        if (!persistent(s, c.config())) {
             return;
         }
         ObjectNode meta = JsJson.object();

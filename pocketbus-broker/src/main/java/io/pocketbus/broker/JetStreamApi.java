@@ -47,8 +47,7 @@ final class JetStreamApi {
             a.apiTotal.incrementAndGet();
             try {
                 JsHeaders h = JsHeaders.parse(headers);
-                Optional<String> level = h.get("Nats-Required-Api-Level");
-                if (level.isPresent() && !level.get().equals("0")) {
+                if (requiresNewerApi(h)) {
                     throw JetStreamError.of("JSRequiredApiLevelErr");
                 }
                 return JsApiReply.json(JsJson.bytes(dispatch(a, ep, t, payload)));
@@ -61,6 +60,21 @@ final class JetStreamApi {
             n.put("type", TYPE + ep.type);
             n.set("error", e.toJson());
             return JsApiReply.json(JsJson.bytes(n));
+        }
+    }
+
+    /** The API level implemented: 0, the JetStream of nats-server 2.10 (no per-message TTL, counters, batches). */
+    static final int API_LEVEL = 0;
+
+    private static boolean requiresNewerApi(JsHeaders h) {
+        Optional<String> level = h.get("Nats-Required-Api-Level");
+        if (level.isEmpty()) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(level.get().trim()) > API_LEVEL;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -213,7 +227,7 @@ final class JetStreamApi {
             out.put("domain", a.domain());
         }
         ObjectNode api = out.putObject("api");
-        api.put("level", 0);
+        api.put("level", API_LEVEL);
         api.put("total", a.apiTotal.get());
         api.put("errors", a.apiErrors.get());
     }

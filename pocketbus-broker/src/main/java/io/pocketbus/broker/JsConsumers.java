@@ -128,7 +128,7 @@ final class JsConsumers {
             if (stream.config().retention == JsStreamConfig.Retention.WORKQUEUE) {
                 checkWorkQueue(stream, cfg);
             }
-            ConsumerStore cstore = stream.store().consumerStore(name, JetStreamAccount.ackMode(cfg));
+            ConsumerStore cstore = a.consumerStore(stream, name, cfg);
             JsConsumer c = new JsConsumer(stream, name, cfg, cstore, JsJson.nowNanos(), true);
             a.persistConsumer(stream, c);
             stream.addConsumer(c);
