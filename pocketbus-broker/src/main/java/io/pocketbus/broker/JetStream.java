@@ -20,14 +20,6 @@ final class JetStream {
         this.config = config;
     }
 
-    JetStreamConfig config() {
-        return config;
-    }
-
-    Optional<JetStreamAccount> account(String name) {
-        return Optional.ofNullable(accounts.get(name));
-    }
-
     /** Called once when the broker creates an account: subscribes the API and recovers stored streams. */
     void accountCreated(Account account) {
         Output out = new Output(account);

@@ -133,18 +133,6 @@ final class JetStreamAccount implements JsContext {
         return names;
     }
 
-    /** The stream whose subjects take this literal subject, if any. */
-    Optional<JsStream> streamFor(String subject) {
-        for (JsStream s : streams.values()) {
-            for (String f : s.config().subjects) {
-                if (Subjects.matches(f, subject)) {
-                    return Optional.of(s);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Creates a stream, or returns the existing one when the configuration is the same; true when created. */
     boolean createStream(JsStreamConfig cfg) {
         admin.lock();

@@ -15,7 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * each returns the reply nats-server would send, with its response {@code type} and error envelope.
  */
 final class JetStreamApi {
-    static final String PREFIX = "$JS.API.";
     static final String DIRECT_GET = "$JS.API.DIRECT.GET.";
     private static final String TYPE = "io.nats.jetstream.api.v1.";
     private static final int NAMES_LIMIT = 1024;

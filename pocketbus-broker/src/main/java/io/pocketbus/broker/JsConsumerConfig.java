@@ -96,11 +96,6 @@ final class JsConsumerConfig {
         return !deliverSubject.isEmpty();
     }
 
-    /** The filter as one subject for the store, {@code >} for none. */
-    String singleFilter() {
-        return filters.size() == 1 ? filters.get(0) : ">";
-    }
-
     /**
      * Validates a requested configuration against its stream and fills in nats-server's defaults.
      *
