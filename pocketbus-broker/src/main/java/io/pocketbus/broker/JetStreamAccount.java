@@ -151,6 +151,9 @@ final class JetStreamAccount implements JsContext {
             checkReservation(cfg, null);
             long created = JsJson.nowNanos();
             StreamStore store = openStore(cfg);
+            if (cfg.firstSeq() > 1) {
+                store.skipMsgs(1, cfg.firstSeq() - 1);
+            }
             JsStream stream = new JsStream(this, cfg, store, created);
             writeStreamMeta(stream);
             streams.put(cfg.name, stream);

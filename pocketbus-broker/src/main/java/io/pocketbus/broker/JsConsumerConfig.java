@@ -267,6 +267,16 @@ final class JsConsumerConfig {
         if (JsJson.getText(in, "description", "").length() > 4096) {
             throw JetStreamError.of("JSConsumerDescriptionTooLongErrF", "{max}", 4096);
         }
+        if (JsJson.getLong(in, "rate_limit_bps", 0) > 0) {
+            throw JetStreamError.of("JSConsumerCreateErrF", "{err}", "consumer rate limit is not supported by this server");
+        }
+        if (in.get("priority_groups") instanceof ArrayNode pg && !pg.isEmpty()
+                || !JsJson.getText(in, "priority_policy", "none").equals("none")) {
+            throw JetStreamError.of("JSConsumerCreateErrF", "{err}", "consumer priority groups are not supported by this server");
+        }
+        if (!JsJson.getText(in, "pause_until", "").isEmpty()) {
+            throw JetStreamError.of("JSConsumerCreateErrF", "{err}", "consumer pause is not supported by this server");
+        }
         long replicas = JsJson.getLong(in, "num_replicas", 0);
         if (replicas < 0) {
             throw JetStreamError.of("JSReplicasCountCannotBeNegative");
@@ -303,7 +313,6 @@ final class JsConsumerConfig {
             out.set("filter_subjects", filters);
         }
         out.put("replay_policy", replay);
-        copyIfPresent(in, out, "rate_limit_bps");
         copyIfPresent(in, out, "sample_freq");
         if (maxWaiting != 0) {
             out.put("max_waiting", maxWaiting);

@@ -146,6 +146,11 @@ final class JsStreamConfig {
                 throw invalid("discard new per subject requires max msgs per subject > 0");
             }
         }
+        refuseUnsupported(in);
+        long firstSeq = JsJson.getLong(in, "first_seq", 0);
+        if (firstSeq < 0) {
+            throw invalid("first sequence can not be negative");
+        }
         boolean noAck = JsJson.getBool(in, "no_ack");
         ArrayNode subjects = JsJson.array();
         JsonNode requested = in.get("subjects");
@@ -218,6 +223,36 @@ final class JsStreamConfig {
             }
         });
         return new JsStreamConfig(out);
+    }
+
+    /** The configured {@code first_seq}, 0 when unset. */
+    long firstSeq() {
+        return JsJson.getLong(json, "first_seq", 0);
+    }
+
+    /**
+     * Features this broker does not implement are refused, never accepted and ignored: mirrors and
+     * sources, subject transforms, republish, and the API level 1+ features (per-message TTL, counters,
+     * atomic and batched publish, schedules).
+     */
+    private static void refuseUnsupported(ObjectNode in) {
+        if (in.hasNonNull("mirror") || in.get("sources") instanceof ArrayNode a && !a.isEmpty()) {
+            throw invalid("stream mirrors and sources are not supported by this server");
+        }
+        if (in.hasNonNull("subject_transform")) {
+            throw invalid("stream subject transforms are not supported by this server");
+        }
+        if (in.hasNonNull("republish")) {
+            throw invalid("stream republish is not supported by this server");
+        }
+        for (String flag : List.of("allow_msg_ttl", "allow_msg_counter", "allow_atomic", "allow_msg_schedules", "allow_batched")) {
+            if (JsJson.getBool(in, flag)) {
+                throw invalid(flag + " is not supported by this server");
+            }
+        }
+        if (JsJson.getLong(in, "subject_delete_marker_ttl", 0) > 0) {
+            throw invalid("subject delete markers are not supported by this server");
+        }
     }
 
     /** The stream store limits this configuration asks for. */

@@ -87,6 +87,22 @@ class JetStreamApiTest {
     }
 
     @Test
+    void firstSeqAndUnsupportedFeatures() throws Exception {
+        call("STREAM.CREATE.F", "{\"name\":\"F\",\"storage\":\"memory\",\"first_seq\":100}");
+        assertThat(new String(account.requireStream("F").publish("F", new byte[0], new byte[] {1}), StandardCharsets.UTF_8))
+                .isEqualTo("{\"stream\":\"F\",\"seq\":100}");
+        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"F\"}}")))
+                .isEqualTo("500/10052 stream mirrors and sources are not supported by this server");
+        assertThat(error(call("STREAM.CREATE.T", "{\"name\":\"T\",\"allow_msg_ttl\":true}")))
+                .isEqualTo("500/10052 allow_msg_ttl is not supported by this server");
+        assertThat(error(call("CONSUMER.CREATE.F.r", "{\"stream_name\":\"F\",\"config\":{\"name\":\"r\",\"deliver_subject\":\"x\",\"rate_limit_bps\":1000}}")))
+                .isEqualTo("500/10012 consumer rate limit is not supported by this server");
+        JsApiReply r = JetStreamApi.handle(Optional.of(account), "$JS.API.INFO", "_INBOX.1",
+                "NATS/1.0\r\nNats-Required-Api-Level: 1\r\n\r\n".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        assertThat(error(JsJson.MAPPER.readTree(r.payload()))).isEqualTo("412/10185 JetStream minimum api level required");
+    }
+
+    @Test
     void disabledAccountAnswers10039() throws Exception {
         JsApiReply r = JetStreamApi.handle(Optional.empty(), "$JS.API.INFO", "_INBOX.1", new byte[0], new byte[0]);
         JsonNode n = JsJson.MAPPER.readTree(r.payload());
