@@ -114,7 +114,15 @@ final class JetStreamAccount implements JsContext {
 
     // ---- streams ----
 
-    Optional<JsStream> stream(String streamName) {
+    @Override
+    public void streamStored(JsStream stream) {
+        for (JsStream s : streams.values()) {
+            s.mirror().filter(m -> m.origin().equals(stream.name())).ifPresent(JsMirror::signal);
+        }
+    }
+
+    @Override
+    public Optional<JsStream> stream(String streamName) {
         return Optional.ofNullable(streams.get(streamName));
     }
 
@@ -158,6 +166,7 @@ final class JetStreamAccount implements JsContext {
             writeStreamMeta(stream);
             streams.put(cfg.name, stream);
             listener.streamAdded(stream);
+            stream.startMirror();
             return true;
         } finally {
             admin.unlock();
@@ -311,6 +320,7 @@ final class JetStreamAccount implements JsContext {
         JsStream stream = new JsStream(this, cfg, store, m.get("created").asLong());
         stream.recoverDedupe();
         streams.put(cfg.name, stream);
+        stream.startMirror();
         Path consumers = streamDir.resolve("consumers");
         if (Files.isDirectory(consumers)) {
             try (Stream<Path> list = Files.list(consumers)) {

@@ -1,5 +1,6 @@
 package io.pocketbus.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class JsStream {
     /** Msg ids inside the duplicate window: id → {seq, stored at (nanos)}, oldest first. */
     private final LinkedHashMap<String, long[]> dedupe = new LinkedHashMap<>();
     private volatile JsStreamConfig config;
+    private final Optional<JsMirror> mirror;
     private String lastMsgId = "";
     private volatile boolean closed;
 
@@ -34,6 +36,8 @@ final class JsStream {
         this.config = config;
         this.store = store;
         this.created = created;
+        JsonNode m = config.json.get("mirror");
+        this.mirror = m instanceof ObjectNode ? Optional.of(new JsMirror(this, m)) : Optional.empty();
         store.addListener((msgsDelta, bytesDelta, seq, subject) -> {
             for (JsConsumer c : consumers.values()) {
                 c.storeChanged(msgsDelta, seq);
@@ -55,6 +59,38 @@ final class JsStream {
 
     long created() {
         return created;
+    }
+
+    Optional<JsMirror> mirror() {
+        return mirror;
+    }
+
+    void startMirror() {
+        mirror.ifPresent(JsMirror::start);
+    }
+
+    /** Stores a message copied from the mirror's origin under the origin's sequence (gaps are skipped). */
+    void storeMirrored(StoredMsg m) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new StoreException(StoreException.Kind.CLOSED);
+            }
+            long last = store.fastState().lastSeq();
+            if (m.seq() <= last) {
+                return;
+            }
+            if (m.seq() > last + 1) {
+                store.skipMsgs(last + 1, m.seq() - last - 1);
+            }
+            store.store(m.subject(), m.headers(), m.payload(), m.timestamp());
+        } finally {
+            lock.unlock();
+        }
+        for (JsConsumer c : consumers.values()) {
+            c.signal();
+        }
+        ctx.streamStored(this);
     }
 
     ReentrantLock adminLock() {
@@ -162,6 +198,7 @@ final class JsStream {
         for (JsConsumer c : consumers.values()) {
             c.signal();
         }
+        ctx.streamStored(this);
         return JsPubAck.ok(cfg.name, ctx.domain(), seq, false);
     }
 
@@ -311,6 +348,7 @@ final class JsStream {
     /** Stops the consumers; the data stays (shutdown). */
     void close() {
         closed = true;
+        mirror.ifPresent(JsMirror::stop);
         for (JsConsumer c : consumers.values()) {
             c.stop();
         }
@@ -320,6 +358,7 @@ final class JsStream {
     /** Deletes the stream, its consumers and all data. */
     void delete() {
         closed = true;
+        mirror.ifPresent(JsMirror::stop);
         for (JsConsumer c : new ArrayList<>(consumers.values())) {
             c.delete();
         }
@@ -333,6 +372,7 @@ final class JsStream {
         n.set("config", config.json.deepCopy());
         n.put("created", JsJson.time(created));
         n.set("state", state(deletedDetails, subjectsFilter));
+        mirror.ifPresent(m -> n.set("mirror", m.info()));
         n.put("ts", JsJson.time(JsJson.nowNanos()));
         return n;
     }

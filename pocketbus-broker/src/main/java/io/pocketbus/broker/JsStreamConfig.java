@@ -236,8 +236,15 @@ final class JsStreamConfig {
      * atomic and batched publish, schedules).
      */
     private static void refuseUnsupported(ObjectNode in) {
-        if (in.hasNonNull("mirror") || in.get("sources") instanceof ArrayNode a && !a.isEmpty()) {
-            throw invalid("stream mirrors and sources are not supported by this server");
+        if (in.get("sources") instanceof ArrayNode a && !a.isEmpty()) {
+            if (in.hasNonNull("mirror")) {
+                throw JetStreamError.of("JSMirrorWithSourcesErr");
+            }
+            throw invalid("stream sources are not supported by this server");
+        }
+        JsonNode mirror = in.get("mirror");
+        if (mirror != null && !mirror.isNull()) {
+            checkMirror(in, mirror);
         }
         if (in.hasNonNull("subject_transform")) {
             throw invalid("stream subject transforms are not supported by this server");
@@ -252,6 +259,30 @@ final class JsStreamConfig {
         }
         if (JsJson.getLong(in, "subject_delete_marker_ttl", 0) > 0) {
             throw invalid("subject delete markers are not supported by this server");
+        }
+    }
+
+    private static void checkMirror(ObjectNode in, JsonNode mirror) {
+        if (!(mirror instanceof ObjectNode m)) {
+            throw JetStreamError.of("JSInvalidJSONErr", "{err}", "json: cannot unmarshal mirror into Go struct field StreamConfig.mirror");
+        }
+        if (in.get("subjects") instanceof ArrayNode s && !s.isEmpty()) {
+            throw JetStreamError.of("JSMirrorWithSubjectsErr");
+        }
+        if (!isValidName(JsJson.getText(m, "name", ""))) {
+            throw JetStreamError.of("JSMirrorInvalidStreamName");
+        }
+        if (JsJson.getLong(m, "opt_start_seq", 0) > 0 && !JsJson.getText(m, "opt_start_time", "").isEmpty()) {
+            throw JetStreamError.of("JSMirrorWithStartSeqAndTimeErr");
+        }
+        if (!JsJson.getText(m, "filter_subject", "").isEmpty() || m.hasNonNull("subject_transforms")) {
+            throw JetStreamError.of("JSMirrorWithSubjectFiltersErr");
+        }
+        if (m.hasNonNull("external")) {
+            throw invalid("mirrors of streams in other domains or accounts are not supported by this server");
+        }
+        if (JsJson.getLong(in, "first_seq", 0) > 0) {
+            throw JetStreamError.of("JSMirrorWithFirstSeqErr");
         }
     }
 
@@ -270,6 +301,9 @@ final class JsStreamConfig {
         }
         if ((retention == Retention.WORKQUEUE) != (next.retention == Retention.WORKQUEUE)) {
             throw invalid("stream configuration update can not change retention policy to/from workqueue");
+        }
+        if (!json.path("mirror").equals(next.json.path("mirror"))) {
+            throw JetStreamError.of("JSStreamMirrorNotUpdatableErr");
         }
         if (sealed && !next.sealed) {
             throw invalid("stream configuration update can not unseal a sealed stream");

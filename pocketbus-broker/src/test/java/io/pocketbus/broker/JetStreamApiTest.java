@@ -91,8 +91,15 @@ class JetStreamApiTest {
         call("STREAM.CREATE.F", "{\"name\":\"F\",\"storage\":\"memory\",\"first_seq\":100}");
         assertThat(new String(account.requireStream("F").publish("F", new byte[0], new byte[] {1}), StandardCharsets.UTF_8))
                 .isEqualTo("{\"stream\":\"F\",\"seq\":100}");
-        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"F\"}}")))
-                .isEqualTo("500/10052 stream mirrors and sources are not supported by this server");
+        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"sources\":[{\"name\":\"F\"}]}")))
+                .isEqualTo("500/10052 stream sources are not supported by this server");
+        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"subjects\":[\"m\"],\"mirror\":{\"name\":\"F\"}}")))
+                .isEqualTo("400/10034 stream mirrors can not contain subjects");
+        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"F\",\"filter_subject\":\"x\"}}")))
+                .isEqualTo("400/10033 stream mirrors can not contain filtered subjects");
+        call("STREAM.CREATE.M", "{\"name\":\"M\",\"storage\":\"memory\",\"mirror\":{\"name\":\"F\"}}");
+        assertThat(error(call("STREAM.UPDATE.M", "{\"name\":\"M\",\"storage\":\"memory\",\"mirror\":{\"name\":\"G\"}}")))
+                .isEqualTo("400/10055 stream mirror configuration can not be updated");
         assertThat(error(call("STREAM.CREATE.T", "{\"name\":\"T\",\"allow_msg_ttl\":true}")))
                 .isEqualTo("500/10052 allow_msg_ttl is not supported by this server");
         assertThat(error(call("CONSUMER.CREATE.F.r", "{\"stream_name\":\"F\",\"config\":{\"name\":\"r\",\"deliver_subject\":\"x\",\"rate_limit_bps\":1000}}")))

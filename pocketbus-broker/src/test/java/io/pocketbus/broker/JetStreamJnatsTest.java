@@ -214,6 +214,44 @@ abstract class JetStreamJnatsTest {
         assertThat(again.fetch(5, Duration.ofSeconds(1))).extracting(JetStreamJnatsTest::text).containsExactly("m2", "m3");
     }
 
+    @Test
+    void mirrorCopiesTheOriginWithItsSequences() throws Exception {
+        createStream("ORIGIN", "origin.>");
+        JetStream js = nc.jetStream();
+        for (int i = 1; i <= 5; i++) {
+            js.publish("origin." + i, bytes("o" + i));
+        }
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.deleteMessage("ORIGIN", 2);
+        jsm.addStream(StreamConfiguration.builder().name("COPY").storageType(storage())
+                .mirror(io.nats.client.api.Mirror.builder().sourceName("ORIGIN").build()).build());
+        awaitLastSeq(jsm, "COPY", 5);
+        js.publish("origin.6", bytes("o6"));
+        awaitLastSeq(jsm, "COPY", 6);
+        StreamInfo copy = jsm.getStreamInfo("COPY");
+        assertThat(copy.getStreamState().getMsgCount()).isEqualTo(5);
+        assertThat(copy.getMirrorInfo().getName()).isEqualTo("ORIGIN");
+        assertThat(copy.getMirrorInfo().getLag()).isZero();
+        assertThat(new String(jsm.getMessage("COPY", 6).getData(), StandardCharsets.UTF_8)).isEqualTo("o6");
+        assertThat(jsm.getMessage("COPY", 3).getSubject()).isEqualTo("origin.3");
+        assertThatThrownBy(() -> jsm.getMessage("COPY", 2))
+                .isInstanceOfSatisfying(JetStreamApiException.class, e -> assertThat(e.getApiErrorCode()).isEqualTo(10037));
+        if (storage() == StorageType.File) {
+            restart();
+            nc.jetStream().publish("origin.7", bytes("o7"));
+            awaitLastSeq(nc.jetStreamManagement(), "COPY", 7);
+            assertThat(nc.jetStreamManagement().getStreamInfo("COPY").getStreamState().getMsgCount()).isEqualTo(6);
+        }
+    }
+
+    private static void awaitLastSeq(JetStreamManagement jsm, String stream, long seq) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (jsm.getStreamInfo(stream).getStreamState().getLastSequence() < seq) {
+            assertThat(System.nanoTime()).as("%s did not reach seq %d", stream, seq).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     static final class Memory extends JetStreamJnatsTest {
         @Override
         StorageType storage() {
