@@ -118,6 +118,11 @@ final class JetStreamAccount implements JsContext {
     public void streamStored(JsStream stream) {
         for (JsStream s : streams.values()) {
             s.mirror().filter(m -> m.origin().equals(stream.name())).ifPresent(JsMirror::signal);
+            for (JsSource src : s.sources()) {
+                if (src.origin().equals(stream.name())) {
+                    src.signal();
+                }
+            }
         }
     }
 
@@ -166,7 +171,7 @@ final class JetStreamAccount implements JsContext {
             writeStreamMeta(stream);
             streams.put(cfg.name, stream);
             listener.streamAdded(stream);
-            stream.startMirror();
+            stream.startFollowers();
             return true;
         } finally {
             admin.unlock();
@@ -320,7 +325,7 @@ final class JetStreamAccount implements JsContext {
         JsStream stream = new JsStream(this, cfg, store, m.get("created").asLong());
         stream.recoverDedupe();
         streams.put(cfg.name, stream);
-        stream.startMirror();
+        stream.startFollowers();
         Path consumers = streamDir.resolve("consumers");
         if (Files.isDirectory(consumers)) {
             try (Stream<Path> list = Files.list(consumers)) {

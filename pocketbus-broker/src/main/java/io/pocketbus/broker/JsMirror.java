@@ -3,105 +3,24 @@ package io.pocketbus.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a mirror stream a copy of its origin stream in the same account, with the origin's sequence
- * numbers and timestamps (nats-server's {@code mirror}). One virtual thread copies whatever the origin
- * has beyond the mirror's last sequence; the origin's publishes wake it. The position is the mirror's own
- * last sequence, so a restart resumes exactly where the copy stopped.
+ * Keeps a mirror stream a copy of its origin in the same account, with the origin's sequence numbers
+ * and timestamps (nats-server's {@code mirror}). The position is the mirror's own last sequence, so a
+ * restart resumes exactly where the copy stopped.
  */
-final class JsMirror {
-    private static final Logger LOG = LoggerFactory.getLogger(JsMirror.class);
-    /** How often a mirror whose origin does not exist (yet) looks for it again. */
-    private static final long RETRY = TimeUnit.SECONDS.toNanos(1);
-
-    private final JsStream target;
-    private final String origin;
+final class JsMirror extends JsFollower {
     private final long optStartSeq;
     private final long optStartTime;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean signalled;
-    private boolean stopped;
-    private volatile long lastActive;
 
     JsMirror(JsStream target, JsonNode mirror) {
-        this.target = target;
-        this.origin = mirror.get("name").asText();
+        super(target, mirror.get("name").asText());
         this.optStartSeq = JsJson.getLong(mirror, "opt_start_seq", 0);
         this.optStartTime = JsJson.parseTime(JsJson.getText(mirror, "opt_start_time", ""));
     }
 
-    String origin() {
-        return origin;
-    }
-
-    void start() {
-        Thread.ofVirtual().name("js-mirror-" + target.name()).start(this::run);
-    }
-
-    /** The origin stored a message. */
-    void signal() {
-        lock.lock();
-        try {
-            signalled = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void stop() {
-        lock.lock();
-        try {
-            stopped = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void run() {
-        while (true) {
-            lock.lock();
-            try {
-                if (stopped) {
-                    return;
-                }
-                signalled = false;
-            } finally {
-                lock.unlock();
-            }
-            try {
-                copy();
-            } catch (StoreException e) {
-                if (e.kind() == StoreException.Kind.CLOSED) {
-                    return;
-                }
-                LOG.warn("mirror {} of {}: {}", target.name(), origin, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("mirror {} of {} failed; retrying", target.name(), origin, e);
-            }
-            lock.lock();
-            try {
-                if (!stopped && !signalled) {
-                    wake.awaitNanos(RETRY);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** Copies everything the origin has past the mirror's last sequence. */
-    private void copy() {
+    @Override
+    void copy() {
         Optional<JsStream> source = target.context().stream(origin);
         if (source.isEmpty()) {
             return;
@@ -119,15 +38,6 @@ final class JsMirror {
                 m = from.loadNextMsg(">", m.get().seq() + 1)) {
             target.storeMirrored(m.get());
             lastActive = System.nanoTime();
-        }
-    }
-
-    private boolean isStopped() {
-        lock.lock();
-        try {
-            return stopped;
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -28,6 +28,7 @@ final class JsStream {
     private final LinkedHashMap<String, long[]> dedupe = new LinkedHashMap<>();
     private volatile JsStreamConfig config;
     private final Optional<JsMirror> mirror;
+    private volatile List<JsSource> sources = List.of();
     private String lastMsgId = "";
     private volatile boolean closed;
 
@@ -65,8 +66,37 @@ final class JsStream {
         return mirror;
     }
 
-    void startMirror() {
+    List<JsSource> sources() {
+        return sources;
+    }
+
+    /** Starts copying from the mirror's origin or the sources (after creation or recovery). */
+    void startFollowers() {
         mirror.ifPresent(JsMirror::start);
+        sources = newSources(config);
+        sources.forEach(JsSource::start);
+    }
+
+    /** One follower per configured source, positioned after the last message each one copied. */
+    private List<JsSource> newSources(JsStreamConfig cfg) {
+        if (!(cfg.json.get("sources") instanceof ArrayNode list) || list.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Long> positions = new java.util.HashMap<>();
+        for (Optional<StoredMsg> m = store.loadNextMsg(">", 1); m.isPresent(); m = store.loadNextMsg(">", m.get().seq() + 1)) {
+            JsSource.sourceOf(m.get().headers()).filter(f -> f.length == 2).ifPresent(f -> {
+                try {
+                    positions.merge(f[0], Long.parseLong(f[1]), Math::max);
+                } catch (NumberFormatException e) {
+                    // Not a header this server wrote; it does not move any position.
+                }
+            });
+        }
+        List<JsSource> out = new ArrayList<>();
+        for (JsonNode src : list) {
+            out.add(new JsSource(this, src, positions.getOrDefault(src.get("name").asText(), 0L)));
+        }
+        return List.copyOf(out);
     }
 
     /** Stores a message copied from the mirror's origin under the origin's sequence (gaps are skipped). */
@@ -107,6 +137,14 @@ final class JsStream {
      * @param headers the raw header block, empty for none
      */
     byte[] publish(String subject, byte[] headers, byte[] payload) {
+        return publish(subject, headers, payload, false);
+    }
+
+    /**
+     * Stores a message; {@code sourced} for a copy from one of the stream's sources, whose publish
+     * expectations were checked by its origin and are not checked again.
+     */
+    byte[] publish(String subject, byte[] headers, byte[] payload, boolean sourced) {
         JsStreamConfig cfg = config;
         long seq;
         lock.lock();
@@ -119,7 +157,7 @@ final class JsStream {
             }
             JsHeaders h = JsHeaders.parse(headers);
             String msgId = "";
-            if (!h.isEmpty()) {
+            if (!h.isEmpty() && !sourced) {
                 Optional<String> expStream = h.get(JsHeaders.EXPECTED_STREAM);
                 if (expStream.isPresent() && !expStream.get().equals(cfg.name)) {
                     return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamNotMatchErr"));
@@ -183,7 +221,7 @@ final class JsStream {
                 dedupe.put(msgId, new long[] {seq, now});
                 lastMsgId = msgId;
             }
-            String rollup = h.get(JsHeaders.ROLLUP).orElse("");
+            String rollup = cfg.allowRollup ? h.get(JsHeaders.ROLLUP).orElse("") : "";
             if (rollup.equals("sub")) {
                 store.purge(subject, seq, 0);
             } else if (rollup.equals("all")) {
@@ -321,12 +359,18 @@ final class JsStream {
     // ---- administration ----
 
     void updateConfig(JsStreamConfig next) {
+        boolean sourcesChanged = !config.json.path("sources").equals(next.json.path("sources"));
         lock.lock();
         try {
             config = next;
             store.updateConfig(next.storeConfig());
         } finally {
             lock.unlock();
+        }
+        if (sourcesChanged) {
+            sources.forEach(JsSource::stop);
+            sources = newSources(next);
+            sources.forEach(JsSource::start);
         }
     }
 
@@ -349,6 +393,7 @@ final class JsStream {
     void close() {
         closed = true;
         mirror.ifPresent(JsMirror::stop);
+        sources.forEach(JsSource::stop);
         for (JsConsumer c : consumers.values()) {
             c.stop();
         }
@@ -359,6 +404,7 @@ final class JsStream {
     void delete() {
         closed = true;
         mirror.ifPresent(JsMirror::stop);
+        sources.forEach(JsSource::stop);
         for (JsConsumer c : new ArrayList<>(consumers.values())) {
             c.delete();
         }
@@ -373,6 +419,10 @@ final class JsStream {
         n.put("created", JsJson.time(created));
         n.set("state", state(deletedDetails, subjectsFilter));
         mirror.ifPresent(m -> n.set("mirror", m.info()));
+        if (!sources.isEmpty()) {
+            ArrayNode arr = n.putArray("sources");
+            sources.forEach(src -> arr.add(src.info()));
+        }
         n.put("ts", JsJson.time(JsJson.nowNanos()));
         return n;
     }

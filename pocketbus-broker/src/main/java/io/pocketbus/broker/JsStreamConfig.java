@@ -231,16 +231,16 @@ final class JsStreamConfig {
     }
 
     /**
-     * Features this broker does not implement are refused, never accepted and ignored: mirrors and
-     * sources, subject transforms, republish, and the API level 1+ features (per-message TTL, counters,
-     * atomic and batched publish, schedules).
+     * Features this broker does not implement are refused, never accepted and ignored: subject
+     * transforms, republish, and the API level 1+ features (per-message TTL, counters, atomic and
+     * batched publish, schedules). Mirrors and sources are checked by their own rules.
      */
     private static void refuseUnsupported(ObjectNode in) {
         if (in.get("sources") instanceof ArrayNode a && !a.isEmpty()) {
             if (in.hasNonNull("mirror")) {
                 throw JetStreamError.of("JSMirrorWithSourcesErr");
             }
-            throw invalid("stream sources are not supported by this server");
+            checkSources(a);
         }
         JsonNode mirror = in.get("mirror");
         if (mirror != null && !mirror.isNull()) {
@@ -259,6 +259,25 @@ final class JsStreamConfig {
         }
         if (JsJson.getLong(in, "subject_delete_marker_ttl", 0) > 0) {
             throw invalid("subject delete markers are not supported by this server");
+        }
+    }
+
+    private static void checkSources(ArrayNode sources) {
+        Set<String> seen = new HashSet<>();
+        for (JsonNode src : sources) {
+            if (!(src instanceof ObjectNode o) || !isValidName(JsJson.getText(o, "name", ""))) {
+                throw JetStreamError.of("JSSourceInvalidStreamName");
+            }
+            if (!seen.add(o.get("name").asText() + " " + JsJson.getText(o, "filter_subject", ""))) {
+                throw JetStreamError.of("JSSourceDuplicateDetected");
+            }
+            if (o.hasNonNull("external") || o.hasNonNull("subject_transforms")) {
+                throw invalid("sources from other domains or accounts, and source transforms, are not supported by this server");
+            }
+            String filter = JsJson.getText(o, "filter_subject", "");
+            if (!filter.isEmpty() && !Subjects.isValidSubject(filter)) {
+                throw JetStreamError.of("JSSourceInvalidSubjectFilter", "{err}", "invalid subject");
+            }
         }
     }
 

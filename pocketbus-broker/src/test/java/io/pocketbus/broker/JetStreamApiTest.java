@@ -91,8 +91,10 @@ class JetStreamApiTest {
         call("STREAM.CREATE.F", "{\"name\":\"F\",\"storage\":\"memory\",\"first_seq\":100}");
         assertThat(new String(account.requireStream("F").publish("F", new byte[0], new byte[] {1}), StandardCharsets.UTF_8))
                 .isEqualTo("{\"stream\":\"F\",\"seq\":100}");
-        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"sources\":[{\"name\":\"F\"}]}")))
-                .isEqualTo("500/10052 stream sources are not supported by this server");
+        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"sources\":[{\"name\":\"F\"},{\"name\":\"F\"}]}")))
+                .isEqualTo("400/10140 duplicate source configuration detected");
+        assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"sources\":[{\"name\":\"F\"}],\"mirror\":{\"name\":\"F\"}}")))
+                .isEqualTo("400/10031 stream mirrors can not also contain other sources");
         assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"subjects\":[\"m\"],\"mirror\":{\"name\":\"F\"}}")))
                 .isEqualTo("400/10034 stream mirrors can not contain subjects");
         assertThat(error(call("STREAM.CREATE.M", "{\"name\":\"M\",\"mirror\":{\"name\":\"F\",\"filter_subject\":\"x\"}}")))

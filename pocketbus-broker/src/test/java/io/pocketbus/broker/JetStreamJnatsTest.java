@@ -244,6 +244,43 @@ abstract class JetStreamJnatsTest {
         }
     }
 
+    @Test
+    void sourcesAggregateStreams() throws Exception {
+        createStream("EU", "eu.>");
+        createStream("US", "us.>");
+        JetStream js = nc.jetStream();
+        js.publish("eu.order", bytes("e1"));
+        js.publish("us.order", bytes("u1"));
+        js.publish("us.refund", bytes("u2"));
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("ALL").storageType(storage())
+                .sources(io.nats.client.api.Source.builder().sourceName("EU").build(),
+                        io.nats.client.api.Source.builder().sourceName("US").filterSubject("us.order").build())
+                .build());
+        awaitMessages(jsm, "ALL", 2);
+        js.publish("eu.order", bytes("e2"));
+        awaitMessages(jsm, "ALL", 3);
+        var copied = jsm.getLastMessage("ALL", "eu.order");
+        assertThat(new String(copied.getData(), StandardCharsets.UTF_8)).isEqualTo("e2");
+        assertThat(copied.getHeaders().getFirst("Nats-Stream-Source")).isEqualTo("EU 2");
+        assertThat(jsm.getStreamInfo("ALL").getSourceInfos()).extracting(i -> i.getName()).containsExactly("EU", "US");
+        if (storage() == StorageType.File) {
+            restart();
+            nc.jetStream().publish("us.order", bytes("u3"));
+            awaitMessages(nc.jetStreamManagement(), "ALL", 4);
+            assertThat(nc.jetStreamManagement().getStreamInfo("ALL").getStreamState().getMsgCount()).isEqualTo(4);
+        }
+    }
+
+    private static void awaitMessages(JetStreamManagement jsm, String stream, long count) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (jsm.getStreamInfo(stream).getStreamState().getMsgCount() < count) {
+            assertThat(System.nanoTime()).as("%s did not reach %d messages", stream, count).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(jsm.getStreamInfo(stream).getStreamState().getMsgCount()).isEqualTo(count);
+    }
+
     private static void awaitLastSeq(JetStreamManagement jsm, String stream, long seq) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (jsm.getStreamInfo(stream).getStreamState().getLastSequence() < seq) {
