@@ -172,6 +172,7 @@ final class JetStreamAccount implements JsContext {
             streams.put(cfg.name, stream);
             listener.streamAdded(stream);
             stream.startFollowers();
+            JsAdvisory.streamAction(this, cfg.name, "create");
             return true;
         } finally {
             admin.unlock();
@@ -189,6 +190,7 @@ final class JetStreamAccount implements JsContext {
             s.updateConfig(cfg);
             writeStreamMeta(s);
             listener.streamAdded(s);
+            JsAdvisory.streamAction(this, cfg.name, "modify");
             return s;
         } finally {
             admin.unlock();
@@ -202,6 +204,7 @@ final class JetStreamAccount implements JsContext {
             streams.remove(streamName);
             listener.streamRemoved(s);
             s.delete();
+            JsAdvisory.streamAction(this, streamName, "delete");
         } finally {
             admin.unlock();
         }

@@ -90,8 +90,13 @@ final class JsAckTracker {
         return deadline;
     }
 
+    /** Told about a message that reached max_deliver: its stream sequence and delivery count. */
+    interface Exceeded {
+        void maxDeliveries(long seq, long deliveries);
+    }
+
     /** Moves messages whose deadline passed to the due set; returns the next deadline. */
-    long expire(long maxDeliver, long now) {
+    long expire(long maxDeliver, long now, Exceeded exceeded) {
         long next = Long.MAX_VALUE;
         for (Map.Entry<Long, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
@@ -102,6 +107,7 @@ final class JsAckTracker {
                 if (maxDeliver > 0 && p.deliveries >= maxDeliver) {
                     // Delivered max_deliver times: it stays pending but is never sent again.
                     p.deadline = Long.MAX_VALUE;
+                    exceeded.maxDeliveries(e.getKey(), p.deliveries);
                 } else {
                     due.add(e.getKey());
                 }

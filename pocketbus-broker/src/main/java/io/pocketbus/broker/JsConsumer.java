@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,6 @@ final class JsConsumer {
     private final ConsumerStore cstore;
     private final long created;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
     private volatile JsConsumerConfig config;
 
     private final JsAckTracker pending = new JsAckTracker();
@@ -43,7 +43,12 @@ final class JsConsumer {
     private long noInterestSince;
     private long replayPrevTs;
     private long replayPrevWall;
-    private boolean signalled;
+    /**
+     * Set by anyone with news for the loop; the loop parks without holding the lock, so waking it never
+     * takes the consumer's lock (a consumer publishing while locked may wake another consumer).
+     */
+    private final AtomicBoolean signalled = new AtomicBoolean();
+    private volatile Thread loop;
     /** Sent without acks on an interest or work-queue stream: the stream may drop them after this pass. */
     private final List<Long> releasedByDelivery = new ArrayList<>();
     /** The earliest redelivery deadline set by this pass's deliveries. */
@@ -81,7 +86,7 @@ final class JsConsumer {
     void start() {
         lock.lock();
         try {
-            Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(this::run);
+            loop = Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(this::run);
         } finally {
             lock.unlock();
         }
@@ -99,13 +104,9 @@ final class JsConsumer {
         return created;
     }
 
+    /** Lock-free: streams ask while consumers may be publishing under their own locks. */
     boolean matches(String subject) {
-        lock.lock();
-        try {
-            return cursor.matches(subject);
-        } finally {
-            lock.unlock();
-        }
+        return cursor.matches(subject);
     }
 
     /** The stream stored or removed a message. */
@@ -125,12 +126,14 @@ final class JsConsumer {
 
     /** New messages or state: run the delivery loop again. */
     void signal() {
-        lock.lock();
-        try {
-            signalled = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
+        wakeLoop();
+    }
+
+    private void wakeLoop() {
+        signalled.set(true);
+        Thread t = loop;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -139,8 +142,7 @@ final class JsConsumer {
         try {
             config = next;
             cursor.setFilters(next.filters);
-            signalled = true;
-            wake.signal();
+            wakeLoop();
         } finally {
             lock.unlock();
         }
@@ -152,8 +154,7 @@ final class JsConsumer {
         try {
             pending.forgetBelow(first);
             cursor.purged(first);
-            signalled = true;
-            wake.signal();
+            wakeLoop();
         } finally {
             lock.unlock();
         }
@@ -193,8 +194,7 @@ final class JsConsumer {
                 out.publish(reply, "", JsHeaders.status("409 Exceeded MaxWaiting"), new byte[0]);
                 return;
             }
-            signalled = true;
-            wake.signal();
+            wakeLoop();
         } finally {
             lock.unlock();
         }
@@ -221,7 +221,16 @@ final class JsConsumer {
             }
             JsConsumerConfig cfg = config;
             switch (verb) {
-                case "", "+ACK", "+OK", "+TERM" -> ackLocked(cfg, sseq, ackDseq, done);
+                case "", "+ACK", "+OK" -> ackLocked(cfg, sseq, ackDseq, done);
+                case "+TERM" -> {
+                    JsAckTracker.Pending p = pending.get(sseq);
+                    long deliveries = p == null ? 0 : p.deliveries();
+                    ackLocked(cfg, sseq, ackDseq, done);
+                    if (p != null) {
+                        JsAdvisory.delivery(stream.context(), "MSG_TERMINATED", "terminated", stream.name(), name, ackDseq, sseq,
+                                deliveries, arg);
+                    }
+                }
                 case "+NXT" -> {
                     ackLocked(cfg, sseq, ackDseq, done);
                     confirm = false;
@@ -234,13 +243,19 @@ final class JsConsumer {
                         }
                     }
                 }
-                case "-NAK" -> pending.nak(sseq, nakDelay(arg), System.nanoTime());
+                case "-NAK" -> {
+                    JsAckTracker.Pending p = pending.get(sseq);
+                    pending.nak(sseq, nakDelay(arg), System.nanoTime());
+                    if (p != null) {
+                        JsAdvisory.delivery(stream.context(), "MSG_NAKED", "nak", stream.name(), name, ackDseq, sseq,
+                                p.deliveries(), "");
+                    }
+                }
                 case "+WPI" -> pending.inProgress(sseq, cfg.ackWait, System.nanoTime());
                 default -> confirm = false;
             }
             lastActive = JsJson.nowNanos();
-            signalled = true;
-            wake.signal();
+            wakeLoop();
         } finally {
             lock.unlock();
         }
@@ -275,8 +290,7 @@ final class JsConsumer {
         lock.lock();
         try {
             if (flowControl.answered(subject)) {
-                signalled = true;
-                wake.signal();
+                wakeLoop();
             }
         } finally {
             lock.unlock();
@@ -288,14 +302,16 @@ final class JsConsumer {
     private void run() {
         while (true) {
             boolean expired;
+            long next;
             List<Long> released = List.of();
+            signalled.set(false);
             lock.lock();
             try {
                 if (stopped) {
                     return;
                 }
                 long now = System.nanoTime();
-                long next = now + TimeUnit.SECONDS.toNanos(1);
+                next = now + TimeUnit.SECONDS.toNanos(1);
                 try {
                     wakeBy = Long.MAX_VALUE;
                     next = Math.min(next, timers(now));
@@ -315,24 +331,20 @@ final class JsConsumer {
                     releasedByDelivery.clear();
                 }
                 expired = inactive(now);
-                if (!expired && !signalled && released.isEmpty()) {
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        wake.awaitNanos(wait);
-                    }
-                }
-                signalled = false;
-            } catch (InterruptedException e) {
-                return;
             } finally {
                 lock.unlock();
             }
             if (!released.isEmpty()) {
                 stream.acknowledged(released);
+                continue;
             }
             if (expired) {
                 delete();
                 return;
+            }
+            long wait = next - System.nanoTime();
+            if (wait > 0 && !signalled.get()) {
+                LockSupport.parkNanos(this, wait);
             }
         }
     }
@@ -342,7 +354,8 @@ final class JsConsumer {
         JsConsumerConfig cfg = config;
         JsOutput out = stream.context().output();
         long next = Long.MAX_VALUE;
-        next = Math.min(next, pending.expire(cfg.maxDeliver, now));
+        next = Math.min(next, pending.expire(cfg.maxDeliver, now, (seq, deliveries) -> JsAdvisory.delivery(stream.context(),
+                "MAX_DELIVERIES", "max_deliver", stream.name(), name, 0, seq, deliveries, "")));
         next = Math.min(next, waiting.timers(out, heartbeat(), now));
         if (cfg.isPush()) {
             boolean interest = out.hasInterest(cfg.deliverSubject);
@@ -518,7 +531,7 @@ final class JsConsumer {
         lock.lock();
         try {
             stopped = true;
-            wake.signal();
+            wakeLoop();
         } finally {
             lock.unlock();
         }
@@ -535,7 +548,7 @@ final class JsConsumer {
             }
             stopped = true;
             replies.addAll(waiting.drain());
-            wake.signal();
+            wakeLoop();
         } finally {
             lock.unlock();
         }
@@ -544,6 +557,7 @@ final class JsConsumer {
         }
         cstore.delete();
         stream.consumerGone(this);
+        JsAdvisory.consumerAction(stream.context(), stream.name(), name, "delete");
     }
 
     boolean isStopped() {

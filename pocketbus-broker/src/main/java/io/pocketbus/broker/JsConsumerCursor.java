@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class JsConsumerCursor {
     private final StreamStore store;
-    private List<String> filters;
+    /** Immutable; replaced whole on a config update, read without the consumer's lock. */
+    private volatile List<String> filters;
     /** deliver last_per_subject: the initial sequences still to send, then {@link #lpsResume}. */
     private final ArrayDeque<Long> lps = new ArrayDeque<>();
     private long lpsResume;

@@ -133,6 +133,7 @@ final class JsConsumers {
             a.persistConsumer(stream, c);
             stream.addConsumer(c);
             c.start();
+            JsAdvisory.consumerAction(a, stream.name(), name, "create");
             return c.info();
         } finally {
             stream.adminLock().unlock();

@@ -126,14 +126,20 @@ class JsEngineTest {
 
     @Test
     void unackedMessagesAreRedeliveredUntilMaxDeliver() throws Exception {
+        out.interest.add("$JS.EVENT.ADVISORY.>");
         JsStream s = stream("{\"name\":\"S\",\"subjects\":[\"s\"],\"storage\":\"memory\"}");
+        assertThat(out.next("$JS.EVENT.ADVISORY.STREAM.CREATED.S").payload())
+                .contains("\"type\":\"io.nats.jetstream.advisory.v1.stream_action\"", "\"stream\":\"S\"", "\"action\":\"create\"");
         ack(s, "s", "", "x");
         JsConsumer c = consumer(s, "c", "{\"durable_name\":\"c\",\"ack_policy\":\"explicit\",\"ack_wait\":100000000,\"max_deliver\":2}");
+        assertThat(out.next("$JS.EVENT.ADVISORY.CONSUMER.CREATED.S.c").payload()).contains("\"consumer\":\"c\"");
         pull(c, "_INBOX.r", "{\"batch\":3,\"expires\":1000000000}");
         assertThat(out.next("_INBOX.r").reply()).startsWith("$JS.ACK.S.c.1.1.1.");
         JsRecordingOutput.Sent again = out.next("_INBOX.r");
         assertThat(again.reply()).startsWith("$JS.ACK.S.c.2.1.2.");
         assertThat(out.next("_INBOX.r").headers()).startsWith("NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 1\r\n");
+        assertThat(out.next("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.c").payload())
+                .contains("\"type\":\"io.nats.jetstream.advisory.v1.max_deliver\"", "\"stream_seq\":1", "\"deliveries\":2");
         JsonNode info = call("CONSUMER.INFO.S.c", "");
         assertThat(info.get("num_redelivered").asLong()).isEqualTo(1);
         assertThat(info.get("num_ack_pending").asLong()).isEqualTo(1);
@@ -148,7 +154,10 @@ class JsEngineTest {
         pull(c, "_INBOX.n", "{\"batch\":4,\"expires\":5000000000}");
         out.next("_INBOX.n");
         out.next("_INBOX.n");
-        c.ack(2, 2, b("+TERM"), "");
+        out.interest.add("$JS.EVENT.ADVISORY.>");
+        c.ack(2, 2, b("+TERM no longer wanted"), "");
+        assertThat(out.next("$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.S.c").payload())
+                .contains("\"type\":\"io.nats.jetstream.advisory.v1.terminated\"", "\"stream_seq\":2", "\"reason\":\"no longer wanted\"");
         c.ack(1, 1, b("-NAK {\"delay\":50000000}"), "");
         JsRecordingOutput.Sent redelivered = out.next("_INBOX.n");
         assertThat(redelivered.payload()).isEqualTo("x");
