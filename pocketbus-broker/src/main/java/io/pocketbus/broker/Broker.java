@@ -61,11 +61,11 @@ public final class Broker implements AutoCloseable {
     private volatile Listener listener;
     private volatile Listener websocketListener;
     /** JetStream, when enabled: it subscribes itself into each account as the account is created. */
-    private final Optional<JetStream> jetStream;
+    private final Optional<JetStreamService> jetStream;
 
     private Broker(BrokerConfig config, List<AccountConfig> accountConfigs, Optional<JetStreamConfig> jetStream) {
         this.config = config;
-        this.jetStream = jetStream.map(JetStream::new);
+        this.jetStream = jetStream.map(JetStreamService::new);
         this.info = new ServerInfo(config, jetStream.isPresent());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pocketbus-broker-timers");
@@ -297,7 +297,7 @@ public final class Broker implements AutoCloseable {
             c.close(Optional.empty(), "Server Shutdown");
         }
         scheduler.shutdownNow();
-        jetStream.ifPresent(JetStream::close);
+        jetStream.ifPresent(JetStreamService::close);
         LOG.info("broker {} stopped", info.serverName);
     }
 

@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * internal JetStream client has them — {@code $JS.API.>}, {@code $JS.ACK.>}, {@code $JS.FC.>}, each
  * stream's subjects and its direct-get subjects — and publishes replies and deliveries into the account.
  */
-final class JetStream {
+final class JetStreamService {
     private final JetStreamConfig config;
     private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
 
-    JetStream(JetStreamConfig config) {
+    JetStreamService(JetStreamConfig config) {
         this.config = config;
     }
 
