@@ -3,9 +3,12 @@ package io.pocketbus.broker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -292,8 +295,16 @@ final class JetStreamAccount implements JsContext {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            Files.write(tmp, JsJson.bytes(json));
+            // Forced before the rename and the directory after it: a create the client saw succeed
+            // must still be there after a crash.
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(JsJson.bytes(json)));
+                ch.force(true);
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                d.force(true);
+            }
         } catch (IOException e) {
             throw JetStreamError.of("JSStreamGeneralErrorF", "{err}", "cannot write metadata: " + e.getMessage());
         }
