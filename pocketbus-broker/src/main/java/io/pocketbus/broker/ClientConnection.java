@@ -408,6 +408,10 @@ final class ClientConnection implements ProtocolParser.Handler {
             LOG.warn("client {} refused: the authenticator failed", cid, e);
             throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
         }
+        if (closed.get()) {
+            // The auth timeout fired while the authenticator was deciding.
+            throw ProtocolViolation.silent("closed during authentication");
+        }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(
                 () -> close(Optional.of("User Authentication Expired"), "Authentication Expired"),

@@ -82,21 +82,19 @@ public final class NumberField extends Field {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return error("validation_not_a_number", "The submitted number is not properly formatted.");
         }
+        // zero is "blank": only the required check applies, not min/max
         if (v == 0) {
-            Optional<ValidationError> req = requiredError(v);
-            if (req.isPresent()) {
-                return req;
-            }
+            return requiredError(v);
         }
         if (onlyInt && v != Math.rint(v)) {
             return error("validation_only_int_constraint", "Decimal numbers are not allowed.");
         }
         if (min != null && v < min) {
-            return error("validation_min_number_constraint", "Must be larger than {{min}}.",
+            return error("validation_min_number_constraint", "Must be greater or equal than {{min}}.",
                     Map.of("min", Numbers.normalise(min)));
         }
         if (max != null && v > max) {
-            return error("validation_max_number_constraint", "Must be less than {{max}}.",
+            return error("validation_max_number_constraint", "Must be less or equal than {{max}}.",
                     Map.of("max", Numbers.normalise(max)));
         }
         return Optional.empty();

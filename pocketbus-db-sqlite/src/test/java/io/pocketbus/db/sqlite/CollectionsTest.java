@@ -174,6 +174,19 @@ class CollectionsTest {
     }
 
     @Test
+    void resavingFixtureViewsInfersThePocketBaseFields() {
+        for (String name : List.of("view1", "view2", "numeric_id_view")) {
+            Collection stored = app.findCollectionByNameOrId(name).orElseThrow();
+            List<String> before = stored.fields().stream().map(f -> f.name() + ":" + f.type() + ":" + f.id()).toList();
+            Collection copy = stored.copy();
+            app.save(copy);
+            List<String> after = app.findCollectionByNameOrId(name).orElseThrow().fields().stream()
+                    .map(f -> f.name() + ":" + f.type() + ":" + f.id()).toList();
+            assertThat(after).as(name).isEqualTo(before);
+        }
+    }
+
+    @Test
     void authCollectionsGetSystemFieldsAndIndexes() {
         Collection c = new Collection(CollectionType.AUTH, "members");
         app.save(c);
