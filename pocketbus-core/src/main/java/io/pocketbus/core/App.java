@@ -31,6 +31,7 @@ public final class App implements AutoCloseable {
     private final FileStorage files;
     private final Tokens tokens = new Tokens(this);
     private final Logs logs = new Logs(this);
+    private final Expander expander = new Expander(this);
     private volatile Settings settings = Settings.defaults();
 
     private App(Builder b) {
@@ -258,6 +259,21 @@ public final class App implements AutoCloseable {
         return recordStore().findByField(collection, field, value);
     }
 
+    /** The first record whose {@code field} equals {@code value}, if any. */
+    public Optional<Record> findFirstRecordByData(Collection collection, String field, Object value) {
+        return findRecordsByField(collection, field, value).stream().findFirst();
+    }
+
+    /** An auth record by email, compared case-insensitively as PocketBase does. */
+    public Optional<Record> findAuthRecordByEmail(String collectionNameOrId, String email) {
+        Optional<Collection> c = findCollectionByNameOrId(collectionNameOrId).filter(Collection::isAuth);
+        if (c.isEmpty() || email.isEmpty()) {
+            return Optional.empty();
+        }
+        return findRecordsBySql(c.get(), "SELECT * FROM " + SchemaSql.quote(c.get().tableName())
+                + " WHERE email = ? COLLATE NOCASE LIMIT 1", List.of(email)).stream().findFirst();
+    }
+
     /** Runs a SELECT of whole rows of {@code collection}'s table ({@code SELECT * ...}) and maps them. */
     public List<Record> findRecordsBySql(Collection collection, String sql, List<?> params) {
         return recordStore().query(collection, sql, params);
@@ -377,6 +393,50 @@ public final class App implements AutoCloseable {
             throw new IllegalStateException("the app is not bootstrapped");
         }
         return p;
+    }
+
+    /**
+     * Prepares a record for a client through the {@link #onRecordEnrich} chain. The default action shows
+     * hidden fields to superusers and the email to superusers and to the record itself; handlers (or the
+     * caller, e.g. after a manageRule check) may change the visibility further.
+     */
+    public void enrichRecord(Record record, RequestInfo requestInfo) {
+        hooks.recordEnrich.trigger(new RecordEnrichEvent(this, record, requestInfo), e -> {
+            boolean superuser = requestInfo.isSuperuser();
+            boolean owner = requestInfo.auth().map(a -> a.collection().id().equals(record.collection().id())
+                    && a.id().equals(record.id())).orElse(false);
+            e.record().withHiddenFields(superuser);
+            if (superuser || owner) {
+                e.record().withEmailVisible(true);
+            }
+        });
+    }
+
+    /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
+    public List<Record> findRecordsByIds(Collection collection, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String placeholders = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return findRecordsBySql(collection, "SELECT * FROM " + SchemaSql.quote(collection.tableName())
+                + " WHERE id IN (" + placeholders + ")", ids);
+    }
+
+    /**
+     * Fills {@code expand} of the records (all of one collection) for PocketBase's {@code ?expand=} string,
+     * loading every related record through {@code fetcher} (which applies access rules).
+     */
+    public void expandRecords(List<Record> records, String expand, ExpandFetcher fetcher) {
+        expander.expand(records, expand, fetcher);
+    }
+
+    /** Expands without access checks (superuser view; hidden fields shown). */
+    public void expandRecords(List<Record> records, String expand) {
+        expander.expand(records, expand, (c, ids) -> {
+            List<Record> found = findRecordsByIds(c, ids);
+            found.forEach(r -> r.withHiddenFields(true).withEmailVisible(true));
+            return found;
+        });
     }
 
     // hooks

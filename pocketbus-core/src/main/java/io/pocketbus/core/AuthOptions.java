@@ -51,6 +51,8 @@ public final class AuthOptions {
     }
 
     private final ObjectNode node;
+    /** Token types whose secret was generated here rather than given (kept from the stored version on update). */
+    private final java.util.EnumSet<TokenType> generatedSecrets = java.util.EnumSet.noneOf(TokenType.class);
 
     private AuthOptions(ObjectNode node) {
         this.node = node;
@@ -59,10 +61,12 @@ public final class AuthOptions {
     /** New-collection defaults with fresh 50-char secrets. */
     public static AuthOptions defaults() {
         ObjectNode n = template();
+        AuthOptions options = new AuthOptions(n);
         for (TokenType t : TokenType.values()) {
             ((ObjectNode) n.get(t.optionKey)).put("secret", RandomStrings.random(50));
+            options.generatedSecrets.add(t);
         }
-        return new AuthOptions(n);
+        return options;
     }
 
     /**
@@ -79,6 +83,12 @@ public final class AuthOptions {
                 }
             });
             merge(base.node, known);
+            for (TokenType t : TokenType.values()) {
+                String given = json.path(t.optionKey).path("secret").asText("");
+                if (!given.isEmpty()) {
+                    base.generatedSecrets.remove(t);
+                }
+            }
         }
         return base;
     }
@@ -123,7 +133,20 @@ public final class AuthOptions {
     }
 
     public AuthOptions copy() {
-        return new AuthOptions(node.deepCopy());
+        AuthOptions c = new AuthOptions(node.deepCopy());
+        c.generatedSecrets.addAll(generatedSecrets);
+        return c;
+    }
+
+    /**
+     * For an update: secrets that were not given (the API never shows them) keep their stored values, so
+     * saving a collection read from the API does not revoke every token.
+     */
+    void keepStoredSecrets(AuthOptions stored) {
+        for (TokenType t : generatedSecrets) {
+            ((ObjectNode) node.get(t.optionKey)).put("secret", stored.tokenSecret(t));
+        }
+        generatedSecrets.clear();
     }
 
     public Optional<String> authRule() {
@@ -167,6 +190,16 @@ public final class AuthOptions {
         ObjectNode o = (ObjectNode) node.get(type.optionKey);
         o.put("secret", secret);
         o.put("duration", duration);
+        generatedSecrets.remove(type);
+    }
+
+    /** Forces a superuser collection's fixed options: password auth on, OAuth2 off, MFA on with OTP. */
+    void enforceSuperuserRules() {
+        ((ObjectNode) node.get("passwordAuth")).put("enabled", true);
+        ((ObjectNode) node.get("oauth2")).put("enabled", false);
+        if (otpEnabled()) {
+            ((ObjectNode) node.get("mfa")).put("enabled", true);
+        }
     }
 
     public boolean passwordAuthEnabled() {

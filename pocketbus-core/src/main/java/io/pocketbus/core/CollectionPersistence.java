@@ -86,6 +86,12 @@ final class CollectionPersistence {
             }
         } else {
             c.setCreated(old.get().created());
+            if (c.isAuth() && old.get().isAuth()) {
+                c.auth().keepStoredSecrets(old.get().auth());
+            }
+        }
+        if (c.isSuperusers() && c.isAuth()) {
+            c.auth().enforceSuperuserRules();
         }
         c.setUpdated(now);
         Set<String> ids = new HashSet<>();
@@ -210,9 +216,6 @@ final class CollectionPersistence {
                     existing.ifPresent(e -> {
                         in.setId(e.id());
                         in.setSystem(e.system());
-                        if (e.isAuth() && in.isAuth()) {
-                            keepSecrets(e.auth(), in.auth());
-                        }
                     });
                     save(in);
                     keep.add(in.id());
@@ -235,14 +238,6 @@ final class CollectionPersistence {
             throw ApiError.badRequest("Failed to import collections.", Map.of("collections",
                     ValidationError.of("validation_collections_import_failure",
                             "Failed to import the collections configuration. Raw error:\n" + describe(e))));
-        }
-    }
-
-    private static void keepSecrets(AuthOptions from, AuthOptions to) {
-        for (AuthOptions.TokenType t : AuthOptions.TokenType.values()) {
-            if (to.tokenSecret(t).isEmpty() || to.tokenSecret(t).equals(from.tokenSecret(t))) {
-                to.setToken(t, from.tokenSecret(t), to.tokenDuration(t));
-            }
         }
     }
 

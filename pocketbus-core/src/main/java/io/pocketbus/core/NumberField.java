@@ -82,11 +82,9 @@ public final class NumberField extends Field {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return error("validation_not_a_number", "The submitted number is not properly formatted.");
         }
+        // zero is "blank": only the required check applies, not min/max
         if (v == 0) {
-            Optional<ValidationError> req = requiredError(v);
-            if (req.isPresent()) {
-                return req;
-            }
+            return requiredError(v);
         }
         if (onlyInt && v != Math.rint(v)) {
             return error("validation_only_int_constraint", "Decimal numbers are not allowed.");

@@ -164,7 +164,12 @@ final class RecordPersistence {
         RecordEvent event = new RecordEvent(app, record);
         try {
             app.db().inTransaction(() -> {
-                h.recordDelete.trigger(event, e -> h.recordDeleteExecute.trigger(e, x -> deleteRow(x.record())));
+                h.recordDelete.trigger(event, e -> h.recordDeleteExecute.trigger(e, x -> {
+                    if (x.record().isSuperuser() && countRows(x.record().collection()) <= 1) {
+                        throw ApiError.badRequest("You can't delete the only existing superuser.");
+                    }
+                    deleteRow(x.record());
+                }));
                 return null;
             });
         } catch (RuntimeException err) {
@@ -178,6 +183,11 @@ final class RecordPersistence {
             app.files().deleteRecordDir(deleted);
             h.recordAfterDeleteSuccess.trigger(new RecordEvent(app, deleted));
         });
+    }
+
+    private long countRows(Collection c) {
+        return app.db().queryOne("SELECT COUNT(*) FROM " + SchemaSql.quote(c.tableName()), List.of(),
+                rs -> rs.getLong(1)).orElse(0L);
     }
 
     /**

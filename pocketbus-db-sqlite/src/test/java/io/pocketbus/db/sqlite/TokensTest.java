@@ -65,6 +65,19 @@ class TokensTest {
     }
 
     @Test
+    void savingACollectionReadFromTheApiKeepsItsSecrets() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var publicJson = mapper.valueToTree(app.findCollectionByNameOrId("users").orElseThrow().toMap());
+        assertThat(publicJson.toString()).doesNotContain("\"secret\"");
+        io.pocketbus.core.Collection edited = io.pocketbus.core.Collection.fromJson(publicJson);
+        edited.setListRule(java.util.Optional.of(""));
+        app.save(edited);
+        assertThat(app.findAuthRecordByToken(USER_TOKEN, TokenType.AUTH)).isPresent();
+        assertThat(app.findAuthRecordByEmail("users", "TEST@example.com")).get().extracting(Record::id)
+                .isEqualTo("4q1xlclmfloku33");
+    }
+
+    @Test
     void expiredAndRevokedTokensAreRejected() {
         Record user = app.findRecordById("users", "4q1xlclmfloku33").orElseThrow();
         String key = user.tokenKey() + user.collection().auth().tokenSecret(TokenType.AUTH);

@@ -1,0 +1,35 @@
+package io.pocketbus.http;
+
+import io.pocketbus.core.ApiError;
+import io.pocketbus.tools.hook.Handler;
+
+/**
+ * The request body size limit, PocketBase's {@code apis.BodyLimit}: a declared length over the limit is
+ * refused at once, and reading a body that grows past it fails with the same 413. Binding it on a group or
+ * route replaces the default (same id).
+ */
+public final class BodyLimit {
+    public static final String ID = "pbBodyLimit";
+    /** After the request logger, recovery, rate limit and auth loading. */
+    public static final int PRIORITY = -990;
+    /** PocketBase's default: 32 MiB. */
+    public static final long DEFAULT_MAX_BODY_SIZE = 32L << 20;
+
+    private BodyLimit() {
+    }
+
+    /** The limit middleware; {@code limitBytes <= 0} removes any limit. */
+    public static Handler<RequestEvent> of(long limitBytes) {
+        return Handler.of(ID, PRIORITY, e -> {
+            if (limitBytes > 0 && e.declaredContentLength() > limitBytes) {
+                throw tooLarge();
+            }
+            e.bodyLimit(limitBytes);
+            e.next();
+        });
+    }
+
+    static ApiError tooLarge() {
+        return ApiError.tooLarge("Request entity too large");
+    }
+}

@@ -1,0 +1,139 @@
+package io.pocketbus.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordCrudApiTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void listUnknownCollection() {
+        ApiScenario.of("unknown collection").request("GET", "/api/collections/missing/records").status(404)
+                .contains("\"data\":{}", "\"message\":\"Missing collection context.\"", "\"status\":404").run(tmp);
+    }
+
+    @Test
+    void listWithNullRuleAsGuest() {
+        ApiScenario.of("null listRule").request("GET", "/api/collections/demo1/records").status(403)
+                .contains("\"message\":\"Only superusers can perform this action.\"").run(tmp);
+    }
+
+    @Test
+    void listPublicCollection() {
+        ApiScenario.of("public list").request("GET", "/api/collections/demo2/records").status(200)
+                .contains("\"page\":1", "\"perPage\":30", "\"totalItems\":3", "\"totalPages\":1",
+                        "\"collectionName\":\"demo2\"", "\"id\":\"llvuca81nly1qls\"")
+                .run(tmp);
+    }
+
+    @Test
+    void listWithFilterSortPagingAndSkipTotal() {
+        String body = ApiScenario.of("filter+sort").request("GET",
+                        "/api/collections/demo2/records?filter=title~%27test%27&sort=-title&perPage=2&page=1&skipTotal=1")
+                .status(200).contains("\"perPage\":2", "\"totalItems\":-1", "\"totalPages\":-1").run(tmp);
+        assertThat(body.indexOf("\"title\":\"test3\"")).isLessThan(body.indexOf("\"title\":\"test2\""));
+        assertThat(body).doesNotContain("\"title\":\"test1\"");
+    }
+
+    @Test
+    void listWithInvalidFilterOrSuperuserOnlyFields() {
+        ApiScenario.of("invalid filter").request("GET", "/api/collections/demo2/records?filter=title~~").status(400)
+                .contains("\"message\":\"Something went wrong while processing your request.\"").run(tmp);
+        ApiScenario.of("@request in client filter").request("GET",
+                        "/api/collections/demo2/records?filter=%40request.auth.id%3D%27%27").status(403)
+                .contains("Only superusers can filter by @request.").run(tmp);
+        ApiScenario.of("sql injection attempt").request("GET",
+                        "/api/collections/demo2/records?filter=title%3D%27x%27%3BDROP%20TABLE%20demo2%3B--")
+                .status(400).after(app -> assertThat(app.findCollectionByNameOrId("demo2")).isPresent()).run(tmp);
+    }
+
+    @Test
+    void listFieldsPicker() {
+        ApiScenario.of("fields").request("GET", "/api/collections/demo2/records?fields=id,title:excerpt(3,true)")
+                .status(200).contains("{\"id\":\"llvuca81nly1qls\",\"title\":\"tes...\"}")
+                .notContains("collectionName").run(tmp);
+    }
+
+    @Test
+    void viewRecord() {
+        ApiScenario.of("view").request("GET", "/api/collections/demo2/records/llvuca81nly1qls").status(200)
+                .contains("\"active\":false", "\"collectionId\":", "\"id\":\"llvuca81nly1qls\"", "\"title\":\"test1\"")
+                .run(tmp);
+        ApiScenario.of("view missing").request("GET", "/api/collections/demo2/records/missing").status(404)
+                .contains("\"message\":\"The requested resource wasn't found.\"").run(tmp);
+        ApiScenario.of("view failing rule").request("GET", "/api/collections/users/records/4q1xlclmfloku33")
+                .status(404).run(tmp);
+        ApiScenario.of("view null rule").request("GET", "/api/collections/demo1/records/84nmscqy84lsi1t")
+                .status(403).run(tmp);
+    }
+
+    @Test
+    void createRecord() {
+        ApiScenario.of("create json").request("POST", "/api/collections/demo2/records")
+                .json("{\"title\":\"new one\",\"active\":true,\"unknown\":1}").status(200)
+                .contains("\"title\":\"new one\"", "\"active\":true", "\"collectionName\":\"demo2\"")
+                .after(app -> assertThat(app.findRecordsByField(app.findCollectionByNameOrId("demo2").orElseThrow(),
+                        "title", "new one")).hasSize(1))
+                .run(tmp);
+        ApiScenario.of("create urlencoded").request("POST", "/api/collections/demo2/records")
+                .body("application/x-www-form-urlencoded", "title=form+one&active=true").status(200)
+                .contains("\"title\":\"form one\"", "\"active\":true").run(tmp);
+        ApiScenario.of("create multipart").request("POST", "/api/collections/demo2/records")
+                .body("multipart/form-data; boundary=b1", "--b1\r\nContent-Disposition: form-data; "
+                        + "name=\"@jsonPayload\"\r\n\r\n{\"title\":\"multi\"}\r\n--b1--\r\n")
+                .status(200).contains("\"title\":\"multi\"").run(tmp);
+    }
+
+    @Test
+    void createFailures() {
+        ApiScenario.of("create validation").request("POST", "/api/collections/demo2/records")
+                .json("{\"title\":\"\"}").status(400)
+                .contains("\"message\":\"Failed to create record.\"", "\"title\":{\"code\":\"validation_required\"")
+                .run(tmp);
+        ApiScenario.of("create malformed").request("POST", "/api/collections/demo2/records")
+                .json("{\"title\":").status(400).contains("\"message\":\"Failed to read the submitted data.\"")
+                .run(tmp);
+        ApiScenario.of("create null rule").request("POST", "/api/collections/demo1/records").json("{}")
+                .status(403).run(tmp);
+        ApiScenario.of("create failing rule").request("POST", "/api/collections/demo4/records")
+                .json("{\"title\":\"x\"}").status(400).contains("\"message\":\"Failed to create record.\"").run(tmp);
+        ApiScenario.of("create in view").request("POST", "/api/collections/view2/records").json("{}")
+                .status(400).contains("\"message\":\"Unsupported collection type.\"").run(tmp);
+        ApiScenario.of("create rule sees @request.body after modifiers")
+                .request("POST", "/api/collections/demo5/records").json("{\"total+\":4,\"total-\":1}")
+                .status(200).contains("\"total\":3").run(tmp);
+    }
+
+    @Test
+    void updateRecord() {
+        ApiScenario.of("update").request("PATCH", "/api/collections/demo2/records/llvuca81nly1qls")
+                .json("{\"title\":\"changed\"}").status(200).contains("\"title\":\"changed\"")
+                .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls").orElseThrow()
+                        .getString("title")).isEqualTo("changed"))
+                .run(tmp);
+        ApiScenario.of("update empty body").request("PATCH", "/api/collections/demo2/records/llvuca81nly1qls")
+                .status(200).contains("\"title\":\"test1\"").run(tmp);
+        ApiScenario.of("update missing").request("PATCH", "/api/collections/demo2/records/missing")
+                .json("{}").status(404).run(tmp);
+        ApiScenario.of("update invalid").request("PATCH", "/api/collections/demo2/records/llvuca81nly1qls")
+                .json("{\"title\":\"\"}").status(400).contains("\"message\":\"Failed to update record.\"")
+                .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls").orElseThrow()
+                        .getString("title")).isEqualTo("test1"))
+                .run(tmp);
+    }
+
+    @Test
+    void deleteRecord() {
+        ApiScenario.of("delete").request("DELETE", "/api/collections/demo2/records/llvuca81nly1qls").status(204)
+                .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls")).isEmpty()).run(tmp);
+        ApiScenario.of("delete null rule").request("DELETE", "/api/collections/demo1/records/84nmscqy84lsi1t")
+                .status(403).after(app -> assertThat(app.findRecordById("demo1", "84nmscqy84lsi1t")).isPresent())
+                .run(tmp);
+        ApiScenario.of("delete failing rule").request("DELETE", "/api/collections/users/records/4q1xlclmfloku33")
+                .status(404).run(tmp);
+    }
+}

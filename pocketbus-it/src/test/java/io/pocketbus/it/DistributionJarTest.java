@@ -1,0 +1,93 @@
+package io.pocketbus.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shaded jar the way a user does: {@code java -jar pocketbus.jar serve}, then SIGTERM. */
+class DistributionJarTest {
+    private static final Pattern STARTED = Pattern.compile("Server started at (http://\\S+)");
+
+    @TempDir
+    Path dir;
+
+    static Path jar() {
+        Path jar = Path.of("..", "pocketbus", "target", "pocketbus.jar").toAbsolutePath().normalize();
+        assertThat(jar).as("the distribution jar (build the pocketbus module first)").exists();
+        return jar;
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void printsTheVersion() throws Exception {
+        Process process = new ProcessBuilder(java(), "-jar", jar().toString(), "--version")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(output.trim()).matches("pocketbus \\S+");
+    }
+
+    @Test
+    void servesUntilSigtermThenShutsDownGracefully() throws Exception {
+        Path data = dir.resolve("pb_data");
+        Process process = new ProcessBuilder(java(), "-jar", jar().toString(), "serve", "--http", "127.0.0.1:0",
+                "--dir", data.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                    Matcher m = STARTED.matcher(line);
+                    if (m.find()) {
+                        url.complete(m.group(1));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                url.completeExceptionally(e);
+            }
+            url.completeExceptionally(new IllegalStateException("exited before starting: " + lines));
+        });
+        try {
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url.get(60, TimeUnit.SECONDS) + "/api/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+
+            process.toHandle().destroy(); // SIGTERM, keeping our end of its output open
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            reader.join();
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(lines).anyMatch(l -> l.contains("REST API:"));
+        assertThat(lines).anyMatch(l -> l.contains("pocketbus superuser upsert EMAIL PASSWORD"));
+        assertThat(lines).contains("Stopped.");
+        assertThat(Files.exists(data.resolve("data.db"))).isTrue();
+        // a clean close checkpoints the WAL away
+        assertThat(Files.exists(data.resolve("data.db-wal"))).isFalse();
+    }
+}

@@ -1,0 +1,71 @@
+package io.pocketbus;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pocketbus serve}: runs the server until SIGTERM/SIGINT, then shuts down gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Starts the web server (default to 127.0.0.1:8090 if no address is given).")
+final class ServeCommand implements Callable<Integer> {
+    private static final DateTimeFormatter BANNER_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8090",
+            description = "TCP address to listen for the HTTP server (default: ${DEFAULT-VALUE}).")
+    private String http;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "./pb_data",
+            description = "The PocketBase data directory (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Option(names = "--dev", description = "Development mode: debug logging of the Pocketbus internals.")
+    private boolean dev;
+
+    @Option(names = "--origins", split = ",", paramLabel = "ORIGIN", defaultValue = "*",
+            description = "CORS allowed domain origins list (default: ${DEFAULT-VALUE}).")
+    private List<String> origins;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (dev) {
+            ((Logger) LoggerFactory.getLogger("io.pocketbus")).setLevel(Level.DEBUG);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Pocketbus pocketbus = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins).build();
+        pocketbus.start();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Shutting down: finishing in-flight requests...");
+            out.flush();
+            pocketbus.stop();
+            out.println("Stopped.");
+            out.flush();
+            stopped.countDown();
+        }, "pocketbus-shutdown"));
+
+        out.printf("%s Server started at %s%n", LocalDateTime.now().format(BANNER_TIME), pocketbus.url());
+        out.printf("└─ REST API:  %s/api/%n", pocketbus.url());
+        if (Superusers.count(pocketbus.app()) == 0) {
+            out.println();
+            out.println("No superuser exists yet. Create one with:");
+            out.printf("  pocketbus superuser upsert EMAIL PASSWORD --dir %s%n", dir);
+        }
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
