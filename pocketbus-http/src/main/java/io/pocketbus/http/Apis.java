@@ -14,6 +14,7 @@ public final class Apis {
     /** Binds the default middlewares and the API routes; {@code allowedOrigins} configures CORS. */
     public static void bind(App app, Router router, List<String> allowedOrigins) {
         router.bind(Cors.of(allowedOrigins));
+        router.bind(RequestLogger.of());
         router.bind(Middlewares.loadAuthToken());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
 
@@ -23,5 +24,7 @@ public final class Apis {
         RecordCrudApi.bind(api);
         RecordAuthApi.bind(api);
         BatchApi.bind(api);
+        SettingsApi.bind(api);
+        LogsApi.bind(api);
     }
 }

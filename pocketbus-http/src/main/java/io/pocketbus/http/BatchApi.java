@@ -3,7 +3,9 @@ package io.pocketbus.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pocketbus.core.ApiError;
 import io.pocketbus.core.RequestInfo;
+import io.pocketbus.core.Settings;
 import io.pocketbus.core.ValidationError;
+import io.pocketbus.tools.hook.Handler;
 import io.pocketbus.tools.hook.HookFunction;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,17 +40,26 @@ final class BatchApi {
     }
 
     static void bind(RouterGroup api) {
-        api.post("/batch", BatchApi::batch).bind(BodyLimit.of(DEFAULT_MAX_BODY_SIZE));
+        api.post("/batch", BatchApi::batch).bind(Handler.of(BodyLimit.ID, BodyLimit.PRIORITY, e -> {
+            long max = e.app().settings().batchMaxBodySize();
+            BodyLimit.apply(e, max > 0 ? max : DEFAULT_MAX_BODY_SIZE);
+            e.next();
+        }));
     }
 
     private static void batch(RequestEvent e) {
+        Settings settings = e.app().settings();
+        if (!settings.batchEnabled()) {
+            throw ApiError.forbidden("Batch requests are not allowed.");
+        }
         Map<String, Object> body;
         try {
             body = e.bindBody();
         } catch (ApiError ex) {
             throw new ApiError(400, "Failed to read the submitted batch data.", Map.of(), ex);
         }
-        List<SubRequest> requests = parse(body.get("requests"));
+        List<SubRequest> requests = parse(body.get("requests"), settings.batchMaxRequests() > 0
+                ? settings.batchMaxRequests() : DEFAULT_MAX_REQUESTS);
         List<Map<String, Object>> results = new ArrayList<>();
         e.app().runInTransaction(tx -> {
             for (int i = 0; i < requests.size(); i++) {
@@ -58,14 +69,14 @@ final class BatchApi {
         e.json(200, results);
     }
 
-    private static List<SubRequest> parse(Object raw) {
+    private static List<SubRequest> parse(Object raw, int maxRequests) {
         if (!(raw instanceof List<?> list) || list.isEmpty()) {
             throw ApiError.badRequest("Invalid batch request data.", Map.of("requests", ValidationError.required()));
         }
-        if (list.size() > DEFAULT_MAX_REQUESTS) {
+        if (list.size() > maxRequests) {
             throw ApiError.badRequest("Invalid batch request data.", Map.of("requests", ValidationError.of(
-                    "validation_length_too_long", "The length must be no more than " + DEFAULT_MAX_REQUESTS + ".",
-                    Map.of("max", DEFAULT_MAX_REQUESTS))));
+                    "validation_length_too_long", "The length must be no more than " + maxRequests + ".",
+                    Map.of("max", maxRequests))));
         }
         List<SubRequest> requests = new ArrayList<>();
         Map<String, Object> itemErrors = new LinkedHashMap<>();

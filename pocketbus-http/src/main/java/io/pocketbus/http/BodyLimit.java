@@ -21,12 +21,17 @@ public final class BodyLimit {
     /** The limit middleware; {@code limitBytes <= 0} removes any limit. */
     public static Handler<RequestEvent> of(long limitBytes) {
         return Handler.of(ID, PRIORITY, e -> {
-            if (limitBytes > 0 && e.declaredContentLength() > limitBytes) {
-                throw tooLarge();
-            }
-            e.bodyLimit(limitBytes);
+            apply(e, limitBytes);
             e.next();
         });
+    }
+
+    /** Refuses a declared length over the limit now and caps what reading the body may consume. */
+    static void apply(RequestEvent e, long limitBytes) {
+        if (limitBytes > 0 && e.declaredContentLength() > limitBytes) {
+            throw tooLarge();
+        }
+        e.bodyLimit(limitBytes);
     }
 
     static ApiError tooLarge() {
