@@ -39,10 +39,9 @@ public final class RecordMails {
     }
 
     /** Mails the code and records in the OTP where it was sent (so a successful OTP login can verify the email). */
-    public static void sendOtp(App app, Record authRecord, Record otp, String password) {
-        send(app, authRecord, authRecord.email(), "otp",
-                Map.of("{OTP_ID}", otp.id(), "{OTP}", password));
-        Otps.findById(app, otp.id()).filter(o -> Otps.sentTo(o).isEmpty()).ifPresent(o -> {
+    public static void sendOtp(App app, Record authRecord, String otpId, String password) {
+        send(app, authRecord, authRecord.email(), "otp", Map.of("{OTP_ID}", otpId, "{OTP}", password));
+        Otps.findById(app, otpId).filter(o -> Otps.sentTo(o).isEmpty()).ifPresent(o -> {
             o.set("sentTo", authRecord.email());
             app.save(o);
         });

@@ -16,13 +16,16 @@ public final class Apis {
         router.bind(Cors.of(allowedOrigins));
         router.bind(RequestLogger.of());
         router.bind(Middlewares.loadAuthToken());
+        RateLimits rateLimits = new RateLimits();
+        router.bind(rateLimits.global());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
 
         RouterGroup api = router.group("/api");
         HealthApi.bind(api);
         CollectionApi.bind(api);
         RecordCrudApi.bind(api);
-        RecordAuthApi.bind(api);
+        RecordAuthApi.bind(api, rateLimits);
+        RecordAuthFlows.bind(api, rateLimits);
         BatchApi.bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);

@@ -4,10 +4,7 @@ import io.pocketbus.core.ApiError;
 import io.pocketbus.core.AuthOptions;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.Record;
-import io.pocketbus.core.RequestInfo;
-import io.pocketbus.core.RuleCheck;
 import io.pocketbus.core.ValidationError;
-import io.pocketbus.tools.search.FilterException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +23,13 @@ final class RecordAuthApi {
     private RecordAuthApi() {
     }
 
-    static void bind(RouterGroup api) {
+    static void bind(RouterGroup api, RateLimits limits) {
         RouterGroup sub = api.group("/collections/{collection}");
-        sub.get("/auth-methods", RecordAuthApi::authMethods);
-        sub.post("/auth-with-password", RecordAuthApi::authWithPassword);
-        sub.post("/auth-refresh", RecordAuthApi::authRefresh).bind(Middlewares.requireSameCollectionContextAuth());
+        sub.get("/auth-methods", RecordAuthApi::authMethods).bind(limits.collection("listAuthMethods"));
+        sub.post("/auth-with-password", RecordAuthApi::authWithPassword)
+                .bind(limits.collection("authWithPassword", "auth"));
+        sub.post("/auth-refresh", RecordAuthApi::authRefresh)
+                .bind(limits.collection("authRefresh"), Middlewares.requireSameCollectionContextAuth());
     }
 
     private static Collection authCollection(RequestEvent e) {
@@ -103,7 +102,8 @@ final class RecordAuthApi {
         if (found.isEmpty() || !found.get().validatePassword(password)) {
             throw ApiError.badRequest("Failed to authenticate.");
         }
-        authResponse(e, found.get(), e.app().newAuthToken(found.get()));
+        RecordAuthResponse.write(e, found.get(), e.app().newAuthToken(found.get()), RecordAuthResponse.METHOD_PASSWORD,
+                Optional.empty());
     }
 
     /** PocketBase tries email first when it is one of several identity fields. */
@@ -132,29 +132,7 @@ final class RecordAuthApi {
         String token = Middlewares.authToken(e);
         boolean refreshable = e.app().verifyTokenClaims(token, AuthOptions.TokenType.AUTH)
                 .map(claims -> claims.path("refreshable").asBoolean(false)).orElse(false);
-        authResponse(e, record, refreshable ? e.app().newAuthToken(record) : token);
-    }
-
-    /** The auth response after the collection's authRule passed (a superuser token bypasses it). */
-    static void authResponse(RequestEvent e, Record record, String token) {
-        RequestInfo info = e.requestInfo();
-        boolean allowed;
-        try {
-            allowed = RuleCheck.canAccess(e.app(), record, info, record.collection().auth().authRule());
-        } catch (FilterException ex) {
-            allowed = false;
-        }
-        if (!allowed) {
-            throw ApiError.forbidden("The request doesn't satisfy the collection requirements to authenticate.");
-        }
-        record.withEmailVisible(true);
-        if (record.isSuperuser()) {
-            record.withHiddenFields(true);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("record", record.toJson());
-        body.put("token", token);
-        e.json(200, body);
+        RecordAuthResponse.write(e, record, refreshable ? e.app().newAuthToken(record) : token, "", Optional.empty());
     }
 
     private static void lengthErrors(Map<String, Object> errors, String key, String value, boolean required) {

@@ -1,0 +1,22 @@
+package io.pocketbus.http;
+
+/**
+ * Registers the auth flow endpoints beyond password login and refresh: verification, password reset, email
+ * change, OTP, impersonation, OAuth2, and the test mail of the settings.
+ */
+final class RecordAuthFlows {
+    private RecordAuthFlows() {
+    }
+
+    static void bind(RouterGroup api, RateLimits limits) {
+        ResendThrottle verificationMails = new ResendThrottle();
+        ResendThrottle passwordResetMails = new ResendThrottle();
+        RouterGroup collection = api.group("/collections/{collection}");
+        new RecordAuthVerificationApi(verificationMails).bind(collection, limits);
+        new RecordAuthPasswordResetApi(passwordResetMails).bind(collection, limits);
+        RecordAuthEmailChangeApi.bind(collection, limits);
+        new RecordAuthOtpApi(limits).bind(collection);
+        RecordAuthImpersonateApi.bind(collection);
+        SettingsTestEmailApi.bind(api);
+    }
+}

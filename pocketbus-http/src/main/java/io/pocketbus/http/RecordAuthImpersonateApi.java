@@ -1,0 +1,60 @@
+package io.pocketbus.http;
+
+import io.pocketbus.core.ApiError;
+import io.pocketbus.core.Collection;
+import io.pocketbus.core.Record;
+import io.pocketbus.core.ValidationError;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code impersonate/{id}}: a superuser gets a non-refreshable auth token of any auth record, valid for
+ * {@code duration} seconds (0: the collection's auth token duration). No MFA and no login alert.
+ */
+final class RecordAuthImpersonateApi {
+    private RecordAuthImpersonateApi() {
+    }
+
+    static void bind(RouterGroup collection) {
+        collection.post("/impersonate/{id}", RecordAuthImpersonateApi::impersonate)
+                .bind(Middlewares.requireSuperuserAuth());
+    }
+
+    private static void impersonate(RequestEvent e) {
+        if (!e.hasSuperuserAuth()) {
+            throw ApiError.forbidden("");
+        }
+        Collection collection = RecordAuthForms.authCollection(e);
+        Record record = e.app().findRecordById(collection, e.pathParam("id"))
+                .orElseThrow(() -> ApiError.notFound(""));
+        Map<String, Object> body;
+        try {
+            body = e.bindBody();
+        } catch (ApiError ex) {
+            throw new ApiError(400, "An error occurred while loading the submitted data.", Map.of(), ex);
+        }
+        long duration = durationSeconds(body.get("duration"));
+        if (duration < 0) {
+            throw ApiError.badRequest("An error occurred while validating the submitted data.",
+                    Map.of("duration", ValidationError.of("validation_min_greater_equal_than_required",
+                            "Must be no less than 0.", Map.of("threshold", 0))));
+        }
+        String token = e.app().newStaticAuthToken(record, Duration.ofSeconds(duration));
+        RecordAuthResponse.write(e, record, token, "", Optional.empty());
+    }
+
+    private static long durationSeconds(Object value) {
+        if (value == null || (value instanceof String s && s.isEmpty())) {
+            return 0;
+        }
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(String.valueOf(value).trim());
+        } catch (NumberFormatException ex) {
+            throw new ApiError(400, "An error occurred while loading the submitted data.", Map.of(), ex);
+        }
+    }
+}
