@@ -25,7 +25,7 @@ public final class Apis {
         CollectionApi.bind(api);
         RecordCrudApi.bind(api);
         RecordAuthApi.bind(api, rateLimits);
-        RecordAuthFlows.bind(api, rateLimits);
+        RecordAuthFlows.bind(api, rateLimits, OAuth2RedirectTarget.NONE);
         BatchApi.bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);

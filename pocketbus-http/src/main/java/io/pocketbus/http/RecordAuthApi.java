@@ -43,12 +43,18 @@ final class RecordAuthApi {
         List<String> identityFields = password ? options.identityFields() : List.of();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("password", ordered("identityFields", identityFields, "enabled", password));
-        body.put("oauth2", ordered("providers", List.of(), "enabled", false));
+        List<Map<String, Object>> providers = RecordAuthOAuth2Api.providerInfos(authCollection(e));
+        body.put("oauth2", ordered("providers", providers, "enabled", options.oauth2Enabled()));
         body.put("mfa", ordered("enabled", options.mfaEnabled(), "duration",
                 options.mfaEnabled() ? options.get("mfa").path("duration").asLong(0) : 0));
         body.put("otp", ordered("enabled", options.otpEnabled(), "duration",
                 options.otpEnabled() ? options.get("otp").path("duration").asLong(0) : 0));
-        body.put("authProviders", List.of());
+        // the legacy copy: null when OAuth2 is off (Go's nil slice), logos left out
+        body.put("authProviders", options.oauth2Enabled() ? providers.stream().map(p -> {
+            Map<String, Object> legacy = new LinkedHashMap<>(p);
+            legacy.put("logo", "");
+            return legacy;
+        }).toList() : null);
         body.put("usernamePassword", password && identityFields.contains("username"));
         body.put("emailPassword", password && identityFields.contains("email"));
         e.json(200, body);

@@ -8,7 +8,7 @@ final class RecordAuthFlows {
     private RecordAuthFlows() {
     }
 
-    static void bind(RouterGroup api, RateLimits limits) {
+    static void bind(RouterGroup api, RateLimits limits, OAuth2RedirectTarget oauth2Redirects) {
         ResendThrottle verificationMails = new ResendThrottle();
         ResendThrottle passwordResetMails = new ResendThrottle();
         RouterGroup collection = api.group("/collections/{collection}");
@@ -17,6 +17,7 @@ final class RecordAuthFlows {
         RecordAuthEmailChangeApi.bind(collection, limits);
         new RecordAuthOtpApi(limits).bind(collection);
         RecordAuthImpersonateApi.bind(collection);
+        new RecordAuthOAuth2Api(oauth2Redirects).bind(api, collection, limits);
         SettingsTestEmailApi.bind(api);
     }
 }

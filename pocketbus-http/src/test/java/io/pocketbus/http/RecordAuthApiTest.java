@@ -76,7 +76,7 @@ class RecordAuthApiTest {
     void authMethods() {
         ApiScenario.of("auth methods").request("GET", "/api/collections/users/auth-methods").status(200)
                 .contains("{\"password\":{\"identityFields\":[\"email\",\"username\"],\"enabled\":true},"
-                        + "\"oauth2\":{\"providers\":[],\"enabled\":").run(tmp);
+                        + "\"oauth2\":{\"providers\":[{\"name\":\"gitlab\"").run(tmp);
     }
 
     @Test
