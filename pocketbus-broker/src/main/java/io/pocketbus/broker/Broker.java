@@ -3,14 +3,10 @@ package io.pocketbus.broker;
 import io.pocketbus.broker.spi.Authenticator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,33 +38,40 @@ public final class Broker implements AutoCloseable {
     public static final String GLOBAL_ACCOUNT = "$G";
 
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
-    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     private enum State { NEW, RUNNING, LAME_DUCK, STOPPED }
 
     private final BrokerConfig config;
-    private final String serverId;
-    private final String serverName;
-    private final SecureRandom random = new SecureRandom();
+    private final ServerInfo info;
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, ClientConnection> connections = new ConcurrentHashMap<>();
     private final AtomicLong nextCid = new AtomicLong();
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
+    private final LongAdder closedInMsgs = new LongAdder();
+    private final LongAdder closedOutMsgs = new LongAdder();
+    private final LongAdder closedInBytes = new LongAdder();
+    private final LongAdder closedOutBytes = new LongAdder();
+    private volatile Instant startedAt = Instant.now();
+    private volatile Monitor monitor;
     private final ScheduledExecutorService scheduler;
+    private final AccountLinks links;
+    private final SystemEvents events;
     private volatile State state = State.NEW;
-    private volatile ServerSocket listener;
-    private volatile Thread acceptor;
+    private volatile Listener listener;
+    private volatile Listener websocketListener;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, List<AccountConfig> accountConfigs) {
         this.config = config;
-        this.serverId = newServerId();
-        this.serverName = config.serverName().orElse(serverId);
+        this.info = new ServerInfo(config);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pocketbus-broker-timers");
             t.setDaemon(true);
             return t;
         });
+        this.links = new AccountLinks(this::account, scheduler);
+        accountConfigs.forEach(links::define);
+        this.events = new SystemEvents(this, config.systemAccount());
     }
 
     public static Builder builder() {
@@ -79,29 +83,42 @@ public final class Broker implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("broker already started");
         }
+        listener = Listener.bind(config.host(), config.port(), "client");
         try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
-            listener = socket;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+            websocketListener = config.websocketPort()
+                    .map(p -> Listener.bind(config.host(), p, "websocket")).orElse(null);
+            startedAt = Instant.now();
+            monitor = config.monitorPort().map(p -> Monitor.start(this, config, p)).orElse(null);
+        } catch (UncheckedIOException e) {
+            closeListeners(true);
+            throw e;
         }
         long watchdog = Math.max(10_000_000L, Math.min(1_000_000_000L, config.writeDeadline().toNanos() / 2));
         scheduler.scheduleAtFixedRate(this::checkWriteDeadlines, watchdog, watchdog, TimeUnit.NANOSECONDS);
         state = State.RUNNING;
-        acceptor = Thread.ofVirtual().name("pocketbus-broker-accept").start(this::acceptLoop);
-        LOG.info("broker {} listening on {}:{}", serverName, config.host(), port());
+        listener.start(this::acceptTcp);
+        LOG.info("broker {} listening on {}:{}", info.serverName, config.host(), port());
+        if (websocketListener != null) {
+            websocketListener.start(this::acceptWebSocket);
+            LOG.info("broker {} accepting WebSocket clients on {}:{}", info.serverName, config.host(),
+                    websocketListener.port());
+        }
         return this;
     }
 
     /** The port the listener is bound to (the ephemeral one when configured with 0). */
     public int port() {
-        ServerSocket s = listener;
-        if (s == null) {
+        Listener l = listener;
+        if (l == null) {
             throw new IllegalStateException("broker not started");
         }
-        return s.getLocalPort();
+        return l.port();
+    }
+
+    /** The WebSocket listener's port, when one is configured. */
+    public Optional<Integer> websocketPort() {
+        Listener l = websocketListener;
+        return l == null ? Optional.empty() : Optional.of(l.port());
     }
 
     public String host() {
@@ -114,11 +131,11 @@ public final class Broker implements AutoCloseable {
     }
 
     public String serverId() {
-        return serverId;
+        return info.serverId;
     }
 
     public String serverName() {
-        return serverName;
+        return info.serverName;
     }
 
     /**
@@ -126,12 +143,26 @@ public final class Broker implements AutoCloseable {
      * socket would, starting with INFO. Authentication applies as for TCP clients.
      */
     public InProcessConnection connectInProcess() {
+        return pipe("in-process", "in-process", 0);
+    }
+
+    /**
+     * For a WebSocket endpoint hosted elsewhere (the HTTP server's {@code /api/nats}): after that server has
+     * done the upgrade, it moves the NATS bytes out of and into WebSocket frames through the returned
+     * streams. The broker sees a "websocket" client at the given address, for authentication and
+     * monitoring.
+     */
+    public InProcessConnection connectWebSocketBridge(String remoteHost, int remotePort) {
+        return pipe("websocket", Objects.requireNonNull(remoteHost), remotePort);
+    }
+
+    private InProcessConnection pipe(String kind, String remoteHost, int remotePort) {
         if (state != State.RUNNING) {
             throw new IllegalStateException("broker is not running");
         }
         BytePipe toServer = new BytePipe(64 * 1024);
         BytePipe toClient = new BytePipe(64 * 1024);
-        serve(new InProcessConnection.ServerSide(toServer, toClient));
+        serve(new InProcessConnection.ServerSide(toServer, toClient, kind, remoteHost, remotePort));
         return new InProcessConnection(toClient, toServer);
     }
 
@@ -150,14 +181,54 @@ public final class Broker implements AutoCloseable {
         return out;
     }
 
-    /** Names of the accounts that have had connections. */
+    /**
+     * Adds or replaces an account's exports and imports (at any time; links are rewired at once). Accounts
+     * without a definition exist too, as soon as a grant names them, just without exports or imports.
+     */
+    public void defineAccount(AccountConfig config) {
+        links.define(config);
+    }
+
+    /** Names of the accounts that have had connections or definitions. */
     public List<String> accounts() {
         return accounts.keySet().stream().sorted().toList();
+    }
+
+    /** Every account's sublist, for monitoring. */
+    List<Account> accountList() {
+        return List.copyOf(accounts.values());
     }
 
     /** Connections cut because they could not keep up. */
     public long slowConsumers() {
         return slowConsumers.get();
+    }
+
+    /** Server-wide counters (open connections plus everything closed connections did). */
+    public BrokerStats stats() {
+        long inMsgs = closedInMsgs.sum();
+        long outMsgs = closedOutMsgs.sum();
+        long inBytes = closedInBytes.sum();
+        long outBytes = closedOutBytes.sum();
+        List<ConnectionInfo> open = connections();
+        for (ConnectionInfo c : open) {
+            inMsgs += c.inMsgs();
+            outMsgs += c.outMsgs();
+            inBytes += c.inBytes();
+            outBytes += c.outBytes();
+        }
+        long subs = 0;
+        for (Account a : accounts.values()) {
+            subs += a.sublist.count();
+        }
+        return new BrokerStats(startedAt, open.size(), totalConnections.get(), subs, slowConsumers.get(), inMsgs,
+                outMsgs, inBytes, outBytes);
+    }
+
+    /** The monitoring HTTP port, when one is configured. */
+    public Optional<Integer> monitorPort() {
+        Monitor m = monitor;
+        return m == null ? Optional.empty() : Optional.of(m.port());
     }
 
     /** Connections accepted since start. */
@@ -178,7 +249,11 @@ public final class Broker implements AutoCloseable {
                     case KICKED -> Optional.empty();
                     case AUTHENTICATION_REVOKED -> Optional.of("User Authentication Revoked");
                     case AUTHENTICATION_EXPIRED -> Optional.of("User Authentication Expired");
-                }, "closed by the host application: " + reason);
+                }, switch (reason) {
+                    case KICKED -> "Kicked";
+                    case AUTHENTICATION_REVOKED -> "Credentials Revoked";
+                    case AUTHENTICATION_EXPIRED -> "Authentication Expired";
+                });
                 n++;
             }
         }
@@ -194,7 +269,7 @@ public final class Broker implements AutoCloseable {
             return;
         }
         state = State.LAME_DUCK;
-        closeListener();
+        closeListeners(false);
         for (ClientConnection c : connections.values()) {
             if (c.protocol() >= 1) {
                 c.sendInfo(renderInfo(c, true));
@@ -214,12 +289,12 @@ public final class Broker implements AutoCloseable {
             return;
         }
         state = State.STOPPED;
-        closeListener();
+        closeListeners(true);
         for (ClientConnection c : connections.values()) {
-            c.close(Optional.empty(), "server shutdown");
+            c.close(Optional.empty(), "Server Shutdown");
         }
         scheduler.shutdownNow();
-        LOG.info("broker {} stopped", serverName);
+        LOG.info("broker {} stopped", info.serverName);
     }
 
     @Override
@@ -227,50 +302,41 @@ public final class Broker implements AutoCloseable {
         shutdown();
     }
 
-    /** Closes the listener and waits for the accept loop, so the port is free when this returns. */
-    private void closeListener() {
-        ServerSocket s = listener;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                LOG.debug("closing listener", e);
+    /** Stops accepting clients; with {@code andMonitor}, stops the monitoring endpoints too. */
+    private void closeListeners(boolean andMonitor) {
+        for (Listener l : new Listener[] {listener, websocketListener}) {
+            if (l != null) {
+                l.close();
             }
         }
-        Thread t = acceptor;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Monitor m = andMonitor ? monitor : null;
+        if (m != null) {
+            m.stop();
         }
     }
 
-    private void acceptLoop() {
-        ServerSocket s = listener;
-        while (state == State.RUNNING) {
-            Socket socket;
-            try {
-                socket = s.accept();
-            } catch (IOException e) {
-                if (state == State.RUNNING) {
-                    LOG.warn("accept failed", e);
-                    continue;
-                }
-                return;
-            }
-            try {
-                serve(new SocketTransport(socket));
-            } catch (IOException e) {
-                LOG.debug("dropping connection that failed during setup", e);
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Already broken; nothing more to do.
-                }
-            }
+    private void acceptTcp(Socket socket) {
+        try {
+            serve(new SocketTransport(socket));
+        } catch (IOException e) {
+            LOG.debug("dropping connection that failed during setup", e);
+            Listener.closeQuietly(socket);
         }
+    }
+
+    /** The upgrade handshake runs on its own thread so a slow client cannot hold up accepting. */
+    private void acceptWebSocket(Socket socket) {
+        Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> {
+            try {
+                socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
+                WebSocketTransport transport = WebSocketTransport.accept(socket);
+                socket.setSoTimeout(0);
+                serve(transport);
+            } catch (IOException e) {
+                LOG.debug("WebSocket upgrade failed", e);
+                Listener.closeQuietly(socket);
+            }
+        });
     }
 
     private void serve(Transport transport) {
@@ -280,7 +346,7 @@ public final class Broker implements AutoCloseable {
         totalConnections.incrementAndGet();
         c.start();
         if (state == State.STOPPED) {
-            c.close(Optional.empty(), "server shutdown");
+            c.close(Optional.empty(), "Server Shutdown");
         }
     }
 
@@ -297,7 +363,26 @@ public final class Broker implements AutoCloseable {
         return accounts.computeIfAbsent(name, Account::new);
     }
 
+    /** The account if anything ever used it, else null. */
+    Account existingAccount(String name) {
+        return accounts.get(name);
+    }
+
+    SystemEvents events() {
+        return events;
+    }
+
+    /** The account that carries server events ({@code $SYS} unless configured). */
+    public String systemAccount() {
+        return config.systemAccount();
+    }
+
     void removed(ClientConnection c) {
+        ConnectionInfo info = c.info();
+        closedInMsgs.add(info.inMsgs());
+        closedOutMsgs.add(info.outMsgs());
+        closedInBytes.add(info.inBytes());
+        closedOutBytes.add(info.outBytes());
         connections.remove(c.cid, c);
     }
 
@@ -309,46 +394,13 @@ public final class Broker implements AutoCloseable {
         return scheduler;
     }
 
-    /** 11 random bytes, base64url without padding: the 15-character nonce nats-server sends. */
     String newNonce() {
-        byte[] b = new byte[11];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    /** Shaped like nats-server's server nkey: 'N' and 55 base32 characters. */
-    private String newServerId() {
-        StringBuilder sb = new StringBuilder("N");
-        for (int i = 0; i < 55; i++) {
-            sb.append(BASE32.charAt(random.nextInt(32)));
-        }
-        return sb.toString();
+        return info.newNonce();
     }
 
     String renderInfo(ClientConnection c, boolean lameDuck) {
-        StringBuilder sb = new StringBuilder(384).append("INFO {");
-        sb.append("\"server_id\":");
-        Json.quote(sb, serverId);
-        sb.append(",\"server_name\":");
-        Json.quote(sb, serverName);
-        sb.append(",\"version\":\"").append(SERVER_VERSION).append('"');
-        sb.append(",\"proto\":1,\"go\":\"java").append(Runtime.version().feature()).append('"');
-        sb.append(",\"host\":");
-        Json.quote(sb, config.host());
-        sb.append(",\"port\":").append(listener == null ? config.port() : listener.getLocalPort());
-        sb.append(",\"headers\":true");
-        if (config.authenticator().isPresent()) {
-            sb.append(",\"auth_required\":true");
-        }
-        sb.append(",\"max_payload\":").append(config.maxPayload());
-        sb.append(",\"client_id\":").append(c.cid);
-        sb.append(",\"client_ip\":");
-        Json.quote(sb, c.remoteHost());
-        c.nonce().ifPresent(n -> Json.quote(sb.append(",\"nonce\":"), n));
-        if (lameDuck) {
-            sb.append(",\"ldm\":true");
-        }
-        return sb.append("} \r\n").toString();
+        Listener l = listener;
+        return info.render(l == null ? config.port() : l.port(), c.cid, c.remoteHost(), c.nonce(), lameDuck);
     }
 
     /** Configures a {@link Broker}; every setting defaults to nats-server's. */
@@ -365,8 +417,49 @@ public final class Broker implements AutoCloseable {
         private Duration authTimeout = Duration.ofSeconds(2);
         private Duration lameDuckGracePeriod = Duration.ofSeconds(10);
         private Optional<Authenticator> authenticator = Optional.empty();
+        private final List<AccountConfig> accounts = new ArrayList<>();
+        private String systemAccount = "$SYS";
+        private Optional<Integer> websocketPort = Optional.empty();
+        private Optional<Integer> monitorPort = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Also accepts NATS over WebSocket on this port (0 = pick a free one; see
+         * {@link Broker#websocketPort()}), on the same host; off by default.
+         */
+        public Builder websocketPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.websocketPort = Optional.of(port);
+            return this;
+        }
+
+        /**
+         * Serves nats-server's monitoring endpoints ({@code /varz /connz /subsz /accountz /healthz}) over
+         * HTTP on this port (0 = pick a free one; see {@link Broker#monitorPort()}), on the same host; off by
+         * default.
+         */
+        public Builder monitorPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.monitorPort = Optional.of(port);
+            return this;
+        }
+
+        /** The account connect/disconnect events are published in; default {@code $SYS}. */
+        public Builder systemAccount(String name) {
+            this.systemAccount = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /** Defines an account's exports and imports (see {@link Broker#defineAccount}). */
+        public Builder account(AccountConfig config) {
+            accounts.add(Objects.requireNonNull(config));
+            return this;
         }
 
         /** Listen address; default 127.0.0.1. */
@@ -451,7 +544,9 @@ public final class Broker implements AutoCloseable {
 
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
-                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator));
+                    writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
+                    systemAccount, websocketPort, monitorPort),
+                    List.copyOf(accounts));
         }
 
         private static int positive(int v, String name) {

@@ -17,5 +17,8 @@ record BrokerConfig(
         int maxPingsOut,
         Duration authTimeout,
         Duration lameDuckGracePeriod,
-        Optional<Authenticator> authenticator) {
+        Optional<Authenticator> authenticator,
+        String systemAccount,
+        Optional<Integer> websocketPort,
+        Optional<Integer> monitorPort) {
 }

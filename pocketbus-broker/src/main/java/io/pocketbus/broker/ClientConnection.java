@@ -8,16 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,9 +44,10 @@ final class ClientConnection implements ProtocolParser.Handler {
     private final ProtocolParser parser;
     private final Instant start = Instant.now();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final Set<ClientConnection> toFlush = new HashSet<>();
+    private final MessageRouter router = new MessageRouter(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger pingsOut = new AtomicInteger();
+    private final CountDownLatch writerDone = new CountDownLatch(1);
     private final Queue<ScheduledFuture<?>> timers = new ConcurrentLinkedQueue<>();
     private final Optional<String> nonce;
     private MatchCache matchCache;
@@ -62,7 +61,6 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile int maxPayload;
     private boolean verbose;
     private boolean pedantic;
-    private boolean echo = true;
     private volatile boolean headers;
     private boolean noResponders;
     private volatile int protocol;
@@ -71,6 +69,9 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile String version = "";
     private volatile long inMsgs;
     private volatile long inBytes;
+    // Counted per message by the reader, published to the volatile totals once per read batch.
+    private long batchInMsgs;
+    private long batchInBytes;
 
     ClientConnection(long cid, Broker broker, BrokerConfig config, Transport transport) {
         this.cid = cid;
@@ -114,6 +115,14 @@ final class ClientConnection implements ProtocolParser.Handler {
         }
     }
 
+    Outbound outbound() {
+        return outbound;
+    }
+
+    ConnectionPermissions permissions() {
+        return permissions;
+    }
+
     Optional<String> nonce() {
         return nonce;
     }
@@ -139,7 +148,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             while (!closed.get()) {
                 int n = transport.read(buf, 0, buf.length);
                 if (n < 0) {
-                    abort("client closed");
+                    abort("Client Closed");
                     return;
                 }
                 lastActivityNanos = System.nanoTime();
@@ -159,36 +168,48 @@ final class ClientConnection implements ProtocolParser.Handler {
             }
         } catch (ProtocolViolation v) {
             LOG.debug("client {} protocol violation: {}", cid, v.getMessage());
-            close(v.clientError(), v.getMessage());
+            close(v.clientError(), closedState(v));
         } catch (IOException e) {
-            abort("read error: " + e.getMessage());
+            abort("Read Error");
         } catch (RuntimeException e) {
             LOG.warn("client {} closed after an internal error", cid, e);
-            close(Optional.empty(), "internal error");
+            close(Optional.empty(), "Internal Error");
         }
+    }
+
+    /** nats-server's ClosedState text for a protocol error, as monitoring and events report it. */
+    private static String closedState(ProtocolViolation v) {
+        return switch (v.clientError().orElse("")) {
+            case ProtocolViolation.AUTHORIZATION -> "Authentication Failure";
+            case ProtocolViolation.MAX_PAYLOAD -> "Maximum Message Payload Exceeded";
+            case ProtocolViolation.MAX_CONTROL_LINE -> "Maximum Control Line Exceeded";
+            case "User Authentication Expired" -> "Authentication Expired";
+            case "User Authentication Revoked" -> "Credentials Revoked";
+            default -> "Protocol Violation";
+        };
     }
 
     private void writeLoop() {
         try {
             outbound.runWriter(transport);
         } catch (IOException e) {
-            abort("write error: " + e.getMessage());
+            abort("Write Error");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             transport.close();
+            writerDone.countDown();
         }
     }
 
-    /** Signals every connection this read batch delivered to, once. */
     private void flushPending() {
-        if (toFlush.isEmpty()) {
-            return;
+        router.flush();
+        if (batchInMsgs > 0) {
+            inMsgs += batchInMsgs;
+            inBytes += batchInBytes;
+            batchInMsgs = 0;
+            batchInBytes = 0;
         }
-        for (ClientConnection c : toFlush) {
-            c.outbound.signal();
-        }
-        toFlush.clear();
     }
 
     private void queue(byte[] proto) {
@@ -196,7 +217,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             slowConsumer();
             return;
         }
-        toFlush.add(this);
+        router.mark(this);
     }
 
     private void sendNow(byte[] proto) {
@@ -225,6 +246,16 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (markClosed(reason)) {
             error.ifPresent(e -> outbound.append(bytes("-ERR '" + e + "'\r\n")));
             outbound.closeAfterDrain();
+            // A peer that stopped reading must not keep the socket and writer alive forever.
+            Thread.ofVirtual().name("pocketbus-client-" + cid + "-drain").start(() -> {
+                try {
+                    if (!writerDone.await(config.writeDeadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                        transport.close();
+                    }
+                } catch (InterruptedException e) {
+                    transport.close();
+                }
+            });
         }
     }
 
@@ -254,25 +285,29 @@ final class ClientConnection implements ProtocolParser.Handler {
             acc.connections.decrementAndGet();
         }
         broker.removed(this);
+        if (connectReceived) {
+            broker.events().disconnected(info(), reason);
+        }
         return true;
     }
 
     /** Cut without a word and without waiting for the writer, so no one else is held up. */
     void slowConsumer() {
         broker.countSlowConsumer();
-        abort("slow consumer");
+        abort("Slow Consumer (Pending Bytes)");
     }
 
     /** Called by the broker's watchdog: a write blocked past the deadline means the peer stopped reading. */
     void checkWriteDeadline(long deadlineNanos) {
         if (outbound.writeStalled(deadlineNanos)) {
-            slowConsumer();
+            broker.countSlowConsumer();
+            abort("Slow Consumer (Write Deadline)");
         }
     }
 
     private void authTimeout() {
         if (!connectReceived) {
-            close(Optional.of("Authentication Timeout"), "auth timeout");
+            close(Optional.of("Authentication Timeout"), "Authentication Timeout");
         }
     }
 
@@ -284,7 +319,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             return;
         }
         if (pingsOut.get() + 1 > config.maxPingsOut()) {
-            close(Optional.of("Stale Connection"), "stale connection");
+            close(Optional.of("Stale Connection"), "Stale Connection");
             return;
         }
         pingsOut.incrementAndGet();
@@ -343,15 +378,19 @@ final class ClientConnection implements ProtocolParser.Handler {
         protocol = proto;
         verbose = bool(o.get("verbose"), true);
         pedantic = bool(o.get("pedantic"), false);
-        echo = bool(o.get("echo"), true);
+        router.echo(bool(o.get("echo"), true));
         headers = wantsHeaders;
         noResponders = wantsNoResponders;
         name = string(o.get("name")).orElse("");
         lang = string(o.get("lang")).orElse("");
         version = string(o.get("version")).orElse("");
+        boolean first = !connectReceived;
         connectReceived = true;
         if (verbose) {
             queue(OK);
+        }
+        if (first) {
+            broker.events().connected(info());
         }
     }
 
@@ -369,10 +408,13 @@ final class ClientConnection implements ProtocolParser.Handler {
                 case REVOKED -> "User Authentication Revoked";
                 case VIOLATION -> ProtocolViolation.AUTHORIZATION;
             });
+        } catch (RuntimeException e) {
+            LOG.warn("client {} refused: the authenticator failed", cid, e);
+            throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
         }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(
-                () -> close(Optional.of("User Authentication Expired"), "authentication expired"),
+                () -> close(Optional.of("User Authentication Expired"), "Authentication Expired"),
                 Duration.between(Instant.now(), at)));
     }
 
@@ -403,7 +445,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onSub(String subject, String queue, String sid) {
-        if (!Subjects.isValidSubject(subject) || queue != null && !Subjects.isValidLiteralSubject(queue)) {
+        // Like nats-server, only the subject is validated; any queue group name is accepted.
+        if (!Subjects.isValidSubject(subject)) {
             queueError("Invalid Subject");
             return;
         }
@@ -418,6 +461,10 @@ final class ClientConnection implements ProtocolParser.Handler {
                     perms == null ? null : perms.deliveryFilter(subject));
             subscriptions.put(sid, sub);
             account.sublist.insert(sub);
+            if (closed.get()) {
+                // Closed by another thread (slow consumer, timer) while this SUB was parsed.
+                removeSubscription(sub);
+            }
         }
         if (verbose) {
             queue(OK);
@@ -451,8 +498,8 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onPub(ProtocolParser.Message m) {
-        inMsgs++;
-        inBytes += m.totalLength;
+        batchInMsgs++;
+        batchInBytes += m.totalLength;
         Account acc = account;
         if (matchCache == null) {
             matchCache = new MatchCache();
@@ -474,58 +521,10 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (verbose) {
             queue(OK);
         }
-        SublistResult result = entry.result;
-        int delivered = 0;
-        for (Subscription s : result.plain) {
-            if (deliver(s, m, entry.subject)) {
-                delivered++;
-            }
-        }
-        for (Subscription[] group : result.queues) {
-            int n = group.length;
-            int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
-            for (int k = 0; k < n; k++) {
-                if (deliver(group[(first + k) % n], m, entry.subject)) {
-                    delivered++;
-                    break;
-                }
-            }
-        }
+        int delivered = router.route(m, entry.subject, entry.result, 0);
         if (delivered == 0 && m.replyLength > 0 && noResponders) {
             sendNoResponders(m, entry.subject, acc);
         }
-    }
-
-    private boolean deliver(Subscription s, ProtocolParser.Message m, String subject) {
-        if (s.closed()) {
-            return false;
-        }
-        ClientConnection target = s.client;
-        if (target == this && !echo) {
-            return false;
-        }
-        if (s.denyFilter != null && s.denyFilter.matchesSubject(Subjects.tokens(subject))) {
-            return false;
-        }
-        int claim = s.claimDelivery();
-        if (claim == 0) {
-            return false;
-        }
-        ConnectionPermissions targetPerms = target.permissions;
-        if (m.replyLength > 0 && targetPerms != null && targetPerms.tracksResponses()) {
-            targetPerms.openResponse(new String(m.args, m.replyOffset, m.replyLength, StandardCharsets.UTF_8));
-        }
-        if (!target.outbound.appendMessage(m.args, m.subjectOffset, m.subjectLength, s.sidBytes, m.args,
-                m.replyOffset, m.replyLength, m.headerLength, m.totalLength, m.payload, m.payloadOffset,
-                target.headers)) {
-            target.slowConsumer();
-            return false;
-        }
-        if (claim == 2) {
-            target.removeSubscription(s);
-        }
-        toFlush.add(target);
-        return true;
     }
 
     /** nats-server's no-responders reply: a 503 status on the requester's own subscription to the reply. */
@@ -552,7 +551,7 @@ final class ClientConnection implements ProtocolParser.Handler {
                 slowConsumer();
                 return;
             }
-            toFlush.add(this);
+            router.mark(this);
             return;
         }
     }

@@ -48,7 +48,8 @@ public final class CompositeAuthenticator implements Authenticator {
         return operator.isEmpty() && nkeys.isEmpty() && users.isEmpty() && token.isEmpty();
     }
 
-    /** Whether INFO must say {@code auth_required}: nats-server drops it when a {@code no_auth_user} exists. */
+    /** nats-server drops {@code auth_required} from INFO when a {@code no_auth_user} exists. */
+    @Override
     public boolean authRequired() {
         return !isEmpty() && noAuthUser.isEmpty();
     }
@@ -74,10 +75,10 @@ public final class CompositeAuthenticator implements Authenticator {
                     .or(() -> nkeys.flatMap(n -> n.grantWithoutSignature(name, attempt.transport())))
                     .orElseThrow(() -> new AuthenticationException("no_auth_user " + name + " may not use this connection type"));
         }
-        if (attempt.nkey().isPresent() && nkeys.isPresent()) {
+        if (given(attempt.nkey()) && nkeys.isPresent()) {
             return nkeys.get().authenticate(attempt);
         }
-        if (attempt.user().isPresent() && users.isPresent()) {
+        if (given(attempt.user()) && users.isPresent()) {
             return users.get().authenticate(attempt);
         }
         if (token.isPresent()) {
@@ -86,8 +87,13 @@ public final class CompositeAuthenticator implements Authenticator {
         throw new AuthenticationException("no credentials the server accepts were presented");
     }
 
+    /** Like nats-server, an empty string counts as not given. */
     private static boolean noCredentials(ConnectAttempt a) {
-        return a.user().isEmpty() && a.password().isEmpty() && a.token().isEmpty() && a.nkey().isEmpty();
+        return !given(a.user()) && !given(a.password()) && !given(a.token()) && !given(a.nkey());
+    }
+
+    private static boolean given(Optional<String> field) {
+        return field.filter(s -> !s.isEmpty()).isPresent();
     }
 
     /** Collects the configured modes. */

@@ -74,14 +74,20 @@ public final class InProcessConnection implements AutoCloseable {
         fromServer.close();
     }
 
-    /** The broker's side of the same pipes. */
+    /** The broker's side of the same pipes, reporting the client as the given transport and address. */
     static final class ServerSide implements Transport {
         private final BytePipe fromClient;
         private final BytePipe toClient;
+        private final String kind;
+        private final String remoteHost;
+        private final int remotePort;
 
-        ServerSide(BytePipe fromClient, BytePipe toClient) {
+        ServerSide(BytePipe fromClient, BytePipe toClient, String kind, String remoteHost, int remotePort) {
             this.fromClient = fromClient;
             this.toClient = toClient;
+            this.kind = kind;
+            this.remoteHost = remoteHost;
+            this.remotePort = remotePort;
         }
 
         @Override
@@ -102,17 +108,17 @@ public final class InProcessConnection implements AutoCloseable {
 
         @Override
         public String remoteHost() {
-            return "in-process";
+            return remoteHost;
         }
 
         @Override
         public int remotePort() {
-            return 0;
+            return remotePort;
         }
 
         @Override
         public String kind() {
-            return "in-process";
+            return kind;
         }
     }
 }

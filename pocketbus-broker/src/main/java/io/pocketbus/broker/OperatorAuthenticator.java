@@ -64,6 +64,18 @@ public final class OperatorAuthenticator implements Authenticator {
         return resolver;
     }
 
+    /**
+     * The verified claims of an account that the resolver holds and a trusted operator issued, and that has
+     * neither expired nor been deleted: its exports, imports and limits, for the broker to apply.
+     */
+    public Optional<JwtAccountClaims> accountClaims(String accountPublicKey) {
+        try {
+            return Optional.of(account(accountPublicKey, clock.instant()));
+        } catch (AuthenticationException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public boolean requiresNonce() {
         return true;
@@ -97,7 +109,11 @@ public final class OperatorAuthenticator implements Authenticator {
             JwtSigningKey key = account.signingKey(user.issuer()).orElseThrow(
                     () -> new AuthenticationException("user JWT issuer is not known: " + user.issuer()));
             if (key.scope().isPresent()) {
-                permissions = key.scope().get().permissions();
+                try {
+                    permissions = JwtScopeTemplate.apply(key.scope().get().permissions(), user, account);
+                } catch (JwtException e) {
+                    throw new AuthenticationException("user JWT generated invalid permissions: " + e.getMessage());
+                }
                 limits = key.scope().get().limits();
             }
         } else if (user.issuerAccount().filter(a -> !a.equals(account.subject())).isPresent()) {
@@ -127,7 +143,8 @@ public final class OperatorAuthenticator implements Authenticator {
         }
         Optional<Instant> expiresAt = Stream.of(user.expires(), account.expires(), window.until())
                 .flatMap(Optional::stream).min(Instant::compareTo);
-        return new Grant(account.subject(), user.subject(), permissions, expiresAt, maxPayload(limits, account.limits()));
+        return new Grant(account.subject(), user.subject(), permissions.normalized(), expiresAt,
+                maxPayload(limits, account.limits()));
     }
 
     private JwtAccountClaims account(String accountKey, Instant now) {

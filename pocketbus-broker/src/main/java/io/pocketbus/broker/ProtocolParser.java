@@ -49,6 +49,24 @@ final class ProtocolParser {
         boolean hasHeaders() {
             return headerLength >= 0;
         }
+
+        /** A message built by the server (forwarded or generated) rather than parsed. */
+        static Message of(byte[] subject, byte[] reply, int headerLength, byte[] payload, int payloadOffset,
+                int totalLength) {
+            Message m = new Message();
+            m.args = new byte[subject.length + reply.length];
+            System.arraycopy(subject, 0, m.args, 0, subject.length);
+            System.arraycopy(reply, 0, m.args, subject.length, reply.length);
+            m.subjectOffset = 0;
+            m.subjectLength = subject.length;
+            m.replyOffset = subject.length;
+            m.replyLength = reply.length;
+            m.headerLength = headerLength;
+            m.totalLength = totalLength;
+            m.payload = payload;
+            m.payloadOffset = payloadOffset;
+            return m;
+        }
     }
 
     private enum Op { PUB, HPUB, SUB, UNSUB, PING, PONG, CONNECT, INFO, OK, ERR }

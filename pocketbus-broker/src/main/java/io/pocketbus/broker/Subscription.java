@@ -13,6 +13,8 @@ final class Subscription {
     final byte[] sidBytes;
     /** Delivery-time deny filter (a wildcard subscription overlapping a subscribe deny), or null. */
     final PermissionFilter denyFilter;
+    /** Set for the server's own forwarding subscriptions (imports), which have no client. */
+    final Forwarder forwarder;
     private final AtomicLong delivered = new AtomicLong();
     /** Auto-unsubscribe limit from {@code UNSUB <sid> <max>}; 0 means none. */
     private volatile long max;
@@ -25,6 +27,18 @@ final class Subscription {
         this.sid = sid;
         this.sidBytes = sid.getBytes(StandardCharsets.US_ASCII);
         this.denyFilter = denyFilter;
+        this.forwarder = null;
+    }
+
+    /** A forwarding subscription owned by the server. */
+    Subscription(String subject, Forwarder forwarder) {
+        this.client = null;
+        this.subject = subject;
+        this.queue = null;
+        this.sid = "";
+        this.sidBytes = new byte[0];
+        this.denyFilter = null;
+        this.forwarder = forwarder;
     }
 
     boolean isQueue() {

@@ -112,6 +112,8 @@ class ConfigAuthenticatorsTest {
         Grant anonymous = auth.authenticate(Attempts.none());
         assertThat(anonymous.identity()).isEqualTo("guest");
         assertThat(anonymous.permissions()).isEqualTo(ORDERS_ONLY);
+        assertThat(auth.authenticate(Attempts.attempt("", "", "", "", null, null)).identity())
+                .as("empty fields count as absent, as in nats-server").isEqualTo("guest");
         assertThatThrownBy(() -> auth.authenticate(Attempts.user("admin", "wrong"))).isInstanceOf(AuthenticationException.class);
         assertThatThrownBy(() -> auth.authenticate(Attempts.token("x"))).isInstanceOf(AuthenticationException.class);
     }

@@ -102,6 +102,66 @@ class OperatorAuthenticatorTest {
     }
 
     @Test
+    void scopedTemplatesAreFilledInPerUser() {
+        NKey templated = NKey.create(NKey.Type.ACCOUNT, RANDOM);
+        Permissions template = new Permissions(
+                new SubjectPermission(List.of("users.{{name()}}.>", "teams.{{tag(team)}}.>", "acct.{{account-name()}}"),
+                        List.of("users.{{subject()}}.secret")),
+                new SubjectPermission(List.of("_INBOX_{{name()}}.>", "missing.{{tag(nope)}}"), List.of()),
+                Optional.empty());
+        OperatorAuthenticator auth = authenticator(resolver(accountClaims().signingKeys(List.of(new JwtSigningKey(
+                templated.publicKey(), Optional.of(new JwtSigningKey.Scope("member", template, JwtLimits.UNLIMITED)))))
+                .build()));
+        String jwt = userJwt(JwtUserClaims.builder(user.publicKey()).name("alice").issuerAccount(account.publicKey())
+                .tags(List.of("team:red", "team:blue")), templated);
+
+        Permissions granted = auth.authenticate(Attempts.jwt(jwt, user)).permissions();
+
+        assertThat(granted.publish().allow()).containsExactly("users.alice.>", "teams.red.>", "teams.blue.>", "acct.project");
+        assertThat(granted.publish().deny()).containsExactly("users." + user.publicKey() + ".secret");
+        assertThat(granted.subscribe().allow()).containsExactly("_INBOX_alice.>");
+
+        Permissions strictDeny = new Permissions(SubjectPermission.ANY,
+                new SubjectPermission(List.of(), List.of("x.{{tag(nope)}}")), Optional.empty());
+        OperatorAuthenticator refusing = authenticator(resolver(accountClaims().signingKeys(List.of(new JwtSigningKey(
+                templated.publicKey(), Optional.of(new JwtSigningKey.Scope("r", strictDeny, JwtLimits.UNLIMITED)))))
+                .build()));
+        assertThatThrownBy(() -> refusing.authenticate(Attempts.jwt(jwt, user))).hasMessageContaining("invalid permissions");
+
+        Permissions emptied = new Permissions(new SubjectPermission(List.of("x.{{tag(nope)}}"), List.of()),
+                SubjectPermission.ANY, Optional.empty());
+        OperatorAuthenticator emptiedAuth = authenticator(resolver(accountClaims().signingKeys(List.of(new JwtSigningKey(
+                templated.publicKey(), Optional.of(new JwtSigningKey.Scope("e", emptied, JwtLimits.UNLIMITED)))))
+                .build()));
+        assertThat(emptiedAuth.authenticate(Attempts.jwt(jwt, user)).permissions().publish())
+                .isEqualTo(new SubjectPermission(List.of(), List.of(">")));
+    }
+
+    @Test
+    void responsePermissionsWithoutPublishAllowLeaveOnlyResponses() {
+        Permissions respOnly = new Permissions(SubjectPermission.ANY, new SubjectPermission(List.of("svc.>"), List.of()),
+                Optional.of(new Permissions.ResponsePermission(0, java.time.Duration.ZERO)));
+        String jwt = userJwt(JwtUserClaims.builder(user.publicKey()).permissions(respOnly), account);
+        assertThat(authenticator().authenticate(Attempts.jwt(jwt, user)).permissions()).isEqualTo(new Permissions(
+                new SubjectPermission(List.of(), List.of(">")), new SubjectPermission(List.of("svc.>"), List.of()),
+                Optional.of(Permissions.DEFAULT_RESPONSES)));
+    }
+
+    @Test
+    void strictSigningKeyUsageRefusesAccountsSignedByTheOperatorItself() {
+        String strictOperator = NatsJwt.issue(new JwtOperatorClaims("", Instant.EPOCH, "", operator.publicKey(), "op",
+                Optional.empty(), Optional.empty(), List.of(operatorSigner.publicKey()), Optional.empty(),
+                Optional.empty(), true), operator);
+        String jwt = userJwt(JwtUserClaims.builder(user.publicKey()), account);
+        OperatorAuthenticator bySigner = OperatorAuthenticator.builder().trustedOperator(strictOperator)
+                .resolver(resolver(accountClaims().build())).build();
+        assertThat(bySigner.authenticate(Attempts.jwt(jwt, user)).account()).isEqualTo(account.publicKey());
+        OperatorAuthenticator byOperator = OperatorAuthenticator.builder().trustedOperator(strictOperator)
+                .resolver(JwtMemoryResolver.preloaded(List.of(NatsJwt.issue(accountClaims().build(), operator)))).build();
+        assertThatThrownBy(() -> byOperator.authenticate(Attempts.jwt(jwt, user))).hasMessageContaining("signing key");
+    }
+
+    @Test
     void nonceSignatureUnlessBearer() {
         OperatorAuthenticator auth = authenticator();
         String jwt = userJwt(JwtUserClaims.builder(user.publicKey()), account);
@@ -168,6 +228,18 @@ class OperatorAuthenticatorTest {
         resolver.delete(account.publicKey());
         assertThatThrownBy(() -> auth.authenticate(Attempts.jwt(jwt, user)))
                 .isInstanceOfSatisfying(AuthenticationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.REVOKED));
+    }
+
+    @Test
+    void exposesVerifiedAccountClaimsForTheBroker() {
+        JwtMemoryResolver resolver = resolver(accountClaims()
+                .exports(List.of(new JwtExport("", "svc.>", "service", false, ""))).build());
+        OperatorAuthenticator auth = authenticator(resolver);
+        assertThat(auth.accountClaims(account.publicKey())).get()
+                .satisfies(a -> assertThat(a.exports()).extracting(JwtExport::subject).containsExactly("svc.>"));
+        assertThat(auth.accountClaims(NKey.create(NKey.Type.ACCOUNT, RANDOM).publicKey())).isEmpty();
+        resolver.delete(account.publicKey());
+        assertThat(auth.accountClaims(account.publicKey())).isEmpty();
     }
 
     @Test

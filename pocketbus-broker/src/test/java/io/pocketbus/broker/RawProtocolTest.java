@@ -171,6 +171,15 @@ class RawProtocolTest {
     }
 
     @Test
+    void queueGroupNamesAreNotValidated() throws IOException {
+        try (RawClient c = client()) {
+            c.send(QUIET + "SUB qn q.* 1\r\nSUB qn q..x 2\r\nPUB qn 1\r\nx\r\n");
+            String got = c.sync();
+            assertThat(got).doesNotContain("-ERR").contains("MSG qn 1 1\r\nx\r\n", "MSG qn 2 1\r\nx\r\n");
+        }
+    }
+
+    @Test
     void pedanticRejectsWildcardPublishButStillDelivers() throws IOException {
         try (RawClient c = client()) {
             c.send("CONNECT {\"pedantic\":true}\r\nPUB foo.* 1\r\na\r\n");

@@ -94,7 +94,7 @@ public final class AuthOptions {
     }
 
     private static void merge(ObjectNode target, ObjectNode source) {
-        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = source.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode existing = target.get(e.getKey());
@@ -121,13 +121,23 @@ public final class AuthOptions {
         return node.deepCopy();
     }
 
-    /** The options as the API shows them: token secrets removed. */
+    /** The options as the API shows them: token secrets and OAuth2 client secrets removed, providers an array. */
     public ObjectNode toPublicJson() {
         ObjectNode copy = node.deepCopy();
         for (TokenType t : TokenType.values()) {
             if (copy.get(t.optionKey) instanceof ObjectNode o) {
                 o.remove("secret");
             }
+        }
+        if (copy.get("oauth2") instanceof ObjectNode oauth2) {
+            if (!oauth2.path("providers").isArray()) {
+                oauth2.putArray("providers");
+            }
+            oauth2.get("providers").forEach(p -> {
+                if (p instanceof ObjectNode provider) {
+                    provider.remove("clientSecret");
+                }
+            });
         }
         return copy;
     }
@@ -147,6 +157,16 @@ public final class AuthOptions {
             ((ObjectNode) node.get(t.optionKey)).put("secret", stored.tokenSecret(t));
         }
         generatedSecrets.clear();
+        node.path("oauth2").path("providers").forEach(p -> {
+            if (p instanceof ObjectNode provider && provider.path("clientSecret").asText("").isEmpty()) {
+                stored.node.path("oauth2").path("providers").forEach(old -> {
+                    if (old.path("name").asText().equals(provider.path("name").asText())
+                            && !old.path("clientSecret").asText("").isEmpty()) {
+                        provider.put("clientSecret", old.path("clientSecret").asText());
+                    }
+                });
+            }
+        });
     }
 
     public Optional<String> authRule() {

@@ -34,7 +34,7 @@ final class CollectionValidator {
             errors.put("type", err("validation_collection_type_change", "Collection type cannot be changed."));
         }
         if (old.isPresent() && old.get().system() != c.system()) {
-            errors.put("system", err("validation_collection_system_change", "System collection state cannot be changed."));
+            errors.put("system", err("validation_collection_system_flag_change", "System collection state cannot be changed."));
         }
         if (old.isPresent() && old.get().system()) {
             checkSystemRules(c, old.get(), errors);
@@ -72,9 +72,9 @@ final class CollectionValidator {
         }
         String id = c.id();
         if (id.isEmpty() || id.length() > 100 || !NAME.matcher(id).matches()) {
-            errors.put("id", err("validation_invalid_id", "Invalid id."));
+            errors.put("id", err("validation_match_invalid", "Must be in a valid format."));
         } else if (app.findCollectionByNameOrId(id).filter(x -> x.id().equals(id)).isPresent()) {
-            errors.put("id", err("validation_collection_id_exists", "Collection id must be unique."));
+            errors.put("id", err("validation_invalid_or_existing_id", "The model id is invalid or already exists."));
         }
     }
 
@@ -85,7 +85,7 @@ final class CollectionValidator {
             return;
         }
         if (name.length() > 255 || !NAME.matcher(name).matches()) {
-            errors.put("name", err("validation_invalid_name", "Invalid collection name."));
+            errors.put("name", err("validation_match_invalid", "Must be in a valid format."));
             return;
         }
         if (old.isPresent() && old.get().system() && !old.get().name().equals(name)) {
@@ -94,12 +94,23 @@ final class CollectionValidator {
         }
         Optional<Collection> sameName = app.findCollectionByNameOrId(name)
                 .filter(x -> x.name().equalsIgnoreCase(name) && !x.id().equals(c.id()));
-        boolean tableClash = old.map(o -> !o.name().equalsIgnoreCase(name)).orElse(true) && sameName.isEmpty()
-                && app.db().queryOne("SELECT 1 FROM sqlite_master WHERE lower(name) = lower(?) AND type IN ('table','view')",
-                List.of(name), rs -> true).isPresent();
-        if (sameName.isPresent() || tableClash || name.toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
+        if (sameName.isPresent()) {
             errors.put("name", err("validation_collection_name_exists",
                     "Collection name must be unique (case insensitive)."));
+            return;
+        }
+        if (app.findCollectionByNameOrId(name).filter(x -> x.id().equals(name) && !x.id().equals(c.id())).isPresent()) {
+            errors.put("name", err("validation_collection_name_id_duplicate",
+                    "The name must not match an existing collection id."));
+            return;
+        }
+        boolean renamedOrNew = old.map(o -> !o.name().equals(name)).orElse(true);
+        boolean internalTable = app.findCollectionByNameOrId(name).isEmpty() && app.db().queryOne(
+                "SELECT 1 FROM sqlite_master WHERE lower(name) = lower(?) AND type IN ('table','view')",
+                List.of(name), rs -> true).isPresent();
+        if (renamedOrNew && (internalTable || name.toLowerCase(Locale.ROOT).startsWith("sqlite_"))) {
+            errors.put("name", err("validation_collection_name_invalid",
+                    "The name shouldn't match with an existing internal table."));
         }
     }
 
@@ -113,7 +124,7 @@ final class CollectionValidator {
 
     private static void checkRule(String key, Optional<String> now, Optional<String> before, Map<String, Object> errors) {
         if (!now.equals(before)) {
-            errors.put(key, err("validation_collection_system_rule_change", "System collection rules cannot be changed."));
+            errors.put(key, err("validation_collection_system_rule_change", "System collection API rule cannot be changed."));
         }
     }
 
@@ -129,21 +140,22 @@ final class CollectionValidator {
             if (name.isEmpty()) {
                 fe.put("name", ValidationError.required());
             } else if (name.length() > 100 || !NAME.matcher(name).matches()) {
-                fe.put("name", err("validation_invalid_field_name", "Invalid field name."));
+                fe.put("name", err("validation_match_invalid", "Must be in a valid format."));
             } else if (RESERVED_FIELD_NAMES.contains(name.toLowerCase(Locale.ROOT)) || name.contains("_via_")) {
                 fe.put("name", err("validation_reserved_field_name", "The field name is reserved."));
             } else if (!names.add(name.toLowerCase(Locale.ROOT))) {
-                fe.put("name", err("validation_duplicated_field_name", "Duplicated or invalid field name."));
+                fe.put("name", ValidationError.of("validation_duplicated_field_name", "Duplicated or invalid field name " + name + ".",
+                        Map.of("fieldName", name)));
             }
             if (!f.id().isEmpty() && !ids.add(f.id())) {
-                fe.put("id", err("validation_duplicated_field_id", "Duplicated or invalid field id."));
+                fe.put("id", err("validation_duplicated_field_id", "Duplicated or invalid field id \"" + f.id() + "\"."));
             }
             Optional<Field> before = old.flatMap(o -> o.fieldById(f.id()));
             if (before.isPresent() && !before.get().type().equals(f.type())) {
                 fe.put("type", err("validation_field_type_change", "Field type cannot be changed."));
             }
             if (before.isPresent() && before.get().system() && !before.get().name().equals(f.name())) {
-                fe.put("name", err("validation_system_field_change", "System field name cannot be changed."));
+                fe.put("name", err("validation_system_field_change", "System fields cannot be deleted or renamed."));
             }
             fe.putAll(settingsErrors(c, f));
             if (!fe.isEmpty()) {
@@ -153,20 +165,20 @@ final class CollectionValidator {
         if (old.isPresent()) {
             for (Field prev : old.get().fields()) {
                 if (prev.system() && c.fieldById(prev.id()).isEmpty() && !c.isView()) {
-                    errors.put("", err("validation_system_field_change", "System fields cannot be removed."));
+                    errors.put("", err("validation_system_field_change", "System fields cannot be deleted or renamed."));
                 }
             }
         }
         if (!c.isView()) {
             Optional<Field> id = c.field("id");
             if (id.isEmpty() || !(id.get() instanceof TextField tf) || !tf.primaryKey()) {
-                errors.put("", err("validation_missing_field", "Missing or invalid \"id\" primary key field."));
+                errors.put("", err("validation_missing_primary_key", "Missing or invalid \"id\" PK field."));
             }
         }
         if (c.isAuth()) {
             for (String sys : AUTH_SYSTEM_FIELDS) {
                 if (c.field(sys).isEmpty()) {
-                    errors.put("", err("validation_missing_field", "Missing system auth field \"" + sys + "\"."));
+                    errors.put("", err("validation_missing_" + sys + "_field", "System \"" + sys + "\" field is required."));
                 }
             }
         }
@@ -242,7 +254,7 @@ final class CollectionValidator {
         Map<String, Object> errors = new LinkedHashMap<>();
         List<String> indexes = c.indexes();
         if (c.isView() && !indexes.isEmpty()) {
-            errors.put("", err("validation_indexes_not_supported", "The collection doesn't support indexes."));
+            errors.put("", err("validation_indexes_not_supported", "View collections don't support indexes."));
             return errors;
         }
         Set<String> seen = new HashSet<>();
@@ -256,15 +268,17 @@ final class CollectionValidator {
             }
             String name = parsed.get().name().toLowerCase(Locale.ROOT);
             if (!seen.add(name)) {
-                errors.put(String.valueOf(i), err("validation_duplicated_index_name", "The index name must be unique."));
+                errors.put(String.valueOf(i), err("validation_duplicated_index_name", "The index name already exists."));
                 continue;
             }
-            boolean existsElsewhere = !ownOld.contains(name) && app.db().queryOne(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND lower(name) = ? AND lower(tbl_name) != lower(?)",
-                    List.of(name, old.map(Collection::name).orElse(c.name())), rs -> true).isPresent();
-            if (existsElsewhere) {
-                errors.put(String.valueOf(i), err("validation_existing_index_name",
-                        "Index name is already used by another table or index."));
+            Optional<String> usedBy = ownOld.contains(name) ? Optional.empty() : app.db().queryOne(
+                    "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND lower(name) = ? "
+                            + "AND lower(tbl_name) != lower(?) AND lower(tbl_name) != lower(?)",
+                    List.of(name, old.map(Collection::name).orElse(c.name()), c.name()), rs -> rs.getString(1));
+            if (usedBy.isPresent()) {
+                errors.put(String.valueOf(i), ValidationError.of("validation_existing_index_name",
+                        "The index name is already used in " + usedBy.get() + " collection.",
+                        Map.of("usedTableName", usedBy.get())));
                 continue;
             }
             for (String col : parsed.get().columnNames()) {

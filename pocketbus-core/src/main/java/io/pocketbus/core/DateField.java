@@ -71,10 +71,12 @@ public final class DateField extends Field {
         }
         DateTime dt = DateTime.parse(v).orElseThrow();
         if (min().isPresent() && dt.isBefore(min().get())) {
-            return error("validation_min_date_constraint", "Must be no earlier than {{min}}.", Map.of("min", min));
+            return error("validation_min_greater_equal_than_required", "Must be no less than {{threshold}}.",
+                    Map.of("threshold", min));
         }
         if (max().isPresent() && dt.isAfter(max().get())) {
-            return error("validation_max_date_constraint", "Must be no later than {{max}}.", Map.of("max", max));
+            return error("validation_max_less_equal_than_required", "Must be no greater than {{threshold}}.",
+                    Map.of("threshold", max));
         }
         return Optional.empty();
     }

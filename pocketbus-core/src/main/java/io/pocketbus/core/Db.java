@@ -22,6 +22,7 @@ public final class Db {
     private final ThreadLocal<Connection> tx = new ThreadLocal<>();
     private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
     private final ThreadLocal<List<Runnable>> afterRollback = new ThreadLocal<>();
+    private final java.util.concurrent.atomic.AtomicLong savepoints = new java.util.concurrent.atomic.AtomicLong();
 
     Db(ConnectionPool pool, Dialect dialect) {
         this.pool = pool;
@@ -73,12 +74,14 @@ public final class Db {
     }
 
     /**
-     * Runs {@code body} in a transaction (joining the current one if any). Any exception rolls back and is
-     * rethrown; SQL errors become an internal {@link ApiError}.
+     * Runs {@code body} in a transaction. Any exception rolls back and is rethrown; SQL errors become an
+     * internal {@link ApiError}. Nested calls run in a SAVEPOINT, so a failing inner unit is undone even when
+     * the outer one catches the error and goes on.
      */
     public <T> T inTransaction(Supplier<T> body) {
-        if (tx.get() != null) {
-            return body.get();
+        Connection current = tx.get();
+        if (current != null) {
+            return inSavepoint(current, body);
         }
         try {
             List<Runnable> commits = new ArrayList<>();
@@ -111,6 +114,42 @@ public final class Db {
             }
             commits.forEach(Runnable::run);
             return result;
+        } catch (SQLException e) {
+            throw sqlError(e);
+        }
+    }
+
+    private <T> T inSavepoint(Connection c, Supplier<T> body) {
+        String name = "pb_sp_" + savepoints.incrementAndGet();
+        List<Runnable> outerCommits = afterCommit.get();
+        List<Runnable> outerRollbacks = afterRollback.get();
+        List<Runnable> commits = new ArrayList<>();
+        List<Runnable> rollbacks = new ArrayList<>();
+        statement(c, "SAVEPOINT " + name);
+        afterCommit.set(commits);
+        afterRollback.set(rollbacks);
+        try {
+            T result = body.get();
+            statement(c, "RELEASE " + name);
+            outerCommits.addAll(commits);
+            outerRollbacks.addAll(rollbacks);
+            return result;
+        } catch (RuntimeException | Error e) {
+            statement(c, "ROLLBACK TO " + name);
+            statement(c, "RELEASE " + name);
+            afterCommit.set(outerCommits);
+            afterRollback.set(outerRollbacks);
+            rollbacks.forEach(Runnable::run);
+            throw e;
+        } finally {
+            afterCommit.set(outerCommits);
+            afterRollback.set(outerRollbacks);
+        }
+    }
+
+    private void statement(Connection c, String sql) {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
         } catch (SQLException e) {
             throw sqlError(e);
         }

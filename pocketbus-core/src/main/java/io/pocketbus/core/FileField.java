@@ -100,16 +100,27 @@ public final class FileField extends Field {
         return MultiValues.dbValue(value);
     }
 
-    /** Checks the count of file names; uploads are checked (size, MIME type) where they are received. */
+    /**
+     * Checks that names not stored before were uploaded in this request ({@link Record#markUploaded}) and
+     * the count; upload size and MIME type are checked where uploads are received.
+     */
     @Override
     public Optional<ValidationError> validateValue(App app, Record record) {
         java.util.List<String> names = record.getStringList(name());
         if (names.isEmpty()) {
             return requiredError(names);
         }
+        java.util.List<String> before = MultiValues.toList(record.original(name()));
+        java.util.List<String> invalid = names.stream()
+                .filter(n -> !before.contains(n) && !record.uploaded(name()).contains(n))
+                .map(n -> n.length() > 250 ? n.substring(0, 250) : n).toList();
+        if (!invalid.isEmpty()) {
+            return error("validation_invalid_file", "Invalid new files: {{invalidFiles}}.",
+                    Map.of("invalidFiles", invalid));
+        }
         int limit = Math.max(maxSelect, 1);
         if (names.size() > limit) {
-            return error("validation_too_many_values", "Select no more than {{maxSelect}}.",
+            return error("validation_too_many_files", "The maximum allowed files is {{maxSelect}}.",
                     Map.of("maxSelect", limit));
         }
         return Optional.empty();

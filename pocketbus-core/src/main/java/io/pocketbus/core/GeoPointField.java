@@ -84,11 +84,11 @@ public final class GeoPointField extends Field {
             return requiredError(v);
         }
         GeoPoint p = (GeoPoint) v;
-        if (p.lon() < -180 || p.lon() > 180) {
-            return error("validation_invalid_longitude", "Longitude must be between -180 and 180 degrees.");
-        }
         if (p.lat() < -90 || p.lat() > 90) {
             return error("validation_invalid_latitude", "Latitude must be between -90 and 90 degrees.");
+        }
+        if (p.lon() < -180 || p.lon() > 180) {
+            return error("validation_invalid_longitude", "Longitude must be between -180 and 180 degrees.");
         }
         return Optional.empty();
     }

@@ -90,11 +90,11 @@ public final class NumberField extends Field {
             return error("validation_only_int_constraint", "Decimal numbers are not allowed.");
         }
         if (min != null && v < min) {
-            return error("validation_min_number_constraint", "Must be larger than {{min}}.",
+            return error("validation_min_number_constraint", "Must be greater or equal than {{min}}.",
                     Map.of("min", Numbers.normalise(min)));
         }
         if (max != null && v > max) {
-            return error("validation_max_number_constraint", "Must be less than {{max}}.",
+            return error("validation_max_number_constraint", "Must be less or equal than {{max}}.",
                     Map.of("max", Numbers.normalise(max)));
         }
         return Optional.empty();

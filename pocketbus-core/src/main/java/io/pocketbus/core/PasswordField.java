@@ -82,18 +82,21 @@ public final class PasswordField extends Field {
     /** Checks the plain text set since loading (length, pattern) and that a hash exists when required. */
     @Override
     public Optional<ValidationError> validateValue(App app, Record record) {
+        Optional<ValidationError> required = requiredError(record.getString(name()));
+        if (required.isPresent()) {
+            return required;
+        }
         Optional<String> plain = record.plainPassword();
         if (plain.isEmpty() || plain.get().isEmpty()) {
-            return requiredError(record.getString(name()));
+            return Optional.empty();
         }
         int length = plain.get().codePointCount(0, plain.get().length());
-        if (min > 0 && length < min) {
-            return error("validation_min_text_constraint", "Must be at least {{min}} character(s).", Map.of("min", min));
+        if (length < min) {
+            return error("validation_min_text_constraint", "Must be at least " + min + " character(s).");
         }
         int effectiveMax = max <= 0 || max > MAX_LENGTH ? MAX_LENGTH : max;
         if (length > effectiveMax) {
-            return error("validation_max_text_constraint", "Must be no more than {{max}} character(s).",
-                    Map.of("max", effectiveMax));
+            return error("validation_max_text_constraint", "Must be less than " + effectiveMax + " character(s).");
         }
         if (!pattern.isEmpty() && !java.util.regex.Pattern.compile(pattern).matcher(plain.get()).find()) {
             return error("validation_invalid_format", "Invalid value format.");

@@ -28,6 +28,9 @@ public final class Record {
     private String plainPassword;
     private boolean hiddenVisible;
     private boolean emailAlwaysVisible;
+    private boolean exportCustomData;
+    private final Map<String, Boolean> customVisibility = new LinkedHashMap<>();
+    private final Map<String, java.util.Set<String>> uploaded = new LinkedHashMap<>();
 
     public Record(Collection collection) {
         this.collection = collection;
@@ -75,6 +78,7 @@ public final class Record {
         isNew = false;
         original = new LinkedHashMap<>(data);
         plainPassword = null;
+        uploaded.clear();
     }
 
     /** Forces the new/stored state, for creating a record with a client-given id or for upserts. */
@@ -122,11 +126,6 @@ public final class Record {
         }
         data.put(key, field.get().prepareValue(value));
         return this;
-    }
-
-    /** Sets a value read from storage without any conversion beyond the field's own normalisation. */
-    void setRaw(String key, Object canonical) {
-        data.put(key, canonical);
     }
 
     private void setPassword(PasswordField pf, String plain) {
@@ -201,25 +200,27 @@ public final class Record {
         r.plainPassword = plainPassword;
         r.hiddenVisible = hiddenVisible;
         r.emailAlwaysVisible = emailAlwaysVisible;
-        return r;
-    }
-
-    /** A copy bound to another (e.g. updated) version of the collection. */
-    Record rebind(Collection other) {
-        Record r = new Record(other);
-        for (Field f : other.fields()) {
-            if (data.containsKey(f.name())) {
-                r.data.put(f.name(), f.prepareValue(data.get(f.name())));
-            }
-        }
-        r.isNew = isNew;
-        r.original = new LinkedHashMap<>(r.data);
+        r.exportCustomData = exportCustomData;
+        r.customVisibility.putAll(customVisibility);
         return r;
     }
 
     /** Field name → canonical value, in schema order. */
     public Map<String, Object> fieldValues() {
         return java.util.Collections.unmodifiableMap(data);
+    }
+
+    /**
+     * Registers file names stored by an upload in this request, so the file field accepts them as new
+     * values (clients cannot add arbitrary names).
+     */
+    public void markUploaded(String field, java.util.Collection<String> storedNames) {
+        uploaded.computeIfAbsent(field, k -> new java.util.LinkedHashSet<>()).addAll(storedNames);
+    }
+
+    /** The names registered with {@link #markUploaded} for a field. */
+    public java.util.Set<String> uploaded(String field) {
+        return java.util.Collections.unmodifiableSet(uploaded.getOrDefault(field, java.util.Set.of()));
     }
 
     // auth helpers
@@ -268,6 +269,44 @@ public final class Record {
             applyModifier(key, body.get(key));
         }
         return this;
+    }
+
+    /**
+     * PocketBase's {@code ReplaceModifiers}: a copy of {@code body} where every key naming a field (plain or
+     * with a modifier) is replaced by the field name holding the value it resolves to on a copy of this
+     * record (e.g. {@code {"total+":4,"total-":1}} on total 0 gives {@code {"total":3}}); other keys stay.
+     */
+    public Map<String, Object> resolveModifiers(Map<String, ?> body) {
+        Map<String, Object> out = new LinkedHashMap<>(body);
+        Record scratch = copy();
+        List<String> keys = new ArrayList<>(body.keySet());
+        keys.sort(Comparator.comparingInt(String::length));
+        for (String key : keys) {
+            Optional<String> field = scratch.fieldOfKey(key);
+            if (field.isPresent()) {
+                scratch.applyModifier(key, body.get(key));
+                out.remove(key);
+                out.put(field.get(), scratch.get(field.get()));
+            }
+        }
+        return out;
+    }
+
+    /** The field a body key addresses ({@code f}, {@code f+}, {@code +f}, {@code f-}, {@code f:autogenerate}). */
+    private Optional<String> fieldOfKey(String key) {
+        String name = key;
+        if (key.endsWith(":autogenerate")) {
+            name = key.substring(0, key.length() - ":autogenerate".length());
+        } else if (key.startsWith("+")) {
+            name = key.substring(1);
+        } else if (key.endsWith("+") || key.endsWith("-")) {
+            name = key.substring(0, key.length() - 1);
+        }
+        String candidate = name;
+        if (collection.field(key).isPresent()) {
+            return Optional.of(key);
+        }
+        return collection.field(candidate).map(Field::name);
     }
 
     private void applyModifier(String key, Object value) {
@@ -361,6 +400,33 @@ public final class Record {
         return this;
     }
 
+    /** Hides fields (or collectionId/collectionName/expand/custom keys) from the export. */
+    public Record hide(String... names) {
+        for (String n : names) {
+            customVisibility.put(n, false);
+        }
+        return this;
+    }
+
+    /** Shows fields in the export even when the schema marks them hidden. */
+    public Record unhide(String... names) {
+        for (String n : names) {
+            customVisibility.put(n, true);
+        }
+        return this;
+    }
+
+    /** Whether custom (non-schema) keys set on the record are exported. */
+    public Record withCustomData(boolean export) {
+        this.exportCustomData = export;
+        return this;
+    }
+
+    private boolean visible(String key, boolean byDefault) {
+        Boolean custom = customVisibility.get(key);
+        return custom != null ? custom : byDefault;
+    }
+
     public boolean hiddenFieldsVisible() {
         return hiddenVisible;
     }
@@ -370,29 +436,40 @@ public final class Record {
     }
 
     /**
-     * The record JSON: alphabetical keys, every visible field plus {@code collectionId},
-     * {@code collectionName} and {@code expand} when one was requested. Password and tokenKey are never
-     * written; hidden fields only with {@link #withHiddenFields}; an auth record's email only when
-     * {@code emailVisibility} is on or {@link #withEmailVisible} was set. Custom keys are written too.
+     * The record JSON (PocketBase's {@code PublicExport}): alphabetical keys, every visible field plus
+     * {@code collectionId}, {@code collectionName} and {@code expand} when one was requested. An auth
+     * record's password and tokenKey are never written, its email only when {@code emailVisibility} is on or
+     * {@link #withEmailVisible} was set; hidden fields only with {@link #withHiddenFields} or
+     * {@link #unhide}; custom keys only with {@link #withCustomData}.
      */
     public Map<String, Object> toJson() {
         Map<String, Object> out = new TreeMap<>();
         for (Field f : collection.fields()) {
-            if (f instanceof PasswordField || (isAuth() && f.name().equals("tokenKey"))) {
-                continue;
+            if (visible(f.name(), !f.hidden() || hiddenVisible)) {
+                out.put(f.name(), f.jsonValue(data.get(f.name())));
             }
-            if (f.hidden() && !hiddenVisible) {
-                continue;
-            }
-            if (isAuth() && f.name().equals("email") && !emailAlwaysVisible && !emailVisibility()) {
-                continue;
-            }
-            out.put(f.name(), f.jsonValue(data.get(f.name())));
         }
-        custom.forEach(out::put);
-        out.put("collectionId", collection.id());
-        out.put("collectionName", collection.name());
-        if (expand != null) {
+        if (exportCustomData) {
+            custom.forEach((k, v) -> {
+                if (visible(k, true)) {
+                    out.put(k, v);
+                }
+            });
+        }
+        if (isAuth()) {
+            out.remove("password");
+            out.remove("tokenKey");
+            if (!emailAlwaysVisible && !emailVisibility()) {
+                out.remove("email");
+            }
+        }
+        if (visible("collectionId", true)) {
+            out.put("collectionId", collection.id());
+        }
+        if (visible("collectionName", true)) {
+            out.put("collectionName", collection.name());
+        }
+        if (expand != null && visible("expand", true)) {
             Map<String, Object> ex = new TreeMap<>();
             expand.forEach((k, v) -> ex.put(k, exportExpanded(v)));
             out.put("expand", ex);

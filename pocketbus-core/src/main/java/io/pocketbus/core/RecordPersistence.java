@@ -77,7 +77,8 @@ final class RecordPersistence {
             }
         }
         if (r.isAuth()) {
-            boolean credentialsChanged = !create && (r.plainPassword().isPresent()
+            boolean credentialsChanged = !create && r.tokenKey().equals(String.valueOf(r.original("tokenKey")))
+                    && (!r.getString("password").equals(String.valueOf(r.original("password")))
                     || !r.email().equals(String.valueOf(r.original("email"))));
             if (r.tokenKey().isEmpty() || credentialsChanged) {
                 r.refreshTokenKey();
@@ -101,7 +102,7 @@ final class RecordPersistence {
                         "The record primary key is invalid or already exists."));
             } else if (idTaken && r.isAuth() && idInOtherAuthCollection(r)) {
                 errors.put("id", ValidationError.of("validation_invalid_auth_id",
-                        "The record id is already used by another auth record."));
+                        "Invalid or duplicated auth record id."));
             }
         }
         if (r.isAuth() && !errors.containsKey("email") && !r.email().isEmpty()) {
@@ -191,27 +192,28 @@ final class RecordPersistence {
     }
 
     /**
-     * Deletes the row, then settles every relation pointing at it: cascade-delete the referencing records,
-     * refuse when a required relation would be left empty, otherwise drop the id from the relation.
+     * Deletes the row, then settles every relation pointing at it (collections in name order, as PocketBase):
+     * the id is removed from the relation; a reference left empty is cascade-deleted when the field says so,
+     * refuses the delete when the field is required, and is otherwise saved without the id.
      */
     private void deleteRow(Record r) {
         Collection c = r.collection();
         app.db().exec("DELETE FROM " + SchemaSql.quote(c.tableName()) + " WHERE id = ?", List.of(r.id()));
-        for (Collection other : app.collections()) {
-            if (other.isView()) {
-                continue;
-            }
+        List<Collection> referencing = app.collections().stream().filter(x -> !x.isView())
+                .sorted(java.util.Comparator.comparing(Collection::name)).toList();
+        for (Collection other : referencing) {
             for (Field f : other.fields()) {
                 if (!(f instanceof RelationField rf) || !rf.collectionId().equals(c.id())) {
                     continue;
                 }
                 for (Record ref : app.findRecordsByField(other, rf.name(), r.id())) {
+                    if (other.id().equals(c.id()) && ref.id().equals(r.id())) {
+                        continue;
+                    }
                     List<String> remaining = ref.getStringList(rf.name());
                     remaining.remove(r.id());
-                    if (rf.cascadeDelete()) {
-                        if (!(other.id().equals(c.id()) && ref.id().equals(r.id()))) {
-                            delete(ref);
-                        }
+                    if (rf.cascadeDelete() && remaining.isEmpty()) {
+                        delete(ref);
                     } else if (rf.required() && remaining.isEmpty()) {
                         throw ApiError.badRequest(MSG_DELETE_REFERENCED);
                     } else {

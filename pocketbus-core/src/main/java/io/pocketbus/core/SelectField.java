@@ -69,15 +69,15 @@ public final class SelectField extends Field {
         if (picked.isEmpty()) {
             return requiredError(picked);
         }
-        for (String v : picked) {
-            if (!values.contains(v)) {
-                return error("validation_invalid_value", "Invalid value {{value}}.", Map.of("value", v));
-            }
-        }
         int limit = Math.max(maxSelect, 1);
         if (picked.size() > limit) {
             return error("validation_too_many_values", "Select no more than {{maxSelect}}.",
                     Map.of("maxSelect", limit));
+        }
+        for (String v : picked) {
+            if (!values.contains(v)) {
+                return error("validation_invalid_value", "Invalid value {{value}}.", Map.of("value", v));
+            }
         }
         return Optional.empty();
     }

@@ -46,7 +46,7 @@ public final class Settings {
     }
 
     private static void merge(ObjectNode target, ObjectNode source) {
-        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = source.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode existing = target.get(e.getKey());

@@ -82,17 +82,24 @@ public final class TextField extends Field {
         return plainText(raw);
     }
 
+    /** PocketBase's default id pattern; ids matching it need no extra filesystem-safety checks. */
+    static final String DEFAULT_ID_PATTERN = "^[a-z0-9]+$";
+
     @Override
     public Optional<ValidationError> validateValue(App app, Record record) {
         String v = record.getString(name());
-        if (v.isEmpty()) {
-            return requiredError(v);
-        }
-        if (primaryKey) {
-            Optional<ValidationError> pk = validatePrimaryKey(v);
-            if (pk.isPresent()) {
-                return pk;
+        if (primaryKey && !record.isNew()) {
+            String saved = Field.plainText(record.original(name()));
+            if (!saved.equals(v)) {
+                return error("validation_pk_change", "The record primary key cannot be changed.");
             }
+            if (!saved.isEmpty()) {
+                // a stored id may come from another system: it is not revalidated
+                return Optional.empty();
+            }
+        }
+        if (v.isEmpty()) {
+            return required || primaryKey ? Optional.of(ValidationError.required()) : Optional.empty();
         }
         int length = v.codePointCount(0, v.length());
         if (min > 0 && length < min) {
@@ -106,6 +113,9 @@ public final class TextField extends Field {
         if (!pattern.isEmpty() && !java.util.regex.Pattern.compile(pattern).matcher(v).find()) {
             return error("validation_invalid_format", "Invalid value format.");
         }
+        if (primaryKey && !DEFAULT_ID_PATTERN.equals(pattern)) {
+            return validatePrimaryKey(v);
+        }
         return Optional.empty();
     }
 
@@ -114,12 +124,14 @@ public final class TextField extends Field {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (Character.isWhitespace(c) || "./\\|\"'`<>:?*%$".indexOf(c) >= 0) {
-                return error("validation_forbidden_pk_character", "'{{char}}' is not a valid primary key character.",
-                        Map.of("char", String.valueOf(c)));
+                return error("validation_forbidden_pk_character", "'{{ch}}' is not a valid primary key character.",
+                        Map.of("ch", String.valueOf(c)));
             }
         }
-        if (RESERVED_IDS.contains(v.toUpperCase(java.util.Locale.ROOT))) {
-            return error("validation_reserved_pk", "The primary key is reserved.");
+        String upper = v.toUpperCase(java.util.Locale.ROOT);
+        if (RESERVED_IDS.contains(upper)) {
+            return error("validation_reserved_pk", "The primary key '{{reserved}}' is reserved and cannot be used.",
+                    Map.of("reserved", upper));
         }
         return Optional.empty();
     }

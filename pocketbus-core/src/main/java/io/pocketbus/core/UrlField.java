@@ -61,7 +61,7 @@ public final class UrlField extends Field {
         }
         Optional<String> host = Domains.urlHost(v);
         if (host.isEmpty()) {
-            return error("validation_is_url", "Must be a valid url.");
+            return error("validation_invalid_url", "Must be a valid url.");
         }
         if (!Domains.allowed(host.get(), exceptDomains(), onlyDomains())) {
             return error("validation_url_domain_not_allowed", "Url domain is not allowed.");

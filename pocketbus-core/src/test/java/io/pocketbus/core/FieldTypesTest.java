@@ -143,7 +143,7 @@ class FieldTypesTest {
         @Test
         void validatesSyntaxAndDomains() {
             UrlField f = new UrlField("u");
-            assertThat(code(f, "not a url")).contains("validation_is_url");
+            assertThat(code(f, "not a url")).contains("validation_invalid_url");
             assertThat(code(f, "https://example.com/a")).isEmpty();
             assertThat(code(f.setExceptDomains(List.of("example.com")), "https://example.com"))
                     .contains("validation_url_domain_not_allowed");
@@ -171,8 +171,8 @@ class FieldTypesTest {
             assertThat(f.prepareValue("2024-01-02")).isEqualTo("2024-01-02 00:00:00.000Z");
             assertThat(f.prepareValue("garbage")).isEqualTo("");
             f.setMin("2024-01-01 00:00:00.000Z").setMax("2024-12-31 00:00:00.000Z");
-            assertThat(code(f, "2023-06-01")).contains("validation_min_date_constraint");
-            assertThat(code(f, "2025-06-01")).contains("validation_max_date_constraint");
+            assertThat(code(f, "2023-06-01")).contains("validation_min_greater_equal_than_required");
+            assertThat(code(f, "2025-06-01")).contains("validation_max_less_equal_than_required");
             assertThat(code(f, "2024-06-01")).isEmpty();
             assertThat(new DateField("x").toMap()).containsEntry("min", "").containsEntry("max", "");
         }
@@ -210,10 +210,15 @@ class FieldTypesTest {
     @Nested
     class File {
         @Test
-        void countsFileNames() {
+        void acceptsOnlyUploadedNewNamesAndCountsThem() {
             FileField f = new FileField("f").setMaxSelect(2);
-            assertThat(code(f, List.of("a.png", "b.png", "c.png"))).contains("validation_too_many_values");
-            assertThat(code(f, List.of("a.png"))).isEmpty();
+            assertThat(code(f, List.of("../../etc/passwd"))).contains("validation_invalid_file");
+            Record r = recordWith(f, List.of("a.png", "b.png", "c.png"));
+            r.markUploaded("f", List.of("a.png", "b.png", "c.png"));
+            assertThat(f.validateValue(null, r).map(ValidationError::code)).contains("validation_too_many_files");
+            Record ok = recordWith(f, List.of("a.png"));
+            ok.markUploaded("f", List.of("a.png"));
+            assertThat(f.validateValue(null, ok)).isEmpty();
             assertThat(new FileField("x").setMaxSelect(1).prepareValue(List.of("a.png"))).isEqualTo("a.png");
         }
     }

@@ -41,6 +41,21 @@ class RecordTest {
     }
 
     @Test
+    void resolveModifiersGivesTheValuesRulesSee() {
+        Record r = new Record(posts()).load(Map.of("tags", List.of("a")));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total+", 4);
+        body.put("total-", 1);
+        body.put("tags+", "b");
+        body.put("other", "kept");
+        Map<String, Object> resolved = r.resolveModifiers(body);
+        assertThat(resolved).containsOnlyKeys("total", "tags", "other");
+        assertThat(resolved.get("total")).isEqualTo(3.0);
+        assertThat(resolved.get("tags")).isEqualTo(List.of("a", "b"));
+        assertThat(r.getDouble("total")).isZero();
+    }
+
+    @Test
     void autogenerateUsesTheGivenValueAsPrefix() {
         Record r = new Record(posts()).load(Map.of("title:autogenerate", "p-"));
         assertThat(r.getString("title")).matches("p-[0-9]{3}");
@@ -54,6 +69,10 @@ class RecordTest {
                 .containsExactly("collectionId", "collectionName", "id", "meta", "rel", "tags", "title", "total");
         assertThat(json).containsEntry("total", 2L).containsEntry("rel", List.of()).containsEntry("collectionId", "pbc_posts");
         assertThat(r.withHiddenFields(true).toJson()).containsEntry("secret", "s");
+        r.withHiddenFields(false).unhide("secret").hide("title").set("computed", 1);
+        assertThat(r.toJson()).containsKey("secret").doesNotContainKeys("title", "computed");
+        assertThat(r.withCustomData(true).toJson()).containsEntry("computed", 1);
+        r.unhide("title");
         r.initExpand();
         assertThat(r.toJson()).containsEntry("expand", Map.of());
     }

@@ -59,11 +59,8 @@ final class RecordAuthResponse {
         }
         RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
                 info.body(), Optional.of(record));
-        e.app().enrichRecord(record, asRecord);
+        RecordEnricher.enrich(e, asRecord, List.of(record));
         record.withEmailVisible(true);
-        if (record.isSuperuser()) {
-            record.withHiddenFields(true);
-        }
         if (!authMethod.isEmpty() && record.collection().auth().get("authAlert").path("enabled").asBoolean(false)) {
             authAlert(e, record);
         }

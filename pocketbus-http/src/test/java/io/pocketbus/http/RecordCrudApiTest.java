@@ -136,4 +136,19 @@ class RecordCrudApiTest {
         ApiScenario.of("delete failing rule").request("DELETE", "/api/collections/users/records/4q1xlclmfloku33")
                 .status(404).run(tmp);
     }
+
+    @Test
+    void expandRespectsTheRelatedViewRule() {
+        ApiScenario.of("expand self relations").request("GET",
+                        "/api/collections/demo4/records/qzaqccwrmva4o1n?expand=self_rel_one,self_rel_many")
+                .status(200).contains("\"expand\":{\"self_rel_many\":[{", "\"self_rel_one\":{\"collectionId\"")
+                .run(tmp);
+        ApiScenario.of("expand hidden by viewRule").request("GET",
+                        "/api/collections/demo4/records/qzaqccwrmva4o1n?expand=rel_one_cascade")
+                .status(200).notContains("\"rel_one_cascade\":{").run(tmp);
+        ApiScenario.of("expand for a superuser").request("GET",
+                        "/api/collections/demo4/records/qzaqccwrmva4o1n?expand=rel_one_cascade")
+                .auth("_superusers", "test@example.com").status(200)
+                .contains("\"expand\":{\"rel_one_cascade\":{").run(tmp);
+    }
 }

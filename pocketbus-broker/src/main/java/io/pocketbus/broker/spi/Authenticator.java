@@ -13,6 +13,14 @@ public interface Authenticator {
     }
 
     /**
+     * Whether INFO says {@code auth_required}. nats-server drops it when a client without credentials is still
+     * admitted ({@code no_auth_user}); such a client's CONNECT is then authenticated as that user.
+     */
+    default boolean authRequired() {
+        return true;
+    }
+
+    /**
      * Returns what the connection is granted.
      *
      * @throws AuthenticationException when the credentials are wrong or missing; the client then gets

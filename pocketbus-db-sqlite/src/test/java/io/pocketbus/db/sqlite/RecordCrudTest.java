@@ -136,6 +136,17 @@ class RecordCrudTest {
     }
 
     @Test
+    void cascadeOnlyDeletesReferencesLeftEmpty() {
+        Record ref = app.findRecordById("demo4", "qzaqccwrmva4o1n").orElseThrow();
+        ref.set("rel_many_cascade", List.of("mk5fmymtx4wsprk", "7nwo8tuiatetxdm"));
+        app.save(ref);
+        app.delete(app.findRecordById("demo3", "mk5fmymtx4wsprk").orElseThrow());
+        Record kept = app.findRecordById("demo4", "qzaqccwrmva4o1n").orElseThrow();
+        assertThat(kept.getStringList("rel_many_cascade")).containsExactly("7nwo8tuiatetxdm");
+        assertThat(kept.getString("rel_one_no_cascade")).isEmpty();
+    }
+
+    @Test
     void authRecordJsonHidesSecretsAndRespectsEmailVisibility() {
         Record hidden = app.findRecordById("users", "4q1xlclmfloku33").orElseThrow();
         assertThat(hidden.toJson()).doesNotContainKeys("password", "tokenKey", "email")
@@ -159,6 +170,24 @@ class RecordCrudTest {
         assertThat(back.validatePassword("a-new-password")).isTrue();
         assertThat(back.getString("password")).startsWith("$2a$10$");
         assertThat(back.tokenKey()).isNotEqualTo(oldKey);
+    }
+
+    @Test
+    void aFailedSaveInsideACaughtTransactionLeavesNothingBehind() {
+        app.onRecordCreateExecute("demo2").bindFunc(e -> {
+            e.next();
+            if (e.record().getString("title").equals("bad")) {
+                throw ApiError.badRequest("rejected");
+            }
+        });
+        long before = count("demo2");
+        app.runInTransaction(tx -> {
+            tx.save(new Record(col("demo2")).load(Map.of("title", "good")));
+            assertThatThrownBy(() -> tx.save(new Record(col("demo2")).load(Map.of("title", "bad"))))
+                    .hasMessage("Rejected.");
+        });
+        assertThat(count("demo2")).isEqualTo(before + 1);
+        assertThat(app.findRecordsByField(col("demo2"), "title", "bad")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.pocketbus.broker;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Delivers one publisher's messages: every plain subscription, one member per queue group, import
+ * forwarders into other accounts. It only appends to the receivers' outbound buffers and remembers them;
+ * {@link #flush()} wakes each receiver's writer once, after a whole read batch.
+ */
+final class MessageRouter {
+    /** Import chains longer than this are cut, so mutual imports cannot loop. */
+    private static final int MAX_HOPS = 8;
+
+    /** The connection publishing, whose own subscriptions echo=false skips; null for the server itself. */
+    private final ClientConnection publisher;
+    private final Set<ClientConnection> toFlush = new HashSet<>();
+    private boolean echo = true;
+
+    MessageRouter(ClientConnection publisher) {
+        this.publisher = publisher;
+    }
+
+    void echo(boolean echo) {
+        this.echo = echo;
+    }
+
+    /** Marks a connection whose writer must be woken at the end of the batch. */
+    void mark(ClientConnection c) {
+        toFlush.add(c);
+    }
+
+    /** Wakes every writer this batch appended to, once. */
+    void flush() {
+        if (toFlush.isEmpty()) {
+            return;
+        }
+        for (ClientConnection c : toFlush) {
+            c.outbound().signal();
+        }
+        toFlush.clear();
+    }
+
+    /** Routes a message within an account; returns how many subscriptions took it. */
+    int route(Account account, ProtocolParser.Message m, String subject, int hops) {
+        return route(m, subject, account.sublist.match(subject), hops);
+    }
+
+    int route(ProtocolParser.Message m, String subject, SublistResult result, int hops) {
+        int delivered = 0;
+        for (Subscription s : result.plain) {
+            delivered += deliver(s, m, subject, hops);
+        }
+        for (Subscription[] group : result.queues) {
+            int n = group.length;
+            int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+            for (int k = 0; k < n; k++) {
+                int took = deliver(group[(first + k) % n], m, subject, hops);
+                if (took > 0) {
+                    delivered += took;
+                    break;
+                }
+            }
+        }
+        return delivered;
+    }
+
+    private int deliver(Subscription s, ProtocolParser.Message m, String subject, int hops) {
+        if (s.closed()) {
+            return 0;
+        }
+        if (s.forwarder != null) {
+            return hops < MAX_HOPS ? s.forwarder.forward(this, m, subject, hops + 1) : 0;
+        }
+        ClientConnection target = s.client;
+        if (target == publisher && !echo) {
+            return 0;
+        }
+        if (s.denyFilter != null && s.denyFilter.matchesSubject(Subjects.tokens(subject))) {
+            return 0;
+        }
+        int claim = s.claimDelivery();
+        if (claim == 0) {
+            return 0;
+        }
+        ConnectionPermissions targetPerms = target.permissions();
+        if (m.replyLength > 0 && targetPerms != null && targetPerms.tracksResponses()) {
+            targetPerms.openResponse(new String(m.args, m.replyOffset, m.replyLength, StandardCharsets.UTF_8));
+        }
+        if (!target.outbound().appendMessage(m.args, m.subjectOffset, m.subjectLength, s.sidBytes, m.args,
+                m.replyOffset, m.replyLength, m.headerLength, m.totalLength, m.payload, m.payloadOffset,
+                target.headersEnabled())) {
+            target.slowConsumer();
+            return 0;
+        }
+        if (claim == 2) {
+            target.removeSubscription(s);
+        }
+        toFlush.add(target);
+        return 1;
+    }
+}

@@ -1,0 +1,301 @@
+package io.pocketbus.broker;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * NATS over WebSocket (RFC 6455) on a plain socket: the upgrade handshake, then the protocol byte stream
+ * carried in binary frames in both directions. Frames need not line up with protocol lines. Client frames
+ * must be masked unless the client asked for {@code Nats-No-Masking: true}; pings are answered, a close
+ * frame is echoed and ends the stream.
+ */
+final class WebSocketTransport implements Transport {
+    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final int MAX_HANDSHAKE = 8192;
+    private static final int OP_CONTINUATION = 0;
+    private static final int OP_TEXT = 1;
+    private static final int OP_BINARY = 2;
+    private static final int OP_CLOSE = 8;
+    private static final int OP_PING = 9;
+    private static final int OP_PONG = 10;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final String host;
+    private final int port;
+    private final boolean noMasking;
+    private long frameRemaining;
+    private boolean frameMasked;
+    private final byte[] mask = new byte[4];
+    private int maskIndex;
+    private boolean closeSent;
+
+    private WebSocketTransport(Socket socket, InputStream in, String host, int port, boolean noMasking)
+            throws IOException {
+        this.socket = socket;
+        this.in = in;
+        this.out = socket.getOutputStream();
+        this.host = host;
+        this.port = port;
+        this.noMasking = noMasking;
+    }
+
+    /** Performs the server side of the upgrade; on a bad request answers 400 and throws. */
+    static WebSocketTransport accept(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true);
+        InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        Map<String, String> headers = new HashMap<>();
+        String requestLine = readHead(in, headers);
+        String key = headers.get("sec-websocket-key");
+        boolean ok = requestLine.startsWith("GET ") && requestLine.endsWith(" HTTP/1.1")
+                && headers.getOrDefault("upgrade", "").toLowerCase(Locale.ROOT).contains("websocket")
+                && headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT).contains("upgrade")
+                && "13".equals(headers.get("sec-websocket-version"))
+                && key != null && decodedLength(key) == 16;
+        OutputStream out = socket.getOutputStream();
+        if (!ok) {
+            out.write(("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+                    + "Content-Length: 27\r\n\r\ninvalid websocket upgrade\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            throw new IOException("invalid WebSocket upgrade: " + requestLine);
+        }
+        boolean noMasking = "true".equalsIgnoreCase(headers.get("nats-no-masking"));
+        StringBuilder response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Accept: ").append(acceptKey(key)).append("\r\n");
+        if (noMasking) {
+            response.append("Nats-No-Masking: true\r\n");
+        }
+        out.write(response.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        String forwarded = headers.get("x-forwarded-for");
+        String host = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].strip()
+                : remote.getAddress().getHostAddress();
+        return new WebSocketTransport(socket, in, host, remote.getPort(), noMasking);
+    }
+
+    private static int decodedLength(String key) {
+        try {
+            return Base64.getDecoder().decode(key.strip()).length;
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
+    static String acceptKey(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] digest = sha1.digest((key.strip() + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
+    }
+
+    /** Reads the request line and headers (names lower-cased) up to the blank line. */
+    private static String readHead(InputStream in, Map<String, String> headers) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        String requestLine = null;
+        int total = 0;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during WebSocket handshake");
+            }
+            if (++total > MAX_HANDSHAKE) {
+                throw new IOException("WebSocket handshake too large");
+            }
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String text = line.toString(StandardCharsets.ISO_8859_1);
+            line.reset();
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            if (requestLine == null) {
+                requestLine = text;
+            } else if (text.isEmpty()) {
+                return requestLine;
+            } else {
+                int colon = text.indexOf(':');
+                if (colon > 0) {
+                    headers.put(text.substring(0, colon).strip().toLowerCase(Locale.ROOT), text.substring(colon + 1).strip());
+                }
+            }
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        while (frameRemaining == 0) {
+            if (!nextDataFrame()) {
+                return -1;
+            }
+        }
+        int n = in.read(b, off, (int) Math.min(len, frameRemaining));
+        if (n < 0) {
+            return -1;
+        }
+        if (frameMasked) {
+            for (int i = off; i < off + n; i++) {
+                b[i] ^= mask[maskIndex++ & 3];
+            }
+        }
+        frameRemaining -= n;
+        return n;
+    }
+
+    /** Reads frame headers, handling control frames, until a data frame starts; false at close. */
+    private boolean nextDataFrame() throws IOException {
+        int b0 = readByte();
+        int b1 = readByte();
+        int opcode = b0 & 0x0f;
+        boolean masked = (b1 & 0x80) != 0;
+        long length = b1 & 0x7f;
+        if (length == 126) {
+            length = ((long) readByte() << 8) | readByte();
+        } else if (length == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | readByte();
+            }
+        }
+        if ((b0 & 0x70) != 0 || (!masked && !noMasking) || length < 0) {
+            sendClose(1002);
+            return false;
+        }
+        if (masked) {
+            for (int i = 0; i < 4; i++) {
+                mask[i] = (byte) readByte();
+            }
+        }
+        maskIndex = 0;
+        frameMasked = masked;
+        switch (opcode) {
+            case OP_CONTINUATION, OP_TEXT, OP_BINARY -> {
+                frameRemaining = length;
+                return true;
+            }
+            case OP_PING, OP_PONG, OP_CLOSE -> {
+                if (length > 125) {
+                    sendClose(1002);
+                    return false;
+                }
+                byte[] payload = in.readNBytes((int) length);
+                if (payload.length < length) {
+                    return false;
+                }
+                if (masked) {
+                    for (int i = 0; i < payload.length; i++) {
+                        payload[i] ^= mask[i & 3];
+                    }
+                }
+                if (opcode == OP_PING) {
+                    writeFrame(OP_PONG, payload, 0, payload.length);
+                    return true;
+                }
+                if (opcode == OP_CLOSE) {
+                    sendClose(1000);
+                    return false;
+                }
+                return true;
+            }
+            default -> {
+                sendClose(1002);
+                return false;
+            }
+        }
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("WebSocket stream ended inside a frame header");
+        }
+        return b;
+    }
+
+    private void sendClose(int status) throws IOException {
+        writeLock.lock();
+        try {
+            if (closeSent) {
+                return;
+            }
+            closeSent = true;
+        } finally {
+            writeLock.unlock();
+        }
+        writeFrame(OP_CLOSE, new byte[] {(byte) (status >> 8), (byte) status}, 0, 2);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        writeFrame(OP_BINARY, b, off, len);
+    }
+
+    private void writeFrame(int opcode, byte[] b, int off, int len) throws IOException {
+        byte[] header;
+        if (len < 126) {
+            header = new byte[] {(byte) (0x80 | opcode), (byte) len};
+        } else if (len < 65536) {
+            header = new byte[] {(byte) (0x80 | opcode), 126, (byte) (len >> 8), (byte) len};
+        } else {
+            header = new byte[10];
+            header[0] = (byte) (0x80 | opcode);
+            header[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                header[9 - i] = (byte) ((long) len >>> (8 * i));
+            }
+        }
+        writeLock.lock();
+        try {
+            out.write(header);
+            out.write(b, off, len);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closing a broken socket has nothing left to report.
+        }
+    }
+
+    @Override
+    public String remoteHost() {
+        return host;
+    }
+
+    @Override
+    public int remotePort() {
+        return port;
+    }
+
+    @Override
+    public String kind() {
+        return "websocket";
+    }
+}
