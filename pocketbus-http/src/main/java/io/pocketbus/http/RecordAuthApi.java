@@ -20,15 +20,18 @@ final class RecordAuthApi {
     private static final String CONTEXT_PASSWORD = "password";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
-    private RecordAuthApi() {
+    private final RecordAuthResponse authResponse;
+
+    RecordAuthApi(RecordAuthResponse authResponse) {
+        this.authResponse = authResponse;
     }
 
-    static void bind(RouterGroup api, RateLimits limits) {
+    void bind(RouterGroup api, RateLimits limits) {
         RouterGroup sub = api.group("/collections/{collection}");
         sub.get("/auth-methods", RecordAuthApi::authMethods).bind(limits.collection("listAuthMethods"));
-        sub.post("/auth-with-password", RecordAuthApi::authWithPassword)
+        sub.post("/auth-with-password", this::authWithPassword)
                 .bind(limits.collection("authWithPassword", "auth"));
-        sub.post("/auth-refresh", RecordAuthApi::authRefresh)
+        sub.post("/auth-refresh", this::authRefresh)
                 .bind(limits.collection("authRefresh"), Middlewares.requireSameCollectionContextAuth());
     }
 
@@ -67,7 +70,7 @@ final class RecordAuthApi {
         return map;
     }
 
-    private static void authWithPassword(RequestEvent e) {
+    private void authWithPassword(RequestEvent e) {
         Collection collection = authCollection(e);
         AuthOptions options = collection.auth();
         if (!options.passwordAuthEnabled()) {
@@ -108,7 +111,7 @@ final class RecordAuthApi {
         if (found.isEmpty() || !found.get().validatePassword(password)) {
             throw ApiError.badRequest("Failed to authenticate.");
         }
-        RecordAuthResponse.write(e, found.get(), e.app().newAuthToken(found.get()), RecordAuthResponse.METHOD_PASSWORD,
+        authResponse.write(e, found.get(), e.app().newAuthToken(found.get()), RecordAuthResponse.METHOD_PASSWORD,
                 Optional.empty());
     }
 
@@ -133,12 +136,12 @@ final class RecordAuthApi {
         return e.app().findRecordsBySql(collection, sql, List.of(identity)).stream().findFirst();
     }
 
-    private static void authRefresh(RequestEvent e) {
+    private void authRefresh(RequestEvent e) {
         Record record = e.auth().orElseThrow(() -> ApiError.notFound("Missing auth record context."));
         String token = Middlewares.authToken(e);
         boolean refreshable = e.app().verifyTokenClaims(token, AuthOptions.TokenType.AUTH)
                 .map(claims -> claims.path("refreshable").asBoolean(false)).orElse(false);
-        RecordAuthResponse.write(e, record, refreshable ? e.app().newAuthToken(record) : token, "", Optional.empty());
+        authResponse.write(e, record, refreshable ? e.app().newAuthToken(record) : token, "", Optional.empty());
     }
 
     private static void lengthErrors(Map<String, Object> errors, String key, String value, boolean required) {

@@ -13,15 +13,18 @@ import java.util.Optional;
  * {@code duration} seconds (0: the collection's auth token duration). No MFA and no login alert.
  */
 final class RecordAuthImpersonateApi {
-    private RecordAuthImpersonateApi() {
+    private final RecordAuthResponse authResponse;
+
+    RecordAuthImpersonateApi(RecordAuthResponse authResponse) {
+        this.authResponse = authResponse;
     }
 
-    static void bind(RouterGroup collection) {
-        collection.post("/impersonate/{id}", RecordAuthImpersonateApi::impersonate)
+    void bind(RouterGroup collection) {
+        collection.post("/impersonate/{id}", this::impersonate)
                 .bind(Middlewares.requireSuperuserAuth());
     }
 
-    private static void impersonate(RequestEvent e) {
+    private void impersonate(RequestEvent e) {
         if (!e.hasSuperuserAuth()) {
             throw ApiError.forbidden("");
         }
@@ -41,7 +44,7 @@ final class RecordAuthImpersonateApi {
                             "Must be no less than 0.", Map.of("threshold", 0))));
         }
         String token = e.app().newStaticAuthToken(record, Duration.ofSeconds(duration));
-        RecordAuthResponse.write(e, record, token, "", Optional.empty());
+        authResponse.write(e, record, token, "", Optional.empty());
     }
 
     private static long durationSeconds(Object value) {

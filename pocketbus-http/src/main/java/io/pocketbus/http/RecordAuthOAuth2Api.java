@@ -32,16 +32,18 @@ final class RecordAuthOAuth2Api {
     private static final String SUCCESS_PATH = "../_/#/auth/oauth2-redirect-success";
     private static final String FAILURE_PATH = "../_/#/auth/oauth2-redirect-failure";
 
+    private final RecordAuthResponse authResponse;
     private final OAuth2RedirectTarget redirectTarget;
 
-    RecordAuthOAuth2Api(OAuth2RedirectTarget redirectTarget) {
+    RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget) {
+        this.authResponse = authResponse;
         this.redirectTarget = redirectTarget;
     }
 
     void bind(RouterGroup api, RouterGroup collection, RateLimits limits) {
         api.get("/oauth2-redirect", this::redirect);
         api.post("/oauth2-redirect", this::redirect);
-        collection.post("/auth-with-oauth2", RecordAuthOAuth2Api::authWithOAuth2)
+        collection.post("/auth-with-oauth2", this::authWithOAuth2)
                 .bind(limits.collection("authWithOAuth2", "auth"));
     }
 
@@ -115,7 +117,7 @@ final class RecordAuthOAuth2Api {
         e.redirect(e.method().equals("GET") ? 307 : 303, FAILURE_PATH);
     }
 
-    private static void authWithOAuth2(RequestEvent e) {
+    private void authWithOAuth2(RequestEvent e) {
         Collection collection = RecordAuthForms.authCollection(e);
         if (!collection.auth().oauth2Enabled()) {
             throw ApiError.forbidden("The collection is not configured to allow OAuth2 authentication.");
@@ -177,7 +179,7 @@ final class RecordAuthOAuth2Api {
         meta.put("expiry", user.expiry().map(i -> new DateTime(i).toString()).orElse(""));
         meta.put("rawUser", user.rawUser());
         meta.put("isNew", isNew);
-        RecordAuthResponse.write(e, authRecord, e.app().newAuthToken(authRecord), RecordAuthResponse.METHOD_OAUTH2,
+        authResponse.write(e, authRecord, e.app().newAuthToken(authRecord), RecordAuthResponse.METHOD_OAUTH2,
                 Optional.of(meta));
     }
 

@@ -27,9 +27,11 @@ final class RecordAuthOtpApi {
     private static final Logger LOG = LoggerFactory.getLogger(RecordAuthOtpApi.class);
 
     private final RateLimits limits;
+    private final RecordAuthResponse authResponse;
 
-    RecordAuthOtpApi(RateLimits limits) {
+    RecordAuthOtpApi(RateLimits limits, RecordAuthResponse authResponse) {
         this.limits = limits;
+        this.authResponse = authResponse;
     }
 
     void bind(RouterGroup collection) {
@@ -112,7 +114,7 @@ final class RecordAuthOtpApi {
             }
             e.app().save(record);
         }
-        RecordAuthResponse.write(e, record, e.app().newAuthToken(record), RecordAuthResponse.METHOD_OTP,
+        authResponse.write(e, record, e.app().newAuthToken(record), RecordAuthResponse.METHOD_OTP,
                 Optional.empty());
     }
 

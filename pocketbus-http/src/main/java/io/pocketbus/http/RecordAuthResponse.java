@@ -33,15 +33,17 @@ final class RecordAuthResponse {
     private static final int MAX_AUTH_ORIGINS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(RecordAuthResponse.class);
 
-    private RecordAuthResponse() {
+    private final ApiHooks hooks;
+
+    RecordAuthResponse(ApiHooks hooks) {
+        this.hooks = hooks;
     }
 
     /**
-     * Writes the auth response for {@code record}. An empty {@code authMethod} skips MFA and the login alert
-     * (refresh, impersonation).
+     * Writes the auth response for {@code record} through the {@code onRecordAuthRequest} chain. An empty
+     * {@code authMethod} skips MFA and the login alert (refresh, impersonation).
      */
-    static void write(RequestEvent e, Record record, String token, String authMethod,
-                      Optional<Map<String, Object>> meta) {
+    void write(RequestEvent e, Record record, String token, String authMethod, Optional<Map<String, Object>> meta) {
         RequestInfo info = e.requestInfo();
         boolean allowed;
         try {
@@ -52,23 +54,29 @@ final class RecordAuthResponse {
         if (!allowed) {
             throw ApiError.forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
-        Optional<String> mfaId = checkMfa(e, record, authMethod);
-        if (mfaId.isPresent()) {
-            e.json(401, Map.of("mfaId", mfaId.get()));
-            return;
-        }
-        RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
-                info.body(), Optional.of(record));
-        RecordEnricher.enrich(e, asRecord, List.of(record));
-        record.withEmailVisible(true);
-        if (!authMethod.isEmpty() && record.collection().auth().get("authAlert").path("enabled").asBoolean(false)) {
-            authAlert(e, record);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        meta.ifPresent(m -> body.put("meta", m));
-        body.put("record", record.toJson());
-        body.put("token", token);
-        e.json(200, body);
+        hooks.recordAuth.trigger(new RecordAuthRequestEvent(e, record, token, authMethod), ev -> {
+            if (e.written()) {
+                return;
+            }
+            Optional<String> mfaId = checkMfa(e, record, authMethod);
+            if (mfaId.isPresent()) {
+                e.json(401, Map.of("mfaId", mfaId.get()));
+                return;
+            }
+            RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
+                    info.body(), Optional.of(record));
+            RecordEnricher.enrich(e, asRecord, List.of(record));
+            record.withEmailVisible(true);
+            if (!authMethod.isEmpty()
+                    && record.collection().auth().get("authAlert").path("enabled").asBoolean(false)) {
+                authAlert(e, record);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            meta.ifPresent(m -> body.put("meta", m));
+            body.put("record", record.toJson());
+            body.put("token", ev.token());
+            e.json(200, body);
+        });
     }
 
     /** The new MFA session id when another method is still needed; empty when the login may complete. */

@@ -50,12 +50,13 @@ final class AuthFlowServer implements AutoCloseable {
             Path data = Files.createTempDirectory(tempDir, "pb_data");
             ApiScenario.copyFixture(data);
             app = App.builder().dataDir(data).dialect(SqliteDialect.create()).build();
+            app.setRuleValidator(io.pocketbus.core.RuleCheck::validate);
             app.bootstrap();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Router router = new Router();
-        Apis.bind(app, router, List.of("*"));
+        Apis.bind(router, List.of("*"), new ApiHooks());
         server = HttpServer.builder().app(app).router(router).address("127.0.0.1:0").build();
         server.start();
     }

@@ -36,7 +36,7 @@ class OAuth2RedirectTest {
         };
         Router router = new Router();
         RouterGroup api = router.group("/api");
-        new RecordAuthOAuth2Api(target).bind(api, api.group("/collections/{collection}"), new RateLimits());
+        new RecordAuthOAuth2Api(new RecordAuthResponse(new ApiHooks()), target).bind(api, api.group("/collections/{collection}"), new RateLimits());
         try (AuthFlowServer pb = new AuthFlowServer(tmp)) {
             HttpServer server = HttpServer.builder().app(pb.app).router(router).address("127.0.0.1:0").build();
             server.start();
