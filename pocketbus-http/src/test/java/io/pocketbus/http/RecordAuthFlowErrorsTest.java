@@ -14,6 +14,18 @@ class RecordAuthFlowErrorsTest {
     Path tmp;
 
     @Test
+    void signUpChecksThePlainPasswordAgainstItsConfirmation() {
+        ApiScenario.of("sign up").request("POST", "/api/collections/users/records")
+                .json("{\"email\":\"new@example.com\",\"password\":\"12345678\",\"passwordConfirm\":\"12345678\"}")
+                .status(200).contains("\"verified\":false")
+                .after(app -> assertThat(app.findAuthRecordByEmail("users", "new@example.com").orElseThrow()
+                        .validatePassword("12345678")).isTrue()).run(tmp);
+        ApiScenario.of("sign up mismatch").request("POST", "/api/collections/users/records")
+                .json("{\"email\":\"new@example.com\",\"password\":\"12345678\",\"passwordConfirm\":\"87654321\"}")
+                .status(400).contains("\"passwordConfirm\":{\"code\":\"validation_values_mismatch\"").run(tmp);
+    }
+
+    @Test
     void requestFormsValidateTheEmail() {
         for (String path : new String[] {"request-verification", "request-password-reset", "request-otp"}) {
             ApiScenario.of(path + " missing").request("POST", "/api/collections/users/" + path).json("{}")
