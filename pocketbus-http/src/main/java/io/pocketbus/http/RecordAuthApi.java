@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class RecordAuthApi {
     private static final String CONTEXT_PASSWORD = "password";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final String UNKNOWN_IDENTITY_HASH =
+            io.pocketbus.tools.security.Passwords.hash(io.pocketbus.tools.security.RandomStrings.random(20));
 
     private final RecordAuthResponse authResponse;
 
@@ -107,6 +109,10 @@ final class RecordAuthApi {
             if (found.isPresent()) {
                 break;
             }
+        }
+        if (found.isEmpty()) {
+            // the same bcrypt work as for a known identity, so timing does not reveal which exist
+            io.pocketbus.tools.security.Passwords.verify(password, UNKNOWN_IDENTITY_HASH);
         }
         if (found.isEmpty() || !found.get().validatePassword(password)) {
             throw ApiError.badRequest("Failed to authenticate.");

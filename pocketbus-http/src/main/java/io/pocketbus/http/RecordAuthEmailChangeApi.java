@@ -88,9 +88,14 @@ final class RecordAuthEmailChangeApi {
         e.noContent(204);
     }
 
-    private record Parsed(Record record, String newEmail, Optional<ValidationError> error) {
+    /** A checked email change token: its record and new address, or the field error. */
+    private record Parsed(Optional<Record> found, String newEmail, Optional<ValidationError> error) {
         static Parsed failed(String code, String message) {
-            return new Parsed(null, "", Optional.of(ValidationError.of(code, message)));
+            return new Parsed(Optional.empty(), "", Optional.of(ValidationError.of(code, message)));
+        }
+
+        Record record() {
+            return found.orElseThrow();
         }
     }
 
@@ -110,6 +115,6 @@ final class RecordAuthEmailChangeApi {
         if (e.app().findAuthRecordByEmail(collection.id(), newEmail).isPresent()) {
             return Parsed.failed("validation_invalid_token_email", "The new email address is invalid.");
         }
-        return new Parsed(record.get(), newEmail, Optional.empty());
+        return new Parsed(record, newEmail, Optional.empty());
     }
 }

@@ -230,4 +230,30 @@ class RecordAuthMailFlowsTest {
         assertThat(pb.post("/api/settings/test/email", "{\"email\":\"a@example.com\",\"template\":\"otp\"}")
                 .status()).isEqualTo(401);
     }
+
+    @Test
+    void templatesAreEditablePerCollection() throws Exception {
+        AuthFlowFixtures.changeAuthOption(pb.app, "users", "verificationTemplate", t -> t
+                .put("subject", "Hi {RECORD:username} from {APP_NAME}")
+                .put("body", "<p>{RECORD:name} <{RECORD:email}> {APP_URL}/verify?t={TOKEN} {RECORD:tokenKey}</p>"));
+        Record user = AuthFlowFixtures.user(pb.app, "test@example.com");
+        user.set("name", "Tom & <Jerry>");
+        pb.app.save(user);
+        pb.post("/api/collections/users/request-verification", "{\"email\":\"test@example.com\"}");
+        MimeMessage mail = awaitMail(1);
+        assertThat(mail.getSubject()).isEqualTo("Hi users75657 from acme_test");
+        String html = (String) ((jakarta.mail.internet.MimeMultipart) mail.getContent()).getBodyPart(1).getContent();
+        assertThat(html).contains("<p>Tom &amp; &lt;Jerry&gt; <test@example.com> http://localhost:8090/verify?t=eyJ")
+                .contains("{RECORD:tokenKey}").as("hidden fields are no placeholders");
+    }
+
+    @Test
+    void withoutSmtpMailsAreLoggedNotSent() {
+        io.pocketbus.core.Settings s = pb.app.settings();
+        s.merge(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().set("smtp",
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("enabled", false)));
+        pb.app.saveSettings(s);
+        io.pocketbus.core.RecordMails.sendPasswordReset(pb.app, AuthFlowFixtures.user(pb.app, "test@example.com"));
+        assertThat(MAIL.getReceivedMessages()).isEmpty();
+    }
 }
