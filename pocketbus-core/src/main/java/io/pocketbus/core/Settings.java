@@ -67,7 +67,7 @@ public final class Settings {
         return node.deepCopy();
     }
 
-    /** The API form: the SMTP password blanked, S3 secrets left out. */
+    /** The API form: the SMTP password blanked, the S3 secrets left out. */
     public ObjectNode toPublicJson() {
         ObjectNode copy = node.deepCopy();
         if (copy.get("smtp") instanceof ObjectNode smtp) {
