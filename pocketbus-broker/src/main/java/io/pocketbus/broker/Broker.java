@@ -342,9 +342,13 @@ public final class Broker implements AutoCloseable {
     private void serve(Transport transport) {
         long cid = nextCid.incrementAndGet();
         ClientConnection c = new ClientConnection(cid, this, config, transport);
+        boolean overLimit = connections.size() >= config.maxConnections();
         connections.put(cid, c);
         totalConnections.incrementAndGet();
         c.start();
+        if (overLimit) {
+            c.close(Optional.of("maximum connections exceeded"), "Maximum Connections Exceeded");
+        }
         if (state == State.STOPPED) {
             c.close(Optional.empty(), "Server Shutdown");
         }
@@ -421,6 +425,7 @@ public final class Broker implements AutoCloseable {
         private String systemAccount = "$SYS";
         private Optional<Integer> websocketPort = Optional.empty();
         private Optional<Integer> monitorPort = Optional.empty();
+        private int maxConnections = 65536;
 
         private Builder() {
         }
@@ -521,6 +526,12 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /** Open connections beyond this get {@code -ERR 'maximum connections exceeded'}; default 65536. */
+        public Builder maxConnections(int n) {
+            this.maxConnections = positive(n, "maxConnections");
+            return this;
+        }
+
         /** How long a client has to send CONNECT when authentication is required; default 2 s. */
         public Builder authTimeout(Duration d) {
             this.authTimeout = positive(d, "authTimeout");
@@ -545,7 +556,7 @@ public final class Broker implements AutoCloseable {
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
-                    systemAccount, websocketPort, monitorPort),
+                    systemAccount, websocketPort, monitorPort, maxConnections),
                     List.copyOf(accounts));
         }
 

@@ -20,5 +20,6 @@ record BrokerConfig(
         Optional<Authenticator> authenticator,
         String systemAccount,
         Optional<Integer> websocketPort,
-        Optional<Integer> monitorPort) {
+        Optional<Integer> monitorPort,
+        int maxConnections) {
 }

@@ -135,10 +135,6 @@ final class ClientConnection implements ProtocolParser.Handler {
         return protocol;
     }
 
-    boolean isClosed() {
-        return closed.get();
-    }
-
     // ---- reader and writer loops ----
 
     private void readLoop() {
@@ -411,6 +407,10 @@ final class ClientConnection implements ProtocolParser.Handler {
         } catch (RuntimeException e) {
             LOG.warn("client {} refused: the authenticator failed", cid, e);
             throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
+        }
+        if (closed.get()) {
+            // The auth timeout fired while the authenticator was deciding.
+            throw ProtocolViolation.silent("closed during authentication");
         }
         bind(granted);
         granted.expiresAt().ifPresent(at -> schedule(

@@ -2,6 +2,7 @@ package io.pocketbus.broker;
 
 import io.pocketbus.broker.spi.Permissions;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,5 +16,36 @@ public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExpo
         users = List.copyOf(users);
         exports = List.copyOf(exports);
         imports = List.copyOf(imports);
+    }
+
+    /**
+     * The exports and imports as the broker defines them ({@link Broker.Builder#account}). A chunked service
+     * export answers with any number of responses, as a stream one does.
+     *
+     * @throws IllegalArgumentException for a stream import remapped with {@code to}, which the broker does not
+     *     support (a {@code prefix} is)
+     */
+    public AccountConfig toAccountConfig() {
+        AccountConfig config = AccountConfig.named(name);
+        for (ConfigExport e : exports) {
+            config = switch (e.kind()) {
+                case STREAM -> config.withStreamExport(new AccountConfig.StreamExport(e.subject(), e.accounts()));
+                case SERVICE -> config.withServiceExport(new AccountConfig.ServiceExport(e.subject(), e.accounts(),
+                        e.responseType().map(t -> t.toLowerCase(Locale.ROOT)).filter(t -> !t.equals("singleton"))
+                                .map(t -> AccountConfig.ResponseType.STREAM).orElse(AccountConfig.ResponseType.SINGLETON)));
+            };
+        }
+        for (ConfigImport i : imports) {
+            config = switch (i.kind()) {
+                case STREAM -> {
+                    if (i.to().isPresent()) {
+                        throw new IllegalArgumentException("account " + name + ": a stream import with 'to' is not supported");
+                    }
+                    yield config.withStreamImport(new AccountConfig.StreamImport(i.account(), i.subject(), i.prefix()));
+                }
+                case SERVICE -> config.withServiceImport(new AccountConfig.ServiceImport(i.account(), i.subject(), i.to()));
+            };
+        }
+        return config;
     }
 }

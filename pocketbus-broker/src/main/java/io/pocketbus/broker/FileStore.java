@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * msgs/&lt;first seq&gt;.blk   append-only segments of {@link SegmentRecord}s, bounded by the block size
- * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart
+ * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart, rewritten on close and every
+ *                        {@link Builder#snapshotBytes} appended
  * obs/&lt;consumer&gt;/o.dat   consumer state ({@link FileConsumerStore})
  * LOCK                   held while the store is open
  * </pre>
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Every mutation appends its records and writes them to the OS before returning; with
  * {@link SyncPolicy#ALWAYS} it also waits for a shared fsync. Removals append tombstones so nothing
  * removed comes back after a restart; segments whose messages are all gone are deleted, and segments
- * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated.
+ * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated. After a
+ * failed write the store refuses further calls rather than risk answering from an index that no longer
+ * matches the disk.
  */
 public final class FileStore extends StreamStoreBase {
 
@@ -45,6 +48,7 @@ public final class FileStore extends StreamStoreBase {
     /** nats-server's default block size for limits streams. */
     public static final long DEFAULT_BLOCK_SIZE = 8L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
+    private static final int GATHER_ROUNDS = 32;
 
     private final Path dir;
     private final Path msgDir;
@@ -57,7 +61,9 @@ public final class FileStore extends StreamStoreBase {
     private final StoreGroupCommit groupCommit;
     private SegmentFile last;
     private ByteBuffer pending = ByteBuffer.allocate(BUFFER);
-    private volatile long written;
+    private long written;
+    private final long snapshotBytes;
+    private long appendedSinceSnapshot;
     private boolean released;
 
     private FileStore(Builder b) throws IOException {
@@ -66,6 +72,7 @@ public final class FileStore extends StreamStoreBase {
         this.msgDir = dir.resolve("msgs");
         this.syncPolicy = b.syncPolicy;
         this.blockSize = b.blockSize;
+        this.snapshotBytes = b.snapshotBytes;
         Files.createDirectories(msgDir);
         lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -79,7 +86,7 @@ public final class FileStore extends StreamStoreBase {
             throw new StoreException(StoreException.Kind.IO, "store directory in use: " + dir, null);
         }
         dirLock = l;
-        groupCommit = new StoreGroupCommit(() -> written, this::forceLast);
+        groupCommit = new StoreGroupCommit(this::forceLast);
         try {
             new FileStoreRecovery(this).recover();
         } catch (IOException | RuntimeException e) {
@@ -202,7 +209,7 @@ public final class FileStore extends StreamStoreBase {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, seg.path.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, seg.path.toString(), e));
         }
     }
 
@@ -244,13 +251,12 @@ public final class FileStore extends StreamStoreBase {
     private void rotate(long firstSeq) {
         try {
             flushPending();
-            if (syncPolicy == SyncPolicy.ALWAYS) {
-                last.force();
-            }
+            // Sealed segments are always on disk, so only the last one can be torn by a power loss.
+            last.force();
             last = SegmentFile.create(msgDir, firstSeq);
             segments.put(firstSeq, last);
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, "rotating segment", e);
+            throw fail(new StoreException(StoreException.Kind.IO, "rotating segment", e));
         }
     }
 
@@ -259,6 +265,7 @@ public final class FileStore extends StreamStoreBase {
             return;
         }
         pending.flip();
+        appendedSinceSnapshot += pending.remaining();
         last.write(pending, last.size);
         pending.clear();
         if (pending.capacity() > 16 * BUFFER) {
@@ -272,8 +279,12 @@ public final class FileStore extends StreamStoreBase {
         try {
             flushPending();
             maintain();
+            if (appendedSinceSnapshot >= snapshotBytes) {
+                // Bounds what a restart after a crash must replay; index and segments agree here.
+                writeSnapshot();
+            }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, dir.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         }
         return written;
     }
@@ -345,14 +356,23 @@ public final class FileStore extends StreamStoreBase {
         }
     }
 
-    /** The group commit's force: the last segment, outside the store lock so writers keep appending. */
-    private void forceLast() throws IOException {
+    /**
+     * The group commit's force: the last segment, outside the store lock so writers keep appending.
+     * Writers already queued on the store lock are let through first, so their writes join this force
+     * instead of each waiting for the next one.
+     */
+    private long forceLast() throws IOException {
+        for (int i = 0; i < GATHER_ROUNDS && lock.hasQueuedThreads(); i++) {
+            Thread.yield();
+        }
         while (true) {
             SegmentFile target;
+            long ticket;
             lock.lock();
             try {
+                ticket = written;
                 if (released) {
-                    return;
+                    return ticket;
                 }
                 target = last;
             } finally {
@@ -360,7 +380,7 @@ public final class FileStore extends StreamStoreBase {
             }
             try {
                 target.force();
-                return;
+                return ticket;
             } catch (ClosedChannelException e) {
                 // Rotated and rewritten or closed meanwhile, which forces it; look again.
             }
@@ -377,7 +397,7 @@ public final class FileStore extends StreamStoreBase {
                 seg.force();
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, dir.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         } finally {
             lock.unlock();
         }
@@ -399,16 +419,29 @@ public final class FileStore extends StreamStoreBase {
         }
     }
 
+    /**
+     * Writes the index snapshot covering the segments as they are now. It needs no fsync: a snapshot
+     * that is torn, or covers more than survived on disk, fails its checks on open and is replaced by a
+     * scan.
+     */
+    private void writeSnapshot() throws IOException {
+        Map<Long, Long> sizes = new LinkedHashMap<>();
+        for (SegmentFile seg : segments.values()) {
+            sizes.put(seg.firstSeq, seg.size);
+        }
+        StoreIndexSnapshot.write(msgDir, index, sizes);
+        appendedSinceSnapshot = 0;
+    }
+
     @Override
     void release() {
         try {
-            flushPending();
-            Map<Long, Long> sizes = new LinkedHashMap<>();
-            for (SegmentFile seg : segments.values()) {
-                seg.force();
-                sizes.put(seg.firstSeq, seg.size);
+            // After a failed write the index may hold what never reached the disk: keep the old snapshot.
+            if (!failed()) {
+                flushPending();
+                last.force();
+                writeSnapshot();
             }
-            StoreIndexSnapshot.write(msgDir, index, sizes);
         } catch (IOException e) {
             throw new StoreException(StoreException.Kind.IO, "closing " + dir, e);
         } finally {
@@ -441,6 +474,7 @@ public final class FileStore extends StreamStoreBase {
         private SyncPolicy syncPolicy = SyncPolicy.WRITE;
         private long blockSize = DEFAULT_BLOCK_SIZE;
         private LongSupplier clock = MemoryStore::now;
+        private long snapshotBytes = 64L * 1024 * 1024;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -462,6 +496,18 @@ public final class FileStore extends StreamStoreBase {
                 throw new IllegalArgumentException("block size below 1 KiB: " + blockSize);
             }
             this.blockSize = blockSize;
+            return this;
+        }
+
+        /**
+         * How many bytes may be appended before the index snapshot is rewritten (besides on close), which
+         * bounds how much a restart after a crash has to replay.
+         */
+        public Builder snapshotBytes(long snapshotBytes) {
+            if (snapshotBytes <= 0) {
+                throw new IllegalArgumentException("snapshot interval must be positive: " + snapshotBytes);
+            }
+            this.snapshotBytes = snapshotBytes;
             return this;
         }
 

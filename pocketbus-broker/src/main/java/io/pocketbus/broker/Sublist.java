@@ -145,18 +145,6 @@ final class Sublist {
         }
     }
 
-    /** Every subscription, for monitoring. */
-    List<Subscription> all() {
-        List<Subscription> out = new ArrayList<>();
-        lock.readLock().lock();
-        try {
-            gather(root, out);
-        } finally {
-            lock.readLock().unlock();
-        }
-        return out;
-    }
-
     SublistStats stats() {
         lock.readLock().lock();
         try {
@@ -167,24 +155,6 @@ final class Sublist {
     }
 
     record SublistStats(int subscriptions, int cacheEntries, long inserts, long removes, long matches, long cacheHits) {
-    }
-
-    private static void gather(Node node, List<Subscription> out) {
-        if (node.plain != null) {
-            out.addAll(node.plain);
-        }
-        if (node.queues != null) {
-            node.queues.values().forEach(out::addAll);
-        }
-        if (node.literals != null) {
-            node.literals.values().forEach(n -> gather(n, out));
-        }
-        if (node.pwc != null) {
-            gather(node.pwc, out);
-        }
-        if (node.fwc != null) {
-            gather(node.fwc, out);
-        }
     }
 
     private static Node child(Node node, String token, boolean create) {

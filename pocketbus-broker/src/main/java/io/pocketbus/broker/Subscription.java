@@ -41,10 +41,6 @@ final class Subscription {
         this.forwarder = forwarder;
     }
 
-    boolean isQueue() {
-        return queue != null;
-    }
-
     long delivered() {
         return delivered.get();
     }

@@ -125,6 +125,18 @@ class ConfigFileTest {
         assertThat(billing.users().get(0).permissions()).isEqualTo(billingDefaults);
         assertThat(billing.users().get(1).permissions().subscribe().allow()).containsExactly(">");
 
+        AccountConfig billingLinks = billing.toAccountConfig();
+        assertThat(billingLinks.streamImports()).containsExactly(
+                new AccountConfig.StreamImport("ORDERS", "orders.events.>", Optional.of("from_orders")));
+        assertThat(billingLinks.serviceImports()).containsExactly(
+                new AccountConfig.ServiceImport("ORDERS", "orders.lookup", Optional.of("lookup")));
+        assertThat(orders.toAccountConfig().serviceExports()).extracting(AccountConfig.ServiceExport::responseType)
+                .containsExactly(AccountConfig.ResponseType.SINGLETON, AccountConfig.ResponseType.STREAM);
+        ConfigAccount remapped = new ConfigAccount("X", List.of(), List.of(), List.of(new ConfigImport(
+                ConfigExport.Kind.STREAM, "ORDERS", "a.>", Optional.of("b.>"), Optional.empty())), Optional.empty(),
+                Permissions.ALL);
+        assertThatThrownBy(remapped::toAccountConfig).hasMessageContaining("'to' is not supported");
+
         CompositeAuthenticator authenticator = c.authenticator().orElseThrow();
         assertThat(authenticator.authRequired()).isTrue();
         Grant grant = authenticator.authenticate(Attempts.user("billing", "b"));

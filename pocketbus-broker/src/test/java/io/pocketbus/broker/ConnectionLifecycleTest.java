@@ -124,6 +124,20 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreRefused() throws Exception {
+        Broker broker = Broker.builder().port(0).maxConnections(1).build().start();
+        try (RawClient first = new RawClient(broker.port()); RawClient second = new RawClient(broker.port())) {
+            first.info();
+            first.send(QUIET).sync();
+            assertThat(second.info()).startsWith("INFO {");
+            assertThat(second.readToClose()).isEqualTo("-ERR 'maximum connections exceeded'\r\n");
+            assertThat(first.sync()).isEmpty();
+        } finally {
+            broker.shutdown();
+        }
+    }
+
+    @Test
     void shutdownClosesClientsAndFreesThePort() throws Exception {
         Broker broker = Broker.builder().port(0).build().start();
         int port = broker.port();

@@ -146,6 +146,25 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void findsWildcardMatchesFarAhead() {
+        StreamStore s = open();
+        put(s, "sig.a", "first");
+        for (int i = 0; i < 300; i++) {
+            put(s, "noise." + (i % 7), "n");
+        }
+        put(s, "sig.a", "second");
+        put(s, "sig.b", "third");
+        assertThat(s.loadNextMsg("sig.*", 1).orElseThrow().seq()).isEqualTo(1);
+        // sig.a began before the start, so its next message has to be searched for.
+        assertThat(s.loadNextMsg("sig.*", 2).orElseThrow().seq()).isEqualTo(302);
+        assertThat(s.loadNextMsg("sig.>", 303).orElseThrow().seq()).isEqualTo(303);
+        assertThat(s.loadNextMsg(List.of("sig.b", "x.*"), 2).orElseThrow().seq()).isEqualTo(303);
+        assertThat(s.loadNextMsg("none.*", 1)).isEmpty();
+        s.removeMsg(302);
+        assertThat(s.loadNextMsg("sig.*", 2).orElseThrow().seq()).isEqualTo(303);
+    }
+
+    @Test
     void multipleFiltersSelectTheUnionOnce() {
         StreamStore s = open();
         for (int i = 1; i <= 12; i++) {
@@ -327,6 +346,20 @@ abstract class StreamStoreContractTest {
         assertThat(s.subjectsState("kv.a")).isEmpty();
         assertThat(s.subjectsTotals("")).containsExactly(Map.entry("kv.b", 2L), Map.entry("kv.c", 2L));
         assertThat(s.state().numSubjects()).isEqualTo(2);
+    }
+
+    @Test
+    void multiLastSeqsListsEachSubjectsNewest() {
+        StreamStore s = open();
+        for (int i = 1; i <= 10; i++) {
+            put(s, "$KV.b." + (char) ('a' + i % 4), "v" + i);
+        }
+        put(s, "other", "x");
+        s.removeMsg(8);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.>"))).containsExactly(4L, 7L, 9L, 10L);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.a", "$KV.b.b"))).containsExactly(4L, 9L);
+        assertThat(s.multiLastSeqs(List.of())).containsExactly(4L, 7L, 9L, 10L, 11L);
+        assertThat(s.multiLastSeqs(List.of("none"))).isEmpty();
     }
 
     @Test
@@ -545,6 +578,18 @@ abstract class StreamStoreContractTest {
         assertThat(seqs).hasSize(threads * each).doesNotHaveDuplicates();
         assertThat(s.state().lastSeq()).isEqualTo(threads * each);
         assertThat(s.state().msgs()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void syncKeepsTheStoreUsableAndDeleteClosesIt() {
+        StreamStore s = open();
+        put(s, "y", "1");
+        s.sync();
+        assertThat(s.type()).isIn(StreamStore.Type.MEMORY, StreamStore.Type.FILE);
+        assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("1");
+        s.delete();
+        assertThatThrownBy(s::state).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CLOSED));
     }
 
     @Test

@@ -20,6 +20,7 @@ public final class Apis {
         router.bind(Middlewares.loadAuthToken());
         RateLimits rateLimits = new RateLimits();
         router.bind(rateLimits.global());
+        router.bind(Middlewares.superuserIPsWhitelist());
         router.bind(Middlewares.securityHeaders());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
 

@@ -5,8 +5,6 @@ import io.pocketbus.core.ApiError;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.Settings;
 import io.pocketbus.tools.hook.Handler;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,6 @@ final class RateLimits {
     private static final String AUDIENCE_AUTH = "@auth";
     /** Sweep finished windows once the table grows past this many clients. */
     private static final int SWEEP_THRESHOLD = 10_000;
-
-    private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*");
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
@@ -100,12 +96,9 @@ final class RateLimits {
         if (!config.path("enabled").asBoolean(false) || e.hasSuperuserAuth()) {
             return true;
         }
-        for (JsonNode excluded : config.path("excludedIPs")) {
-            if (ipInRange(excluded.asText(""), e.remoteIp())) {
-                return true;
-            }
-        }
-        return false;
+        List<String> excluded = new ArrayList<>();
+        config.path("excludedIPs").forEach(n -> excluded.add(n.asText("")));
+        return IpList.contains(excluded, e.remoteIp());
     }
 
     private static List<String> pathLabels(RequestEvent e) {
@@ -137,36 +130,6 @@ final class RateLimits {
             }
         }
         return Optional.empty();
-    }
-
-    /** An exact IP or a CIDR range. */
-    static boolean ipInRange(String ipOrCidr, String ip) {
-        try {
-            byte[] addr = literal(ip);
-            int slash = ipOrCidr.indexOf('/');
-            byte[] net = literal(slash < 0 ? ipOrCidr : ipOrCidr.substring(0, slash));
-            int bits = slash < 0 ? net.length * 8 : Integer.parseInt(ipOrCidr.substring(slash + 1));
-            if (net.length != addr.length || bits < 0 || bits > net.length * 8) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >>> (i % 8);
-                if ((net[i / 8] & mask) != (addr[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IllegalArgumentException | UnknownHostException ex) {
-            return false;
-        }
-    }
-
-    /** The bytes of an IP literal; anything else is refused before it could reach a name lookup. */
-    private static byte[] literal(String ip) throws UnknownHostException {
-        if (ip.isEmpty() || !IP_LITERAL.matcher(ip).matches()) {
-            throw new UnknownHostException("not an IP literal");
-        }
-        return InetAddress.getByName(ip).getAddress();
     }
 
     /** A fixed window: {@code maxRequests} per {@code duration} seconds, refilled when the window ends. */

@@ -37,7 +37,12 @@ final class RecordAuthImpersonateApi {
         } catch (ApiError ex) {
             throw new ApiError(400, "An error occurred while loading the submitted data.", Map.of(), ex);
         }
-        long duration = durationSeconds(body.get("duration"));
+        // a JSON integer, as PocketBase binds it into an int64
+        Object raw = body.getOrDefault("duration", 0);
+        if (!(raw instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+            throw ApiError.badRequest("An error occurred while loading the submitted data.");
+        }
+        long duration = number.longValue();
         if (duration < 0) {
             throw ApiError.badRequest("An error occurred while validating the submitted data.",
                     Map.of("duration", ValidationError.of("validation_min_greater_equal_than_required",
@@ -45,19 +50,5 @@ final class RecordAuthImpersonateApi {
         }
         String token = e.app().newStaticAuthToken(record, Duration.ofSeconds(duration));
         authResponse.write(e, record, token, "", Optional.empty());
-    }
-
-    private static long durationSeconds(Object value) {
-        if (value == null || (value instanceof String s && s.isEmpty())) {
-            return 0;
-        }
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return Long.parseLong(String.valueOf(value).trim());
-        } catch (NumberFormatException ex) {
-            throw new ApiError(400, "An error occurred while loading the submitted data.", Map.of(), ex);
-        }
     }
 }

@@ -44,6 +44,9 @@ final class RecordAuthResponse {
      * {@code authMethod} skips MFA and the login alert (refresh, impersonation).
      */
     void write(RequestEvent e, Record record, String token, String authMethod, Optional<Map<String, Object>> meta) {
+        if (record.isSuperuser()) {
+            Middlewares.checkSuperuserIp(e);
+        }
         RequestInfo info = e.requestInfo();
         boolean allowed;
         try {
