@@ -1,0 +1,51 @@
+package io.pocketbus.bridge;
+
+import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.OperatorAuthenticator;
+import io.pocketbus.broker.spi.AuthenticationException;
+import io.pocketbus.broker.spi.Authenticator;
+import io.pocketbus.broker.spi.ConnectAttempt;
+import io.pocketbus.broker.spi.Grant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Operator-mode authentication for the embedded broker, plus the account's {@code conn} limit, which the
+ * broker does not enforce itself: a connection that would exceed its account's maximum is refused. The count
+ * is taken from the broker's live connections at CONNECT, so two clients connecting at the very same moment
+ * may both pass the last free slot.
+ */
+final class ProjectAuthenticator implements Authenticator {
+
+    private final OperatorAuthenticator operator;
+    private final Supplier<Optional<Broker>> broker;
+
+    ProjectAuthenticator(OperatorAuthenticator operator, Supplier<Optional<Broker>> broker) {
+        this.operator = operator;
+        this.broker = broker;
+    }
+
+    @Override
+    public boolean requiresNonce() {
+        return operator.requiresNonce();
+    }
+
+    @Override
+    public void onCredentialsChanged(Runnable listener) {
+        operator.onCredentialsChanged(listener);
+    }
+
+    @Override
+    public Grant authenticate(ConnectAttempt attempt) {
+        Grant grant = operator.authenticate(attempt);
+        long max = operator.accountClaims(grant.account()).map(a -> a.limits().conn()).orElse(-1L);
+        if (max >= 0) {
+            long open = broker.get().map(b -> b.connections().stream()
+                    .filter(c -> c.account().equals(grant.account())).count()).orElse(0L);
+            if (open >= max) {
+                throw new AuthenticationException("maximum account active connections exceeded: " + grant.account());
+            }
+        }
+        return grant;
+    }
+}
