@@ -1,0 +1,73 @@
+package io.pocketbus.bridge;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/** jnats connections with issued credentials, recording the errors and events each one sees. */
+final class Clients {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    private Clients() {
+    }
+
+    /** A jnats client and what happened to it. */
+    record Client(Connection connection, BlockingQueue<String> errors, BlockingQueue<ConnectionListener.Events> events)
+            implements AutoCloseable {
+
+        /** Waits until the connection is closed by the server. */
+        boolean awaitClosed() throws InterruptedException {
+            ConnectionListener.Events e;
+            do {
+                e = events.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } while (e != null && e != ConnectionListener.Events.CLOSED);
+            return e == ConnectionListener.Events.CLOSED;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            connection.close();
+        }
+    }
+
+    static Options.Builder options(int port, IssuedCredential credential) {
+        // generous connect timeout: the first connection of a cold JVM on a loaded machine is slow
+        return Options.builder().server("nats://127.0.0.1:" + port).maxReconnects(0)
+                .connectionTimeout(Duration.ofSeconds(30))
+                .authHandler(Nats.staticCredentials(credential.jwt().toCharArray(), credential.seed().toCharArray()));
+    }
+
+    static Client connect(int port, IssuedCredential credential) throws Exception {
+        return connect(options(port, credential));
+    }
+
+    static Client connect(Options.Builder options) throws Exception {
+        BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        BlockingQueue<ConnectionListener.Events> events = new LinkedBlockingQueue<>();
+        Connection nc = Nats.connect(options.errorListener(collecting(errors))
+                .connectionListener((conn, event) -> events.add(event)).build());
+        return new Client(nc, errors, events);
+    }
+
+    private static ErrorListener collecting(BlockingQueue<String> errors) {
+        return new ErrorListener() {
+            @Override
+            public void errorOccurred(Connection conn, String error) {
+                errors.add(error);
+            }
+
+            @Override
+            public void exceptionOccurred(Connection conn, Exception exp) {
+                if (exp instanceof io.nats.client.AuthenticationException) {
+                    errors.add(exp.getMessage());
+                }
+            }
+        };
+    }
+}
