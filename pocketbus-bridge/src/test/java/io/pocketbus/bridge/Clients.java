@@ -31,8 +31,12 @@ final class Clients {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            connection.close();
+        public void close() {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

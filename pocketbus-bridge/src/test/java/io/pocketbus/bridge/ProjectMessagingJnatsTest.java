@@ -194,6 +194,8 @@ class ProjectMessagingJnatsTest {
                 Client other = member("projectb", "carol")) {
             IssuedCredential third = accounts.issueMemberCredentials("projecta", "dave", ProjectRole.MEMBER);
             assertThat(refusal(third)).matches(REFUSED);
+            one.connection().flush(WAIT);
+            two.connection().flush(WAIT);
             other.connection().flush(WAIT);
         }
     }
