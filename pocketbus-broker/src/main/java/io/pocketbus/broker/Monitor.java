@@ -197,7 +197,7 @@ final class Monitor {
         return new Obj().field("server_id", broker.serverId()).field("server_name", broker.serverName())
                 .field("version", Broker.SERVER_VERSION).field("proto", 1).field("go", "java" + Runtime.version().feature())
                 .field("host", config.host()).field("port", broker.port())
-                .field("max_connections", 65536).field("ping_interval", config.pingInterval().toNanos())
+                .field("ping_interval", config.pingInterval().toNanos())
                 .field("ping_max", config.maxPingsOut()).field("http_host", config.host())
                 .field("http_port", port()).field("auth_timeout", config.authTimeout().toMillis() / 1000.0)
                 .field("max_control_line", config.maxControlLine()).field("max_payload", config.maxPayload())

@@ -32,6 +32,8 @@ final class WebSocketTransport implements Transport {
     private static final int OP_CLOSE = 8;
     private static final int OP_PING = 9;
     private static final int OP_PONG = 10;
+    private static final int INITIAL_FRAME = 1024;
+    private static final int MAX_KEPT_FRAME = 256 * 1024;
 
     private final Socket socket;
     private final InputStream in;
@@ -45,6 +47,8 @@ final class WebSocketTransport implements Transport {
     private final byte[] mask = new byte[4];
     private int maskIndex;
     private boolean closeSent;
+    /** Reused output frame buffer, guarded by writeLock. */
+    private byte[] frame = new byte[INITIAL_FRAME];
 
     private WebSocketTransport(Socket socket, InputStream in, String host, int port, boolean noMasking)
             throws IOException {
@@ -251,25 +255,33 @@ final class WebSocketTransport implements Transport {
         writeFrame(OP_BINARY, b, off, len);
     }
 
+    /** Writes one unmasked frame with a single socket write (header and payload copied together). */
     private void writeFrame(int opcode, byte[] b, int off, int len) throws IOException {
-        byte[] header;
-        if (len < 126) {
-            header = new byte[] {(byte) (0x80 | opcode), (byte) len};
-        } else if (len < 65536) {
-            header = new byte[] {(byte) (0x80 | opcode), 126, (byte) (len >> 8), (byte) len};
-        } else {
-            header = new byte[10];
-            header[0] = (byte) (0x80 | opcode);
-            header[1] = 127;
-            for (int i = 0; i < 8; i++) {
-                header[9 - i] = (byte) ((long) len >>> (8 * i));
-            }
-        }
         writeLock.lock();
         try {
-            out.write(header);
-            out.write(b, off, len);
+            int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
+            if (frame.length < header + len) {
+                frame = new byte[Math.max(header + len, Math.min(frame.length * 2, MAX_KEPT_FRAME))];
+            }
+            frame[0] = (byte) (0x80 | opcode);
+            if (header == 2) {
+                frame[1] = (byte) len;
+            } else if (header == 4) {
+                frame[1] = 126;
+                frame[2] = (byte) (len >> 8);
+                frame[3] = (byte) len;
+            } else {
+                frame[1] = 127;
+                for (int i = 0; i < 8; i++) {
+                    frame[9 - i] = (byte) ((long) len >>> (8 * i));
+                }
+            }
+            System.arraycopy(b, off, frame, header, len);
+            out.write(frame, 0, header + len);
             out.flush();
+            if (frame.length > MAX_KEPT_FRAME) {
+                frame = new byte[INITIAL_FRAME];
+            }
         } finally {
             writeLock.unlock();
         }
