@@ -50,6 +50,8 @@ public final class ProjectAccounts {
     private final Duration memberTtl;
     private final Map<String, ProjectAccount> projects = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Users the server itself connects as (e.g. to clean up): not counted against an account's connections. */
+    private final java.util.Set<String> internalUsers = ConcurrentHashMap.newKeySet();
     private volatile Optional<Broker> broker = Optional.empty();
 
     private ProjectAccounts(OperatorIdentity identity, Duration memberTtl) {
@@ -66,7 +68,7 @@ public final class ProjectAccounts {
                 .resolver(resolver)
                 .clock(identity.clock())
                 .build();
-        this.authenticator = new ProjectAuthenticator(operator, () -> broker);
+        this.authenticator = new ProjectAuthenticator(operator, () -> broker, internalUsers::contains);
         LOG.info("restored {} project account(s)", projects.size());
     }
 
@@ -131,13 +133,32 @@ public final class ProjectAccounts {
             if (p == null) {
                 return;
             }
-            files.delete(projectId);
-            resolver.delete(p.account().publicKey());
             String account = p.account().publicKey();
+            broker.ifPresent(b -> deleteStreams(b, p));
+            files.delete(projectId);
+            resolver.delete(account);
             broker.ifPresent(b -> b.closeConnections(c -> c.account().equals(account), CloseReason.AUTHENTICATION_REVOKED));
             LOG.info("removed the account of project {}", projectId);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the account's streams (KV buckets and object stores included) with a one-minute credential of
+     * its own, which the account's connection limit does not count, while the account still exists.
+     */
+    private void deleteStreams(Broker b, ProjectAccount p) {
+        NKey cleaner = NKey.create(NKey.Type.USER, identity.random());
+        String jwt = NatsJwt.issue(JwtUserClaims.builder(cleaner.publicKey()).name("pocketbus-cleanup")
+                .issuerAccount(p.account().publicKey()).expires(now().plus(Duration.ofMinutes(1))).build(),
+                p.signingKey(), identity.clock());
+        internalUsers.add(cleaner.publicKey());
+        try {
+            int deleted = ProjectStreams.deleteAll(b, p.projectId(), jwt, cleaner.seed().orElseThrow());
+            LOG.info("deleted {} stream(s) of project {}", deleted, p.projectId());
+        } finally {
+            internalUsers.remove(cleaner.publicKey());
         }
     }
 

@@ -7,6 +7,7 @@ import io.pocketbus.broker.spi.Authenticator;
 import io.pocketbus.broker.spi.ConnectAttempt;
 import io.pocketbus.broker.spi.Grant;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -19,10 +20,12 @@ final class ProjectAuthenticator implements Authenticator {
 
     private final OperatorAuthenticator operator;
     private final Supplier<Optional<Broker>> broker;
+    private final Predicate<String> internalUser;
 
-    ProjectAuthenticator(OperatorAuthenticator operator, Supplier<Optional<Broker>> broker) {
+    ProjectAuthenticator(OperatorAuthenticator operator, Supplier<Optional<Broker>> broker, Predicate<String> internalUser) {
         this.operator = operator;
         this.broker = broker;
+        this.internalUser = internalUser;
     }
 
     @Override
@@ -39,7 +42,7 @@ final class ProjectAuthenticator implements Authenticator {
     public Grant authenticate(ConnectAttempt attempt) {
         Grant grant = operator.authenticate(attempt);
         long max = operator.accountClaims(grant.account()).map(a -> a.limits().conn()).orElse(-1L);
-        if (max >= 0) {
+        if (max >= 0 && !internalUser.test(grant.identity())) {
             long open = broker.get().map(b -> b.connections().stream()
                     .filter(c -> c.account().equals(grant.account())).count()).orElse(0L);
             if (open >= max) {

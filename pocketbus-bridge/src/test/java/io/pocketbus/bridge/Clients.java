@@ -54,9 +54,13 @@ final class Clients {
     static Client connect(Options.Builder options) throws Exception {
         BlockingQueue<String> errors = new LinkedBlockingQueue<>();
         BlockingQueue<ConnectionListener.Events> events = new LinkedBlockingQueue<>();
-        Connection nc = Nats.connect(options.errorListener(collecting(errors))
-                .connectionListener((conn, event) -> events.add(event)).build());
-        return new Client(nc, errors, events);
+        try {
+            Connection nc = Nats.connect(options.errorListener(collecting(errors))
+                    .connectionListener((conn, event) -> events.add(event)).build());
+            return new Client(nc, errors, events);
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException(e.getMessage() + "; errors seen: " + errors + ", events: " + events, e);
+        }
     }
 
     private static ErrorListener collecting(BlockingQueue<String> errors) {

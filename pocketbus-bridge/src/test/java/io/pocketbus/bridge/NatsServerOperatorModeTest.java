@@ -44,7 +44,8 @@ class NatsServerOperatorModeTest {
         accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dir.resolve("data")));
         accounts.provision("projecta", ProjectLimits.UNLIMITED);
         accounts.provision("projectb", ProjectLimits.UNLIMITED);
-        accounts.provision("limited", ProjectLimits.UNLIMITED.withMaxConnections(1).withMaxPayload(100));
+        accounts.provision("limited", ProjectLimits.UNLIMITED.withMaxConnections(1));
+        accounts.provision("small", ProjectLimits.UNLIMITED.withMaxPayload(100));
         revoked = accounts.createServiceCredential("projecta", "old", CredentialScope.FULL, Optional.empty());
         accounts.revoke("projecta", revoked.info().id());
 
@@ -136,8 +137,11 @@ class NatsServerOperatorModeTest {
     void theProjectsLimitsAreEnforcedByNatsServer() throws Exception {
         IssuedCredential one = accounts.issueMemberCredentials("limited", "u1", ProjectRole.MEMBER);
         IssuedCredential two = accounts.issueMemberCredentials("limited", "u2", ProjectRole.MEMBER);
+        String tooBig = "PUB big 101\r\n" + "x".repeat(101) + "\r\n";
+        IssuedCredential small = accounts.issueMemberCredentials("small", "u3", ProjectRole.MEMBER);
+        assertThat(RawConnect.attempt(port, small, tooBig)).contains("-ERR 'Maximum Payload Violation'\n").doesNotContain("PONG");
         try (Client first = Clients.connect(port, one)) {
-            assertThat(first.connection().getServerInfo().getMaxPayload()).isEqualTo(100);
+            first.connection().flush(Clients.WAIT);
             assertThat(RawConnect.attempt(port, two)).isEqualTo("-ERR 'maximum account active connections exceeded'\n");
         }
     }

@@ -22,6 +22,11 @@ final class RawConnect {
     }
 
     static String attempt(int port, IssuedCredential credential) throws IOException {
+        return attempt(port, credential, "");
+    }
+
+    /** As {@link #attempt(int, IssuedCredential)}, with protocol lines sent between CONNECT and PING. */
+    static String attempt(int port, IssuedCredential credential, String commands) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             InputStream in = s.getInputStream();
@@ -32,7 +37,7 @@ final class RawConnect {
             String sig = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(NKey.fromSeed(credential.seed()).sign(m.group(1).getBytes(StandardCharsets.UTF_8)));
             String connect = "CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1,\"jwt\":\"" + credential.jwt()
-                    + "\",\"sig\":\"" + sig + "\"}\r\nPING\r\n";
+                    + "\",\"sig\":\"" + sig + "\"}\r\n" + commands + "PING\r\n";
             s.getOutputStream().write(connect.getBytes(StandardCharsets.US_ASCII));
             StringBuilder answer = new StringBuilder();
             String l;
