@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,7 @@ public final class OperatorIdentity {
         }
         NKey created = NKey.create(type, random);
         SecretFiles.write(path, created.seed().orElseThrow() + "\n");
-        LOG.info("created NATS {} key {} in {}", type.name().toLowerCase(java.util.Locale.ROOT), created.publicKey(), dir);
+        LOG.info("created NATS {} key {} in {}", type.name().toLowerCase(Locale.ROOT), created.publicKey(), dir);
         return created;
     }
 

@@ -17,8 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,7 @@ public final class ProjectAccounts {
     private final Map<String, ProjectAccount> projects = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** Users the server itself connects as (e.g. to clean up): not counted against an account's connections. */
-    private final java.util.Set<String> internalUsers = ConcurrentHashMap.newKeySet();
+    private final Set<String> internalUsers = ConcurrentHashMap.newKeySet();
     private volatile Optional<Broker> broker = Optional.empty();
 
     private ProjectAccounts(OperatorIdentity identity, Duration memberTtl) {
@@ -254,7 +257,7 @@ public final class ProjectAccounts {
         return revokeWhere(projectId, c -> c.kind() == CredentialInfo.Kind.MEMBER && c.userId().equals(Optional.of(userId)));
     }
 
-    private int revokeWhere(String projectId, java.util.function.Predicate<CredentialInfo> which) {
+    private int revokeWhere(String projectId, Predicate<CredentialInfo> which) {
         lock.lock();
         try {
             ProjectAccount p = require(projectId);
@@ -285,7 +288,7 @@ public final class ProjectAccounts {
     }
 
     private ProjectAccount mutate(String projectId,
-            java.util.function.Function<Optional<ProjectAccount>, ProjectAccount> change) {
+            Function<Optional<ProjectAccount>, ProjectAccount> change) {
         lock.lock();
         try {
             ProjectAccount updated = change.apply(Optional.ofNullable(projects.get(projectId)));

@@ -13,6 +13,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class Clients {
 
     static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * For the test brokers: a cold JVM's first jnats connection on a loaded machine can take longer than
+     * nats-server's two seconds between INFO and CONNECT (class loading, the first Ed25519 signature).
+     */
+    static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
 
     private Clients() {
     }

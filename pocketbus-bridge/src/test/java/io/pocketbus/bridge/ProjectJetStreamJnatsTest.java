@@ -36,7 +36,7 @@ class ProjectJetStreamJnatsTest {
         accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir));
         accounts.provision("projecta", ProjectLimits.UNLIMITED);
         accounts.provision("projectb", ProjectLimits.UNLIMITED);
-        broker = accounts.configure(Broker.builder().port(0)
+        broker = accounts.configure(Broker.builder().port(0).authTimeout(Clients.AUTH_TIMEOUT)
                 .jetStream(JetStreamConfig.storeDir(dataDir.resolve("jetstream")).build())).build();
         accounts.attach(broker);
         broker.start();

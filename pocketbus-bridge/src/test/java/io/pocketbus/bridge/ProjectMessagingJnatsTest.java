@@ -44,7 +44,7 @@ class ProjectMessagingJnatsTest {
     }
 
     private static Broker startBroker(ProjectAccounts accounts) {
-        Broker b = accounts.configure(Broker.builder().port(0)).build();
+        Broker b = accounts.configure(Broker.builder().port(0).authTimeout(Clients.AUTH_TIMEOUT)).build();
         accounts.attach(b);
         return b.start();
     }
