@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.pocketbus.bridge.Clients.Client;
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.CredsFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,7 @@ class ProjectMessagingJnatsTest {
     }
 
     private static Broker startBroker(ProjectAccounts accounts) {
-        Broker b = accounts.configure(Broker.builder().port(0).authTimeout(Clients.AUTH_TIMEOUT)).build();
+        Broker b = accounts.configure(Broker.builder().port(0).websocketPort(0).authTimeout(Clients.AUTH_TIMEOUT)).build();
         accounts.attach(b);
         return b.start();
     }
@@ -89,6 +91,43 @@ class ProjectMessagingJnatsTest {
             assertThat(new String(reply.getData(), StandardCharsets.UTF_8)).isEqualTo("pong hi");
         }
         assertThat(broker.accounts()).contains(accounts.accountPublicKey("projecta").orElseThrow());
+    }
+
+    @Test
+    void memberCredentialsWorkOverWebSocketAsInABrowser() throws Exception {
+        IssuedCredential alice = accounts.issueMemberCredentials("projecta", "alice", ProjectRole.MEMBER);
+        int wsPort = broker.websocketPort().orElseThrow();
+        try (Client ws = Clients.connect(Clients.options(broker.port(), alice).server("ws://127.0.0.1:" + wsPort));
+                Client tcp = member("projecta", "bob")) {
+            Subscription sub = ws.connection().subscribe("chat.>");
+            ws.connection().flush(WAIT);
+            tcp.connection().publish("chat.room", bytes("hello browser"));
+            assertThat(new String(sub.nextMessage(WAIT).getData(), StandardCharsets.UTF_8)).isEqualTo("hello browser");
+            assertThat(broker.connections()).anySatisfy(c -> {
+                assertThat(c.kind()).isEqualTo("websocket");
+                assertThat(c.authorizedUser()).isEqualTo(alice.info().id());
+                assertThat(c.account()).isEqualTo(accounts.accountPublicKey("projecta").orElseThrow());
+            });
+        }
+    }
+
+    @Test
+    void theAppsOwnAccountIsSeparateFromEveryProject() throws Exception {
+        CredsFile app = accounts.identity().appCredentials();
+        Path creds = Files.writeString(dataDir.resolve("app.creds"), app.render());
+        try (Client appClient = Clients.connect(Options.builder().server("nats://127.0.0.1:" + broker.port())
+                        .maxReconnects(0).connectionTimeout(Duration.ofSeconds(30)).authHandler(Nats.credentials(creds.toString())));
+                Client member = member("projecta", "alice")) {
+            Subscription records = appClient.connection().subscribe("pb.records.>");
+            Subscription spy = member.connection().subscribe("pb.records.>");
+            appClient.connection().flush(WAIT);
+            member.connection().flush(WAIT);
+            appClient.connection().publish("pb.records.posts.create.abc", bytes("{}"));
+            assertThat(records.nextMessage(WAIT).getSubject()).isEqualTo("pb.records.posts.create.abc");
+            appClient.connection().flush(WAIT);
+            member.connection().flush(WAIT);
+            assertThat(spy.getPendingMessageCount()).isZero();
+        }
     }
 
     @Test
