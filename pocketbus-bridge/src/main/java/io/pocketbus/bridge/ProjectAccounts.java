@@ -9,6 +9,7 @@ import io.pocketbus.broker.NatsJwt;
 import io.pocketbus.broker.OperatorAuthenticator;
 import io.pocketbus.broker.spi.Authenticator;
 import io.pocketbus.broker.spi.Permissions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,6 +187,24 @@ public final class ProjectAccounts {
             resolver.fetch(key).ifPresent(jwt -> out.put(key, jwt));
         }
         return out;
+    }
+
+    /**
+     * The operator-mode part of a nats-server configuration serving these accounts from its MEMORY resolver:
+     * {@code operator}, {@code system_account}, {@code resolver} and {@code resolver_preload}. A MEMORY resolver
+     * is fixed at start: changes (new projects, revocations) need the configuration rendered again and reloaded.
+     *
+     * @param operatorJwtFile where the nats-server will find {@link OperatorIdentity#operatorJwt()}
+     */
+    public String natsServerConfig(Path operatorJwtFile) {
+        String path = operatorJwtFile.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+        StringBuilder config = new StringBuilder()
+                .append("operator: \"").append(path).append("\"\n")
+                .append("system_account: ").append(identity.systemAccountPublicKey()).append('\n')
+                .append("resolver: MEMORY\n")
+                .append("resolver_preload: {\n");
+        resolverPreload().forEach((key, jwt) -> config.append("  ").append(key).append(": \"").append(jwt).append("\"\n"));
+        return config.append("}\n").toString();
     }
 
     private List<String> accountKeys() {

@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,15 +50,7 @@ class NatsServerOperatorModeTest {
 
         port = freePort();
         Path operatorJwt = Files.writeString(dir.resolve("operator.jwt"), accounts.identity().operatorJwt());
-        StringBuilder config = new StringBuilder()
-                .append("listen: 127.0.0.1:").append(port).append('\n')
-                .append("operator: \"").append(operatorJwt).append("\"\n")
-                .append("system_account: ").append(accounts.identity().systemAccountPublicKey()).append('\n')
-                .append("resolver: MEMORY\nresolver_preload: {\n");
-        for (Map.Entry<String, String> e : accounts.resolverPreload().entrySet()) {
-            config.append("  ").append(e.getKey()).append(": \"").append(e.getValue()).append("\"\n");
-        }
-        config.append("}\n");
+        String config = "listen: 127.0.0.1:" + port + "\n" + accounts.natsServerConfig(operatorJwt);
         Path conf = Files.writeString(dir.resolve("nats-server.conf"), config);
         Path log = dir.resolve("nats-server.log");
         server = new ProcessBuilder(NATS_SERVER.toString(), "-c", conf.toString()).directory(dir.toFile())
