@@ -237,7 +237,9 @@ public final class ProjectAccounts {
     }
 
     private IssuedCredential issue(String projectId, CredentialInfo.Kind kind, String name, Optional<String> userId,
-            Optional<ProjectRole> role, Optional<CredentialScope> scope, Permissions permissions, Optional<Instant> expires) {
+            Optional<ProjectRole> role, Optional<CredentialScope> scope, Permissions permissions, Optional<Instant> expiry) {
+        // JWT times are whole seconds: the listing says what the JWT says
+        Optional<Instant> expires = expiry.map(e -> Instant.ofEpochSecond(e.getEpochSecond()));
         lock.lock();
         try {
             ProjectAccount p = require(projectId);

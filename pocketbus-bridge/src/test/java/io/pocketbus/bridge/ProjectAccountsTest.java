@@ -101,6 +101,9 @@ class ProjectAccountsTest {
         assertThat(creds.seed()).isEqualTo(issued.seed());
         JwtUserClaims user = NatsJwt.decode(creds.jwt()).claims(JwtUserClaims.class);
         assertThat(user.expires()).contains(expires);
+        IssuedCredential fractional = accounts.createServiceCredential("p1", "billing2", scope, Optional.of(expires.plusMillis(700)));
+        assertThat(fractional.info().expires()).contains(expires);
+        assertThat(NatsJwt.decode(fractional.jwt()).claims(JwtUserClaims.class).expires()).contains(expires);
         assertThat(user.permissions().publish().allow()).containsExactly("a.>");
         assertThat(user.permissions().publish().deny()).containsExactly("a.b");
         assertThat(user.permissions().subscribe().allow()).containsExactly("c.*");
