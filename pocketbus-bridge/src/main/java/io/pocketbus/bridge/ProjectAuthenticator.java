@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * Operator-mode authentication for the embedded broker, plus the account's {@code conn} limit, which the
  * broker does not enforce itself: a connection that would exceed its account's maximum is refused. The count
  * is taken from the broker's live connections at CONNECT, so two clients connecting at the very same moment
- * may both pass the last free slot.
+ * may both pass the last free slot; in-process connections, which share one address, are not told apart
+ * when a live connection is re-checked.
  */
 final class ProjectAuthenticator implements Authenticator {
 
@@ -43,8 +44,12 @@ final class ProjectAuthenticator implements Authenticator {
         Grant grant = operator.authenticate(attempt);
         long max = operator.accountClaims(grant.account()).map(a -> a.limits().conn()).orElse(-1L);
         if (max >= 0 && !internalUser.test(grant.identity())) {
+            // the connection being authenticated is left out: when live connections are re-checked after a
+            // credentials change, it is already one of the account's
             long open = broker.get().map(b -> b.connections().stream()
-                    .filter(c -> c.account().equals(grant.account())).count()).orElse(0L);
+                    .filter(c -> c.account().equals(grant.account()))
+                    .filter(c -> !(c.ip() + ":" + c.port()).equals(attempt.remoteAddress()))
+                    .count()).orElse(0L);
             if (open >= max) {
                 throw new AuthenticationException("maximum account active connections exceeded: " + grant.account());
             }

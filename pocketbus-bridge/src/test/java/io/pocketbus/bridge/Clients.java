@@ -46,8 +46,12 @@ final class Clients {
     }
 
     static Options.Builder options(int port, IssuedCredential credential) {
+        return options("nats://127.0.0.1:" + port, credential);
+    }
+
+    static Options.Builder options(String url, IssuedCredential credential) {
         // generous connect timeout: the first connection of a cold JVM on a loaded machine is slow
-        return Options.builder().server("nats://127.0.0.1:" + port).maxReconnects(0)
+        return Options.builder().server(url).maxReconnects(0)
                 .connectionTimeout(Duration.ofSeconds(30))
                 .authHandler(Nats.staticCredentials(credential.jwt().toCharArray(), credential.seed().toCharArray()));
     }

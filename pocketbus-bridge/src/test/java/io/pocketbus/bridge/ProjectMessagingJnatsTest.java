@@ -10,13 +10,18 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.pocketbus.bridge.Clients.Client;
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.ConnectionInfo;
 import io.pocketbus.broker.CredsFile;
+import io.pocketbus.broker.NKey;
+import io.pocketbus.broker.spi.AuthenticationException;
+import io.pocketbus.broker.spi.ConnectAttempt;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +102,7 @@ class ProjectMessagingJnatsTest {
     void memberCredentialsWorkOverWebSocketAsInABrowser() throws Exception {
         IssuedCredential alice = accounts.issueMemberCredentials("projecta", "alice", ProjectRole.MEMBER);
         int wsPort = broker.websocketPort().orElseThrow();
-        try (Client ws = Clients.connect(Clients.options(broker.port(), alice).server("ws://127.0.0.1:" + wsPort));
+        try (Client ws = Clients.connect(Clients.options("ws://127.0.0.1:" + wsPort, alice));
                 Client tcp = member("projecta", "bob")) {
             Subscription sub = ws.connection().subscribe("chat.>");
             ws.connection().flush(WAIT);
@@ -236,6 +241,30 @@ class ProjectMessagingJnatsTest {
             one.connection().flush(WAIT);
             two.connection().flush(WAIT);
             other.connection().flush(WAIT);
+        }
+    }
+
+    @Test
+    void aLiveConnectionReCheckedAtTheConnectionLimitStillPasses() throws Exception {
+        accounts.updateLimits("projecta", ProjectLimits.UNLIMITED.withMaxConnections(2));
+        IssuedCredential alice = accounts.issueMemberCredentials("projecta", "alice", ProjectRole.MEMBER);
+        try (Client one = Clients.connect(broker.port(), alice); Client two = member("projecta", "bob")) {
+            two.connection().flush(WAIT);
+            ConnectionInfo live = broker.connections().stream()
+                    .filter(c -> c.authorizedUser().equals(alice.info().id())).findFirst().orElseThrow();
+            String nonce = "re-check-nonce";
+            String sig = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(NKey.fromSeed(alice.seed()).sign(nonce.getBytes(StandardCharsets.UTF_8)));
+            ConnectAttempt again = new ConnectAttempt(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(sig), Optional.of(alice.jwt()), Optional.of(nonce),
+                    live.ip() + ":" + live.port(), "tcp");
+            assertThat(accounts.authenticator().authenticate(again).account())
+                    .isEqualTo(accounts.accountPublicKey("projecta").orElseThrow());
+            ConnectAttempt newcomer = new ConnectAttempt(again.user(), again.password(), again.token(), again.nkey(),
+                    again.signature(), again.jwt(), again.nonce(), "127.0.0.1:1", "tcp");
+            assertThatThrownBy(() -> accounts.authenticator().authenticate(newcomer))
+                    .isInstanceOf(AuthenticationException.class).hasMessageContaining("maximum account active connections");
+            one.connection().flush(WAIT);
         }
     }
 
