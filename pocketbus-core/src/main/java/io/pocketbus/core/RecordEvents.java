@@ -13,6 +13,7 @@ import java.util.Map;
  * change is never published.
  */
 public final class RecordEvents {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordEvents.class);
     /** The subject prefix of record events. */
     public static final String PREFIX = "pb.records.";
     /** Every record event. */
@@ -32,14 +33,37 @@ public final class RecordEvents {
 
     private static io.pocketbus.tools.hook.Handler<RecordEvent> handler(String action) {
         return io.pocketbus.tools.hook.Handler.of(HANDLER_ID, e -> {
-            publish(e.app(), action, e.record());
+            // an empty id means a handler stopped the save before anything was stored
+            if (!e.record().id().isEmpty()) {
+                try {
+                    publish(e.app(), action, e.record());
+                } catch (RuntimeException err) {
+                    // the change is committed: a bus failure must not turn it into an error
+                    LOG.warn("record event {} of {} not published", action, e.record(), err);
+                }
+            }
             e.next();
         });
     }
 
-    /** The subject a change of {@code record} is published on. */
+    /**
+     * The subject a change of {@code record} is published on. Characters that cannot appear in a subject
+     * token ({@code . * >}, whitespace, {@code %}) are percent-encoded in the id.
+     */
     public static String subject(Record record, String action) {
-        return PREFIX + record.collection().name() + "." + action + "." + record.id();
+        return PREFIX + record.collection().name() + "." + action + "." + token(record.id());
+    }
+
+    private static String token(String id) {
+        StringBuilder out = new StringBuilder(id.length());
+        for (char ch : id.toCharArray()) {
+            if (ch == '.' || ch == '*' || ch == '>' || ch == '%' || Character.isWhitespace(ch)) {
+                out.append('%').append(String.format("%02X", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     static void publish(App app, String action, Record record) {

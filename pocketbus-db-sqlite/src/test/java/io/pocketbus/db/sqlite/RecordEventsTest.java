@@ -114,6 +114,13 @@ class RecordEventsTest {
     }
 
     @Test
+    void idsThatAreNotSubjectTokensAreEncoded() throws Exception {
+        Record r = new Record(app.findCollectionByNameOrId("demo2").orElseThrow()).load(Map.of("title", "odd"));
+        r.setId("a.b*c");
+        assertThat(RecordEvents.subject(r, "create")).isEqualTo("pb.records.demo2.create.a%2Eb%2Ac");
+    }
+
+    @Test
     void usesTheConfiguredBus() throws Exception {
         try (LocalMessageBus bus = LocalMessageBus.create()) {
             BlockingQueue<MessageBus.Message> got = new LinkedBlockingQueue<>();
