@@ -67,11 +67,11 @@ public final class Settings {
         return node.deepCopy();
     }
 
-    /** The API form: the SMTP password and the S3 secrets left out, as PocketBase serialises them. */
+    /** The API form: the SMTP password blanked, the S3 secrets left out. */
     public ObjectNode toPublicJson() {
         ObjectNode copy = node.deepCopy();
         if (copy.get("smtp") instanceof ObjectNode smtp) {
-            smtp.remove("password");
+            smtp.put("password", "");
         }
         if (copy.get("s3") instanceof ObjectNode s3) {
             s3.remove("secret");

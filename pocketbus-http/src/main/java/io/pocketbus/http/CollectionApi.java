@@ -75,7 +75,8 @@ final class CollectionApi {
         ObjectNode merged = (ObjectNode) Json.tree(Scaffolds.scaffold(type, body.path("name").asText("")).toMap());
         merged.put("id", "");
         merged.setAll(body);
-        Collection collection = parse(merged, "Failed to create collection.");
+        // a client-given id that already exists is a validation error, not an update
+        Collection collection = parse(merged, "Failed to create collection.").markAsNew();
         save(e.app(), collection, "Failed to create collection.");
         e.json(200, e.app().findCollectionByNameOrId(collection.id()).orElse(collection).toMap());
     }
