@@ -45,8 +45,7 @@ final class RealtimeAccess {
             }
             Record view = record.copy();
             app.enrichRecord(view, info);
-            if (!info.isSuperuser() && collection.isAuth() && !view.emailAlwaysVisible()
-                    && !action.equals("delete") && RuleCheck.hasManageAccess(app, view, info)) {
+            if (!info.isSuperuser() && collection.isAuth() && !view.emailAlwaysVisible() && manages(app, view, action, info)) {
                 view.withEmailVisible(true);
             }
             String expand = sub.query().getOrDefault("expand", "");
@@ -98,6 +97,16 @@ final class RealtimeAccess {
                 : RuleCheck.accessQuery(app::findCollectionByNameOrId, collection, record.id(), info, expr,
                         Clock.systemUTC());
         return app.db().queryOne(sql.text(), sql.params(), rs -> rs.getInt(1)).isPresent();
+    }
+
+    /** The manageRule check; a deleted record is checked on its event values, as a draft. */
+    private static boolean manages(App app, Record record, String action, RequestInfo info) {
+        Record probe = record;
+        if (action.equals("delete")) {
+            probe = record.copy();
+            probe.markAsNew(true);
+        }
+        return RuleCheck.hasManageAccess(app, probe, info);
     }
 
     private static ExpandFetcher fetcher(App app, RequestInfo info) {

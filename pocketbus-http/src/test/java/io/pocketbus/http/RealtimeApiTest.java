@@ -277,6 +277,28 @@ class RealtimeApiTest {
     }
 
     @Test
+    void anAuthRecordShowsItsEmailToItselfOnly() throws Exception {
+        Record self = user("test@example.com");
+        assertThat(self.emailVisibility()).isFalse();
+        Sse selfSse = connect();
+        Sse superSse = connect();
+        String selfId = selfSse.next().id;
+        String superId = superSse.next().id;
+        assertThat(subscribe(selfId, token("users", "test@example.com"), "users/" + self.id()).statusCode())
+                .isEqualTo(204);
+        assertThat(subscribe(superId, token("_superusers", "test@example.com"), "users/*").statusCode())
+                .isEqualTo(204);
+        self.set("name", "renamed");
+        app.save(self);
+        for (Sse sse : List.of(selfSse, superSse)) {
+            JsonNode record = MAPPER.readTree(sse.next().data).get("record");
+            assertThat(record.get("email").asText()).isEqualTo("test@example.com");
+            assertThat(record.has("password")).isFalse();
+            assertThat(record.has("tokenKey")).isFalse();
+        }
+    }
+
+    @Test
     void anIdleStreamEnds() throws Exception {
         Realtime.of(app).timeouts(Duration.ofMillis(200), Duration.ofMinutes(1));
         Sse sse = connect();
