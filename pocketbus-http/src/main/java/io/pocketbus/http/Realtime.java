@@ -185,13 +185,26 @@ public final class Realtime {
         Collection c = collection.get();
         for (RealtimeClient client : clients.values()) {
             for (RealtimeSubscription sub : client.subscriptions()) {
-                sub.match(c.id(), c.name(), record.id()).flatMap(kind ->
-                        RealtimeAccess.frameData(app, client, sub, kind, action, record)).ifPresent(data -> {
-                            if (!client.send(new RealtimeClient.Frame(sub.raw(), data))) {
-                                LOG.warn("realtime client {} is not reading: event dropped", client.id());
-                            }
-                        });
+                Optional<RealtimeSubscription.Kind> kind = sub.match(c.id(), c.name(), record.id());
+                if (kind.isPresent()) {
+                    deliver(client, sub, kind.get(), action, record);
+                }
             }
+        }
+    }
+
+    private void deliver(RealtimeClient client, RealtimeSubscription sub, RealtimeSubscription.Kind kind,
+                         String action, Record record) {
+        Optional<String> data;
+        try {
+            data = RealtimeAccess.frameData(app, client, sub, kind, action, record);
+        } catch (RuntimeException e) {
+            // one subscriber's failing check must not cost the others their event
+            LOG.warn("realtime delivery of {} to {} failed", record, client.id(), e);
+            return;
+        }
+        if (data.isPresent() && !client.send(new RealtimeClient.Frame(sub.raw(), data.get()))) {
+            LOG.warn("realtime client {} is not reading: event dropped", client.id());
         }
     }
 

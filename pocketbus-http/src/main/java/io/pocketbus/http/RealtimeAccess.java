@@ -45,7 +45,8 @@ final class RealtimeAccess {
             }
             Record view = record.copy();
             app.enrichRecord(view, info);
-            if (!info.isSuperuser() && collection.isAuth() && !view.emailAlwaysVisible() && manages(app, view, action, info)) {
+            if (!info.isSuperuser() && collection.isAuth() && !view.emailAlwaysVisible()
+                    && manages(app, view, action, info)) {
                 view.withEmailVisible(true);
             }
             String expand = sub.query().getOrDefault("expand", "");
