@@ -75,7 +75,8 @@ final class CollectionApi {
         ObjectNode merged = (ObjectNode) Json.tree(Scaffolds.scaffold(type, body.path("name").asText("")).toMap());
         merged.put("id", "");
         merged.setAll(body);
-        Collection collection = parse(merged, "Failed to create collection.");
+        // a client-given id that already exists is a validation error, not an update
+        Collection collection = parse(merged, "Failed to create collection.").markAsNew();
         save(e.app(), collection, "Failed to create collection.");
         e.json(200, e.app().findCollectionByNameOrId(collection.id()).orElse(collection).toMap());
     }
@@ -160,31 +161,7 @@ final class CollectionApi {
         }
     }
 
-    /**
-     * Puts back the system fields a submitted {@code fields} list left out (PocketBase's default fields: the
-     * {@code id} of base and auth collections, and the auth fields), in front of the submitted ones.
-     */
-    private static void ensureSystemFields(Collection collection) {
-        if (collection.isView()) {
-            return;
-        }
-        List<io.pocketbus.core.Field> missing = new ArrayList<>();
-        if (collection.field("id").isEmpty()) {
-            missing.add(Scaffolds.idField());
-        }
-        if (collection.isAuth()) {
-            Scaffolds.authSystemFields().stream().filter(f -> collection.field(f.name()).isEmpty())
-                    .forEach(missing::add);
-        }
-        if (!missing.isEmpty()) {
-            List<io.pocketbus.core.Field> fields = new ArrayList<>(missing);
-            fields.addAll(collection.fields());
-            collection.setFields(fields);
-        }
-    }
-
     private static void save(App app, Collection collection, String failure) {
-        ensureSystemFields(collection);
         try {
             app.save(collection);
         } catch (ApiError ex) {

@@ -44,6 +44,14 @@ class CollectionApiTest {
         ApiScenario.of("create invalid").request("POST", "/api/collections").auth(SU, ADMIN)
                 .json("{\"name\":\"demo2\"}").status(400).contains("\"message\":\"Failed to create collection.\"",
                         "\"name\":{\"code\":").run(tmp);
+        ApiScenario.of("create with an existing id").request("POST", "/api/collections").auth(SU, ADMIN)
+                .json("{\"name\":\"other\",\"id\":\"_pb_users_auth_\"}").status(400)
+                .contains("\"id\":{\"code\":\"validation_invalid_or_existing_id\"")
+                .after(app -> assertThat(app.findCollectionByNameOrId("users")).isPresent()).run(tmp);
+        ApiScenario.of("invalid rule").request("PATCH", "/api/collections/demo2").auth(SU, ADMIN)
+                .json("{\"listRule\":\"missing_field = 1\"}").status(400)
+                .contains("\"message\":\"Failed to update collection.\"", "\"listRule\":{\"code\":\"validation_invalid_rule\"")
+                .run(tmp);
         ApiScenario.of("update").request("PATCH", "/api/collections/demo2").auth(SU, ADMIN)
                 .json("{\"listRule\":null}").status(200).contains("\"listRule\":null")
                 .after(app -> assertThat(app.findCollectionByNameOrId("demo2").orElseThrow().listRule()).isEmpty())
