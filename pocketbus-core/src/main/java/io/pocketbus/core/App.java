@@ -38,7 +38,7 @@ public final class App implements AutoCloseable {
         this.dataDir = b.dataDir;
         this.dialect = b.dialect;
         this.readers = b.readers;
-        this.files = new FileStorage(dataDir.resolve("storage"));
+        this.files = b.files != null ? b.files : new LocalFileStorage(dataDir.resolve("storage"));
     }
 
     public static Builder builder() {
@@ -50,6 +50,7 @@ public final class App implements AutoCloseable {
         private Path dataDir;
         private Dialect dialect;
         private int readers = 4;
+        private FileStorage files;
 
         private Builder() {
         }
@@ -70,6 +71,12 @@ public final class App implements AutoCloseable {
                 throw new IllegalArgumentException("readers must be >= 1");
             }
             this.readers = n;
+            return this;
+        }
+
+        /** The storage backend for file fields (default: {@link LocalFileStorage} on {@code <dataDir>/storage}). */
+        public Builder fileStorage(FileStorage storage) {
+            this.files = Objects.requireNonNull(storage, "storage");
             return this;
         }
 
@@ -387,7 +394,7 @@ public final class App implements AutoCloseable {
         return logs;
     }
 
-    /** The local file storage ({@code <dataDir>/storage}). */
+    /** The file fields' storage: {@link LocalFileStorage} on {@code <dataDir>/storage} unless the builder set one. */
     public FileStorage files() {
         return files;
     }
