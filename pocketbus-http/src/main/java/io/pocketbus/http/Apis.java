@@ -28,6 +28,7 @@ public final class Apis {
         records.bind(api);
         new RecordAuthApi(hooks).bind(api);
         new BatchApi(records).bind(api);
+        new FileApi().bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);
     }
