@@ -165,8 +165,28 @@ public final class LocalFileStorage implements FileStorage {
         try {
             Files.deleteIfExists(path);
             Files.deleteIfExists(path.resolveSibling(path.getFileName() + ATTRS_SUFFIX));
+            removeEmptyParents(path.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes directories left empty up to the root, so a failed upload leaves no trace. */
+    private void removeEmptyParents(Path dir) throws IOException {
+        for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
+            try (Stream<Path> entries = Files.list(d)) {
+                if (entries.findAny().isPresent()) {
+                    return;
+                }
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(d);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // a concurrent write put a file there: keep the directory
+                return;
+            }
         }
     }
 
@@ -181,6 +201,7 @@ public final class LocalFileStorage implements FileStorage {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+            removeEmptyParents(dir.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
