@@ -1,15 +1,9 @@
 package io.pocketbus.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** {@code email}: exceptDomains / onlyDomains (JSON {@code null} when unset). */
-public final class EmailField extends Field {
-    private List<String> exceptDomains;
-    private List<String> onlyDomains;
-    private boolean required;
+/** {@code email}: an address whose domain {@code exceptDomains} / {@code onlyDomains} may restrict. */
+public final class EmailField extends DomainField<EmailField> {
 
     public EmailField(String name) {
         super(name);
@@ -20,71 +14,18 @@ public final class EmailField extends Field {
         return "email";
     }
 
-    public List<String> exceptDomains() {
-        return exceptDomains == null ? List.of() : exceptDomains;
-    }
-
-    public List<String> onlyDomains() {
-        return onlyDomains == null ? List.of() : onlyDomains;
+    @Override
+    Optional<String> domainOf(String value) {
+        return Domains.isEmail(value) ? Optional.of(value.substring(value.lastIndexOf('@') + 1)) : Optional.empty();
     }
 
     @Override
-    public boolean required() {
-        return required;
-    }
-
-    public EmailField setExceptDomains(List<String> domains) {
-        this.exceptDomains = domains == null ? null : List.copyOf(domains);
-        return this;
-    }
-
-    public EmailField setOnlyDomains(List<String> domains) {
-        this.onlyDomains = domains == null ? null : List.copyOf(domains);
-        return this;
-    }
-
-    public EmailField setRequired(boolean required) {
-        this.required = required;
-        return this;
+    Optional<ValidationError> malformedError() {
+        return error("validation_is_email", "Must be a valid email address.");
     }
 
     @Override
-    public Object prepareValue(Object raw) {
-        return plainText(raw);
-    }
-
-    @Override
-    public Optional<ValidationError> validateValue(App app, Record record) {
-        String v = record.getString(name());
-        if (v.isEmpty()) {
-            return requiredError(v);
-        }
-        if (!Domains.isEmail(v)) {
-            return error("validation_is_email", "Must be a valid email address.");
-        }
-        String domain = v.substring(v.lastIndexOf('@') + 1);
-        if (!Domains.allowed(domain, exceptDomains(), onlyDomains())) {
-            return error("validation_email_domain_not_allowed", "Email domain is not allowed.");
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    public String columnDefinition() {
-        return "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    protected void writeOptions(Map<String, Object> out) {
-        out.put("exceptDomains", exceptDomains);
-        out.put("onlyDomains", onlyDomains);
-        out.put("required", required);
-    }
-
-    @Override
-    protected void readOptions(JsonNode node) {
-        exceptDomains = stringsOrNull(node, "exceptDomains");
-        onlyDomains = stringsOrNull(node, "onlyDomains");
-        required = bool(node, "required");
+    Optional<ValidationError> domainNotAllowedError() {
+        return error("validation_email_domain_not_allowed", "Email domain is not allowed.");
     }
 }

@@ -12,7 +12,7 @@ import java.util.zip.CRC32;
  * common keys {@code id, name, type, system, hidden, presentable, help?} plus the type's options, in
  * alphabetical order as PocketBase stores and serves them.
  */
-public abstract sealed class Field permits TextField, NumberField, BoolField, EmailField, UrlField, EditorField,
+public abstract sealed class Field permits TextField, NumberField, BoolField, DomainField, EditorField,
         DateField, AutodateField, SelectField, FileField, RelationField, JsonField, PasswordField, GeoPointField {
     static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -18,6 +18,7 @@ public final class Apis {
         router.bind(Cors.of(allowedOrigins));
         router.bind(RequestLogger.of());
         router.bind(Middlewares.loadAuthToken());
+        router.bind(Middlewares.superuserIPsWhitelist());
         router.bind(Middlewares.securityHeaders());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
 

@@ -12,6 +12,8 @@ public final class Middlewares {
     public static final String LOAD_AUTH_TOKEN_ID = "pbLoadAuthToken";
     /** After the request logger and recovery, before rate limits and the body limit. */
     public static final int LOAD_AUTH_TOKEN_PRIORITY = -1020;
+    public static final String SUPERUSER_IPS_WHITELIST_ID = "pbSuperuserIPsWhitelist";
+    public static final int SUPERUSER_IPS_WHITELIST_PRIORITY = -1015;
     public static final String SECURITY_HEADERS_ID = "pbSecurityHeaders";
     public static final int SECURITY_HEADERS_PRIORITY = -1010;
     public static final String REQUIRE_AUTH_ID = "pbRequireAuth";
@@ -35,6 +37,24 @@ public final class Middlewares {
             }
             e.next();
         });
+    }
+
+    /** Refuses superuser requests from outside {@code settings.superuserIPs} (when the list is set). */
+    public static Handler<RequestEvent> superuserIPsWhitelist() {
+        return Handler.of(SUPERUSER_IPS_WHITELIST_ID, SUPERUSER_IPS_WHITELIST_PRIORITY, e -> {
+            if (e.hasSuperuserAuth()) {
+                checkSuperuserIp(e);
+            }
+            e.next();
+        });
+    }
+
+    /** 403 when superusers are limited to some IPs and this request comes from another. */
+    static void checkSuperuserIp(RequestEvent e) {
+        List<String> allowed = e.app().settings().superuserIPs();
+        if (!allowed.isEmpty() && !IpList.contains(allowed, e.remoteIp())) {
+            throw ApiError.forbidden("");
+        }
     }
 
     /** PocketBase's default security response headers. */

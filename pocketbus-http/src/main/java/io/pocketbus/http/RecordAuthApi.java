@@ -34,6 +34,7 @@ final class RecordAuthApi {
         sub.get("/auth-methods", RecordAuthApi::authMethods);
         sub.post("/auth-with-password", this::authWithPassword);
         sub.post("/auth-refresh", this::authRefresh).bind(Middlewares.requireSameCollectionContextAuth());
+        sub.post("/impersonate/{id}", this::impersonate).bind(Middlewares.requireSuperuserAuth());
     }
 
     private static Collection authCollection(RequestEvent e) {
@@ -138,8 +139,34 @@ final class RecordAuthApi {
         authResponse(e, record, refreshable ? e.app().newAuthToken(record) : token, "");
     }
 
+    /** A superuser gets a non-refreshable token of another auth record ({@code duration} seconds, 0 = default). */
+    private void impersonate(RequestEvent e) {
+        Collection collection = authCollection(e);
+        Record record = e.app().findRecordById(collection, e.pathParam("id")).orElseThrow(() -> ApiError.notFound(""));
+        Map<String, Object> body;
+        try {
+            body = e.bindBody();
+        } catch (ApiError ex) {
+            throw new ApiError(400, "An error occurred while loading the submitted data.", Map.of(), ex);
+        }
+        Object raw = body.getOrDefault("duration", 0);
+        if (!(raw instanceof Number duration) || duration.doubleValue() != Math.rint(duration.doubleValue())) {
+            throw ApiError.badRequest("An error occurred while loading the submitted data.");
+        }
+        if (duration.longValue() < 0) {
+            throw ApiError.badRequest("An error occurred while validating the submitted data.", Map.of("duration",
+                    ValidationError.of("validation_min_greater_equal_than_required", "Must be no less than 0.",
+                            Map.of("threshold", 0))));
+        }
+        String token = e.app().newStaticAuthToken(record, java.time.Duration.ofSeconds(duration.longValue()));
+        authResponse(e, record, token, "");
+    }
+
     /** The auth response after the collection's authRule passed (a superuser token bypasses it). */
     private void authResponse(RequestEvent e, Record record, String token, String authMethod) {
+        if (record.isSuperuser()) {
+            Middlewares.checkSuperuserIp(e);
+        }
         RequestInfo info = e.requestInfo();
         boolean allowed;
         try {

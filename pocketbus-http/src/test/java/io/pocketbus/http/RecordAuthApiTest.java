@@ -88,4 +88,23 @@ class RecordAuthApiTest {
                 .auth("users", "test@example.com").json("{\"title\":\"by user\"}").status(400)
                 .contains("\"rel_one_no_cascade_required\":{\"code\":\"validation_required\"").run(tmp);
     }
+
+    @Test
+    void superusersImpersonateWithANonRefreshableToken() {
+        String body = ApiScenario.of("impersonate").request("POST", "/api/collections/users/impersonate/4q1xlclmfloku33")
+                .auth("_superusers", "test@example.com").json("{\"duration\":100}").status(200)
+                .contains("\"id\":\"4q1xlclmfloku33\"", "\"email\":\"test@example.com\"").run(tmp);
+        Matcher m = TOKEN.matcher(body);
+        assertThat(m.find()).isTrue();
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(m.group(1).split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(payload).contains("\"refreshable\":false");
+        ApiScenario.of("impersonate as user").request("POST", "/api/collections/users/impersonate/4q1xlclmfloku33")
+                .auth("users", "test@example.com").status(403).run(tmp);
+        ApiScenario.of("negative duration").request("POST", "/api/collections/users/impersonate/4q1xlclmfloku33")
+                .auth("_superusers", "test@example.com").json("{\"duration\":-1}").status(400)
+                .contains("\"duration\":{\"code\":\"validation_min_greater_equal_than_required\"").run(tmp);
+        ApiScenario.of("missing record").request("POST", "/api/collections/users/impersonate/missing")
+                .auth("_superusers", "test@example.com").status(404).run(tmp);
+    }
 }

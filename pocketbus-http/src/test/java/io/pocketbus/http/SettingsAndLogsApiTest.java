@@ -87,4 +87,32 @@ class SettingsAndLogsApiTest {
                 })
                 .run(tmp);
     }
+
+    @Test
+    void superuserIpWhitelist() {
+        ApiScenario.of("superuser outside the whitelist").request("GET", "/api/settings")
+                .auth(SU, "test@example.com")
+                .before(app -> {
+                    var settings = app.settings();
+                    settings.merge(Json.tree(Map.of("superuserIPs", java.util.List.of("10.0.0.0/8"))));
+                    app.saveSettings(settings);
+                })
+                .status(403).contains("\"message\":\"You are not allowed to perform this request.\"").run(tmp);
+        ApiScenario.of("superuser login outside the whitelist")
+                .request("POST", "/api/collections/_superusers/auth-with-password")
+                .before(app -> {
+                    var settings = app.settings();
+                    settings.merge(Json.tree(Map.of("superuserIPs", java.util.List.of("10.0.0.0/8"))));
+                    app.saveSettings(settings);
+                })
+                .json("{\"identity\":\"test@example.com\",\"password\":\"1234567890\"}").status(403).run(tmp);
+        ApiScenario.of("superuser inside the whitelist").request("GET", "/api/settings")
+                .auth(SU, "test@example.com")
+                .before(app -> {
+                    var settings = app.settings();
+                    settings.merge(Json.tree(Map.of("superuserIPs", java.util.List.of("127.0.0.0/8", "::1"))));
+                    app.saveSettings(settings);
+                })
+                .status(200).run(tmp);
+    }
 }
