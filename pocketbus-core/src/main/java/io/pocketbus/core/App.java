@@ -125,6 +125,22 @@ public final class App implements AutoCloseable {
         hooks.terminate.trigger(new TerminateEvent(this, false), e -> closeDatabases());
     }
 
+    /**
+     * PocketBase's restart, for an embedded app: the {@link #onTerminate()} chain with {@code isRestart()},
+     * the databases closed, {@code whileClosed} run (e.g. a backup restore swapping the data directory's files),
+     * then {@link #bootstrap()} again. If {@code whileClosed} fails the app is still bootstrapped again.
+     */
+    public void restart(Runnable whileClosed) {
+        try {
+            hooks.terminate.trigger(new TerminateEvent(this, true), e -> {
+                closeDatabases();
+                whileClosed.run();
+            });
+        } finally {
+            bootstrap();
+        }
+    }
+
     private void closeDatabases() {
         Db d = db;
         Db a = auxDb;

@@ -30,6 +30,7 @@ public final class Apis {
         new RecordAuthApi(hooks).bind(api);
         new BatchApi(records).bind(api);
         new FileApi().bind(api);
+        new BackupApi().bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);
     }
