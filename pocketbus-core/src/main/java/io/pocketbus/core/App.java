@@ -41,7 +41,7 @@ public final class App implements AutoCloseable {
         this.dataDir = b.dataDir;
         this.dialect = b.dialect;
         this.readers = b.readers;
-        this.files = new FileStorage(dataDir.resolve("storage"));
+        this.files = b.files != null ? b.files : new LocalFileStorage(dataDir.resolve("storage"));
         this.ownsMessageBus = b.messageBus == null;
         this.messageBus = ownsMessageBus ? LocalMessageBus.create() : b.messageBus;
         AuthRecordHooks.register(this);
@@ -58,6 +58,7 @@ public final class App implements AutoCloseable {
         private Dialect dialect;
         private int readers = 4;
         private MessageBus messageBus;
+        private FileStorage files;
 
         private Builder() {
         }
@@ -87,6 +88,12 @@ public final class App implements AutoCloseable {
                 throw new IllegalArgumentException("readers must be >= 1");
             }
             this.readers = n;
+            return this;
+        }
+
+        /** The storage backend for file fields (default: {@link LocalFileStorage} on {@code <dataDir>/storage}). */
+        public Builder fileStorage(FileStorage storage) {
+            this.files = Objects.requireNonNull(storage, "storage");
             return this;
         }
 
@@ -143,6 +150,22 @@ public final class App implements AutoCloseable {
     /** The bus record changes are published on ({@link RecordEvents}). */
     public MessageBus messageBus() {
         return messageBus;
+    }
+
+    /**
+     * PocketBase's restart, for an embedded app: the {@link #onTerminate()} chain with {@code isRestart()},
+     * the databases closed, {@code whileClosed} run (e.g. a backup restore swapping the data directory's files),
+     * then {@link #bootstrap()} again. If {@code whileClosed} fails the app is still bootstrapped again.
+     */
+    public void restart(Runnable whileClosed) {
+        try {
+            hooks.terminate.trigger(new TerminateEvent(this, true), e -> {
+                closeDatabases();
+                whileClosed.run();
+            });
+        } finally {
+            bootstrap();
+        }
     }
 
     private void closeDatabases() {
@@ -414,7 +437,7 @@ public final class App implements AutoCloseable {
         return logs;
     }
 
-    /** The local file storage ({@code <dataDir>/storage}). */
+    /** The file fields' storage: {@link LocalFileStorage} on {@code <dataDir>/storage} unless the builder set one. */
     public FileStorage files() {
         return files;
     }

@@ -209,7 +209,7 @@ final class CollectionPersistence {
         }
         app.db().onRollback(app::reloadCollections);
         app.db().onCommit(() -> {
-            FileStorage.deleteTree(app.files().root().resolve(target.id()));
+            app.files().deletePrefix(FileStorage.checkKey(target.id()));
             h.collectionAfterDeleteSuccess.trigger(new CollectionEvent(app, target));
         });
     }

@@ -101,17 +101,17 @@ public final class FileField extends Field {
     }
 
     /**
-     * Checks that names not stored before were uploaded in this request ({@link Record#markUploaded}) and
-     * the count; upload size and MIME type are checked where uploads are received.
+     * Checks that names not stored before were uploaded in this request ({@link Record#markUploaded}), the
+     * count, and each new upload's size and content-detected type, with PocketBase's error codes.
      */
     @Override
     public Optional<ValidationError> validateValue(App app, Record record) {
-        java.util.List<String> names = record.getStringList(name());
+        List<String> names = record.getStringList(name());
         if (names.isEmpty()) {
             return requiredError(names);
         }
-        java.util.List<String> before = MultiValues.toList(record.original(name()));
-        java.util.List<String> invalid = names.stream()
+        List<String> before = MultiValues.toList(record.original(name()));
+        List<String> invalid = names.stream()
                 .filter(n -> !before.contains(n) && !record.uploaded(name()).contains(n))
                 .map(n -> n.length() > 250 ? n.substring(0, 250) : n).toList();
         if (!invalid.isEmpty()) {
@@ -122,6 +122,21 @@ public final class FileField extends Field {
         if (names.size() > limit) {
             return error("validation_too_many_files", "The maximum allowed files is {{maxSelect}}.",
                     Map.of("maxSelect", limit));
+        }
+        for (FileUpload upload : record.uploads(name())) {
+            if (!names.contains(upload.storedName())) {
+                continue;
+            }
+            if (upload.size() > effectiveMaxSize()) {
+                return error("validation_file_size_limit",
+                        "Failed to upload {{file}} - the maximum allowed file size is {{maxSize}} bytes.",
+                        Map.of("file", upload.originalName(), "maxSize", effectiveMaxSize()));
+            }
+            if (!mimeTypes().isEmpty() && mimeTypes().stream().noneMatch(
+                    t -> ContentTypes.baseType(t).equals(ContentTypes.baseType(upload.contentType())))) {
+                return error("validation_invalid_mime_type", "\"" + upload.storedName()
+                        + "\" mime type must be one of: " + String.join(", ", mimeTypes()) + ".");
+            }
         }
         return Optional.empty();
     }

@@ -31,6 +31,7 @@ public final class Record {
     private boolean exportCustomData;
     private final Map<String, Boolean> customVisibility = new LinkedHashMap<>();
     private final Map<String, java.util.Set<String>> uploaded = new LinkedHashMap<>();
+    private final Map<String, List<FileUpload>> uploads = new LinkedHashMap<>();
 
     public Record(Collection collection) {
         this.collection = collection;
@@ -79,6 +80,7 @@ public final class Record {
         original = new LinkedHashMap<>(data);
         plainPassword = null;
         uploaded.clear();
+        uploads.clear();
     }
 
     /** Forces the new/stored state, for creating a record with a client-given id or for upserts. */
@@ -202,6 +204,8 @@ public final class Record {
         r.emailAlwaysVisible = emailAlwaysVisible;
         r.exportCustomData = exportCustomData;
         r.customVisibility.putAll(customVisibility);
+        uploaded.forEach((k, v) -> r.uploaded.put(k, new java.util.LinkedHashSet<>(v)));
+        uploads.forEach((k, v) -> r.uploads.put(k, new ArrayList<>(v)));
         return r;
     }
 
@@ -216,6 +220,21 @@ public final class Record {
      */
     public void markUploaded(String field, java.util.Collection<String> storedNames) {
         uploaded.computeIfAbsent(field, k -> new java.util.LinkedHashSet<>()).addAll(storedNames);
+    }
+
+    /**
+     * Attaches a file submitted for a file field: its stored name becomes acceptable as a new value
+     * ({@link #markUploaded}) and the save writes it to the app's storage when the name is still in the field.
+     * The caller puts the stored name into the field's value (directly or through a modifier).
+     */
+    public void attachUpload(String field, FileUpload upload) {
+        uploads.computeIfAbsent(field, k -> new ArrayList<>()).add(upload);
+        markUploaded(field, List.of(upload.storedName()));
+    }
+
+    /** The files attached with {@link #attachUpload} for a field and not yet saved. */
+    public List<FileUpload> uploads(String field) {
+        return List.copyOf(uploads.getOrDefault(field, List.of()));
     }
 
     /** The names registered with {@link #markUploaded} for a field. */

@@ -42,7 +42,7 @@ final class RecordPersistence {
                     if (validate) {
                         h.recordValidate.trigger(e, v -> validate(v.record(), create));
                     }
-                    execute.trigger(e, x -> write(x.record(), create));
+                    execute.trigger(e, x -> RecordFiles.save(app, x.record(), () -> write(x.record(), create)));
                 });
                 return null;
             });
@@ -181,7 +181,7 @@ final class RecordPersistence {
         app.db().onRollback(() -> h.recordAfterDeleteError.trigger(new RecordErrorEvent(app, deleted,
                 ApiError.badRequest("The transaction was rolled back."))));
         app.db().onCommit(() -> {
-            app.files().deleteRecordDir(deleted);
+            RecordFiles.deleteAll(app, deleted);
             h.recordAfterDeleteSuccess.trigger(new RecordEvent(app, deleted));
         });
     }

@@ -33,6 +33,8 @@ public final class Apis {
         new RecordAuthApi(authResponse).bind(api, rateLimits);
         RecordAuthFlows.bind(api, rateLimits, authResponse, OAuth2RedirectTarget.NONE);
         new BatchApi(records).bind(api);
+        new FileApi().bind(api);
+        new BackupApi().bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);
         RealtimeApi.bind(api);

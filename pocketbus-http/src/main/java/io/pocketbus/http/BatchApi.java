@@ -124,7 +124,7 @@ final class BatchApi {
     private Map<String, Object> process(RequestEvent parent, SubRequest request, int index) {
         BatchExchange exchange;
         try {
-            exchange = run(parent, request);
+            exchange = run(parent, request, index);
         } catch (RuntimeException ex) {
             throw failed(index, RequestEvent.toApiError(ex));
         }
@@ -140,7 +140,7 @@ final class BatchApi {
         return result;
     }
 
-    private BatchExchange run(RequestEvent parent, SubRequest request) {
+    private BatchExchange run(RequestEvent parent, SubRequest request, int index) {
         Action action = resolve(parent, request);
         Map<String, String> headers = new LinkedHashMap<>(parent.headers());
         request.headers().forEach(headers::put);
@@ -154,6 +154,7 @@ final class BatchApi {
         event.pathParams(action.pathParams());
         event.infoContext(RequestInfo.CONTEXT_BATCH);
         parent.auth().ifPresent(event::setAuth);
+        event.subRequestFiles(subRequestFiles(parent, index));
         action.handler().handle(event);
         return exchange;
     }
@@ -187,6 +188,21 @@ final class BatchApi {
         }
         // PocketBase: "unknown batch request action", answered as a generic 400
         throw ApiError.badRequest("");
+    }
+
+    /** The batch body's files for request {@code index}: parts named {@code requests.N.f} or {@code requests[N].f}. */
+    private static List<UploadedFile> subRequestFiles(RequestEvent parent, int index) {
+        String dotted = "requests." + index + ".";
+        String bracketed = "requests[" + index + "].";
+        List<UploadedFile> files = new ArrayList<>();
+        for (UploadedFile f : parent.uploadedFiles()) {
+            String prefix = f.field().startsWith(dotted) ? dotted : f.field().startsWith(bracketed) ? bracketed : null;
+            if (prefix != null) {
+                files.add(new UploadedFile(f.field().substring(prefix.length()), f.filename(), f.contentType(),
+                        f.content()));
+            }
+        }
+        return files;
     }
 
     private static String decode(String raw) {

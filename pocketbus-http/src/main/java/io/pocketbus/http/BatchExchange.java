@@ -97,6 +97,11 @@ final class BatchExchange implements Exchange {
     }
 
     @Override
+    public void removeHeader(String name) {
+        responseHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+    }
+
+    @Override
     public Optional<String> responseHeader(String name) {
         return Optional.ofNullable(responseHeaders.get(name));
     }

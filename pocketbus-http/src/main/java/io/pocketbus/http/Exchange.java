@@ -37,6 +37,8 @@ interface Exchange {
 
     void addHeader(String name, String value);
 
+    void removeHeader(String name);
+
     Optional<String> responseHeader(String name);
 
     /** Writes the whole body and completes the response. */

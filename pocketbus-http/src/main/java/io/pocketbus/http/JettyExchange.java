@@ -91,6 +91,11 @@ final class JettyExchange implements Exchange {
     }
 
     @Override
+    public void removeHeader(String name) {
+        response.getHeaders().remove(name);
+    }
+
+    @Override
     public Optional<String> responseHeader(String name) {
         return Optional.ofNullable(response.getHeaders().get(name));
     }

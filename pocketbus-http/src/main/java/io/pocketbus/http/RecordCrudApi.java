@@ -81,7 +81,9 @@ final class RecordCrudApi {
             throw ApiError.forbidden(SUPERUSERS_ONLY);
         }
         Record record = new Record(collection);
-        Map<String, Object> data = requestData(record, info);
+        RecordUploads uploads = RecordUploads.of(e, collection);
+        Map<String, Object> data = uploads.mergeInto(record, requestData(record, info));
+        uploads.attachTo(record);
         RequestInfo withData = withBody(info, data);
         RecordUpsert form = new RecordUpsert(e.app(), record);
         if (info.isSuperuser()) {
@@ -114,10 +116,12 @@ final class RecordCrudApi {
         }
         String id = e.pathParam("id");
         Record existing = e.app().findRecordById(collection, id).orElseThrow(() -> ApiError.notFound(""));
-        Map<String, Object> data = requestData(existing, info);
+        RecordUploads uploads = RecordUploads.of(e, collection);
+        Map<String, Object> data = uploads.mergeInto(existing, requestData(existing, info));
         RequestInfo withData = withBody(info, data);
         Record record = find(e.app(), collection, id, withData, collection.updateRule())
                 .orElseThrow(() -> ApiError.notFound(""));
+        uploads.attachTo(record);
         RecordUpsert form = new RecordUpsert(e.app(), record);
         if (info.isSuperuser()) {
             form.grant(RecordUpsert.Access.SUPERUSER);

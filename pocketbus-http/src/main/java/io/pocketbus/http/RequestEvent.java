@@ -40,6 +40,8 @@ public class RequestEvent extends Event {
     private long bodyLimit = -1;
     private byte[] body;
     private RequestBody.Form form;
+    /** A batch sub-request's files, taken from the batch body's {@code requests.N.*} parts. */
+    private List<UploadedFile> subRequestFiles;
     private boolean written;
     private int status;
 
@@ -230,6 +232,9 @@ public class RequestEvent extends Event {
 
     /** The files of a multipart body submitted under {@code key}. */
     public List<UploadedFile> uploadedFiles(String key) {
+        if (subRequestFiles != null) {
+            return subRequestFiles.stream().filter(f -> f.field().equals(key)).toList();
+        }
         String type = contentType().orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("multipart/form-data")) {
             return List.of();
@@ -237,8 +242,16 @@ public class RequestEvent extends Event {
         return form().files().stream().filter(f -> f.field().equals(key)).toList();
     }
 
+    /** Gives a batch sub-request the files the batch body carried for it (field names without the prefix). */
+    void subRequestFiles(List<UploadedFile> files) {
+        this.subRequestFiles = List.copyOf(files);
+    }
+
     /** Every file of a multipart body. */
     public List<UploadedFile> uploadedFiles() {
+        if (subRequestFiles != null) {
+            return subRequestFiles;
+        }
         String type = contentType().orElse("").toLowerCase(Locale.ROOT);
         return type.startsWith("multipart/form-data") ? form().files() : List.of();
     }
@@ -284,6 +297,10 @@ public class RequestEvent extends Event {
 
     public void addHeader(String name, String value) {
         exchange.addHeader(name, value);
+    }
+
+    public void removeHeader(String name) {
+        exchange.removeHeader(name);
     }
 
     public Optional<String> responseHeader(String name) {
