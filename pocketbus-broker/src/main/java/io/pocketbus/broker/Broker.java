@@ -72,6 +72,7 @@ public final class Broker implements AutoCloseable {
         this.links = new AccountLinks(this::account, scheduler);
         accountConfigs.forEach(links::define);
         this.events = new SystemEvents(this, config.systemAccount());
+        config.authenticator().ifPresent(a -> a.onCredentialsChanged(() -> reauthenticate(a)));
     }
 
     public static Builder builder() {
@@ -352,6 +353,21 @@ public final class Broker implements AutoCloseable {
         if (state == State.STOPPED) {
             c.close(Optional.empty(), "Server Shutdown");
         }
+    }
+
+    /**
+     * Re-checks every live connection after the authenticator's decisions changed (revocations, removed
+     * users), off the notifying thread: an authenticator may take a while per connection (bcrypt).
+     */
+    private void reauthenticate(Authenticator authenticator) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        Thread.ofVirtual().name("pocketbus-broker-reauthenticate").start(() -> {
+            for (ClientConnection c : connections.values()) {
+                c.reauthenticate(authenticator);
+            }
+        });
     }
 
     private void checkWriteDeadlines() {

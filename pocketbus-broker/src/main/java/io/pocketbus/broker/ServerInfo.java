@@ -1,5 +1,6 @@
 package io.pocketbus.broker;
 
+import io.pocketbus.broker.spi.Authenticator;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -41,7 +42,7 @@ final class ServerInfo {
         Json.quote(sb, serverName).append(",\"version\":\"").append(Broker.SERVER_VERSION).append('"')
                 .append(",\"proto\":1,\"go\":\"java").append(Runtime.version().feature()).append("\",\"host\":");
         Json.quote(sb, config.host()).append(",\"port\":").append(port).append(",\"headers\":true");
-        if (config.authenticator().isPresent()) {
+        if (config.authenticator().map(Authenticator::authRequired).orElse(false)) {
             sb.append(",\"auth_required\":true");
         }
         sb.append(",\"max_payload\":").append(config.maxPayload()).append(",\"client_id\":").append(clientId)
