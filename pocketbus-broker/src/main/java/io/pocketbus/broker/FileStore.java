@@ -58,6 +58,8 @@ public final class FileStore extends StreamStoreBase {
     private SegmentFile last;
     private ByteBuffer pending = ByteBuffer.allocate(BUFFER);
     private volatile long written;
+    private final long snapshotBytes;
+    private long appendedSinceSnapshot;
     private boolean released;
 
     private FileStore(Builder b) throws IOException {
@@ -66,6 +68,7 @@ public final class FileStore extends StreamStoreBase {
         this.msgDir = dir.resolve("msgs");
         this.syncPolicy = b.syncPolicy;
         this.blockSize = b.blockSize;
+        this.snapshotBytes = b.snapshotBytes;
         Files.createDirectories(msgDir);
         lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -202,7 +205,7 @@ public final class FileStore extends StreamStoreBase {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, seg.path.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, seg.path.toString(), e));
         }
     }
 
@@ -244,13 +247,12 @@ public final class FileStore extends StreamStoreBase {
     private void rotate(long firstSeq) {
         try {
             flushPending();
-            if (syncPolicy == SyncPolicy.ALWAYS) {
-                last.force();
-            }
+            // Sealed segments are always on disk, so only the last one can be torn by a power loss.
+            last.force();
             last = SegmentFile.create(msgDir, firstSeq);
             segments.put(firstSeq, last);
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, "rotating segment", e);
+            throw fail(new StoreException(StoreException.Kind.IO, "rotating segment", e));
         }
     }
 
@@ -259,6 +261,7 @@ public final class FileStore extends StreamStoreBase {
             return;
         }
         pending.flip();
+        appendedSinceSnapshot += pending.remaining();
         last.write(pending, last.size);
         pending.clear();
         if (pending.capacity() > 16 * BUFFER) {
@@ -272,8 +275,12 @@ public final class FileStore extends StreamStoreBase {
         try {
             flushPending();
             maintain();
+            if (appendedSinceSnapshot >= snapshotBytes) {
+                // Bounds what a restart after a crash must replay; index and segments agree here.
+                writeSnapshot();
+            }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, dir.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         }
         return written;
     }
@@ -377,7 +384,7 @@ public final class FileStore extends StreamStoreBase {
                 seg.force();
             }
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, dir.toString(), e);
+            throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         } finally {
             lock.unlock();
         }
@@ -399,16 +406,29 @@ public final class FileStore extends StreamStoreBase {
         }
     }
 
+    /**
+     * Writes the index snapshot covering the segments as they are now. It needs no fsync: a snapshot
+     * that is torn, or covers more than survived on disk, fails its checks on open and is replaced by a
+     * scan.
+     */
+    private void writeSnapshot() throws IOException {
+        Map<Long, Long> sizes = new LinkedHashMap<>();
+        for (SegmentFile seg : segments.values()) {
+            sizes.put(seg.firstSeq, seg.size);
+        }
+        StoreIndexSnapshot.write(msgDir, index, sizes);
+        appendedSinceSnapshot = 0;
+    }
+
     @Override
     void release() {
         try {
-            flushPending();
-            Map<Long, Long> sizes = new LinkedHashMap<>();
-            for (SegmentFile seg : segments.values()) {
-                seg.force();
-                sizes.put(seg.firstSeq, seg.size);
+            // After a failed write the index may hold what never reached the disk: keep the old snapshot.
+            if (!failed()) {
+                flushPending();
+                last.force();
+                writeSnapshot();
             }
-            StoreIndexSnapshot.write(msgDir, index, sizes);
         } catch (IOException e) {
             throw new StoreException(StoreException.Kind.IO, "closing " + dir, e);
         } finally {
@@ -441,6 +461,7 @@ public final class FileStore extends StreamStoreBase {
         private SyncPolicy syncPolicy = SyncPolicy.WRITE;
         private long blockSize = DEFAULT_BLOCK_SIZE;
         private LongSupplier clock = MemoryStore::now;
+        private long snapshotBytes = 64L * 1024 * 1024;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -462,6 +483,18 @@ public final class FileStore extends StreamStoreBase {
                 throw new IllegalArgumentException("block size below 1 KiB: " + blockSize);
             }
             this.blockSize = blockSize;
+            return this;
+        }
+
+        /**
+         * How many bytes may be appended before the index snapshot is rewritten (besides on close), which
+         * bounds how much a restart after a crash has to replay.
+         */
+        public Builder snapshotBytes(long snapshotBytes) {
+            if (snapshotBytes <= 0) {
+                throw new IllegalArgumentException("snapshot interval must be positive: " + snapshotBytes);
+            }
+            this.snapshotBytes = snapshotBytes;
             return this;
         }
 

@@ -32,6 +32,12 @@ final class FileStoreRecovery {
     }
 
     void recover() throws IOException {
+        // Leftovers of a compaction or snapshot that a crash interrupted; the originals are intact.
+        try (Stream<Path> files = Files.list(store.msgDir())) {
+            for (Path p : files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.delete(p);
+            }
+        }
         for (Path p : segmentPaths(store.msgDir())) {
             SegmentFile seg = SegmentFile.open(p);
             segments.put(seg.firstSeq, seg);

@@ -116,7 +116,6 @@ final class StoreIndexSnapshot {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(false);
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -91,6 +91,13 @@ public interface StreamStore extends AutoCloseable {
     /** Messages matching the filter at or after {@code startSeq}. */
     StoreSubjectState filteredState(long startSeq, String filter);
 
+    /**
+     * The newest sequence of every subject matching any of the filters, ascending (nats-server's
+     * {@code MultiLastSeqs}): what deliver-last-per-subject consumers, KV watchers and batched direct
+     * gets walk through.
+     */
+    List<Long> multiLastSeqs(List<String> filters);
+
     /** Per-subject state of the subjects matching the filter. */
     Map<String, StoreSubjectState> subjectsState(String filter);
 

@@ -50,6 +50,7 @@ abstract class StreamStoreBase implements StreamStore {
     private final Map<String, ConsumerStoreBase> consumers = new HashMap<>();
     private ScheduledFuture<?> ageTimer;
     private boolean closed;
+    private StoreException failure;
 
     StreamStoreBase(StoreIndex index, StoreConfig config, LongSupplier clock) {
         this.index = index;
@@ -376,6 +377,12 @@ abstract class StreamStoreBase implements StreamStore {
     }
 
     @Override
+    public List<Long> multiLastSeqs(List<String> filters) {
+        return locked(() -> index.matchingSubjects(StoreFilter.of(filters)).stream()
+                .map(s -> s.last).sorted().toList());
+    }
+
+    @Override
     public Map<String, StoreSubjectState> subjectsState(String filter) {
         return locked(() -> index.subjectsState(StoreFilter.of(filter)));
     }
@@ -510,5 +517,23 @@ abstract class StreamStoreBase implements StreamStore {
         if (closed) {
             throw new StoreException(StoreException.Kind.CLOSED);
         }
+        if (failure != null) {
+            throw new StoreException(failure.kind(), "store failed earlier", failure);
+        }
+    }
+
+    /**
+     * Marks the store failed: its memory may now disagree with what is stored, so every later call gets
+     * this error (nats-server likewise stops using a store after a write error). Returns it to throw.
+     */
+    StoreException fail(StoreException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
+    }
+
+    boolean failed() {
+        return failure != null;
     }
 }

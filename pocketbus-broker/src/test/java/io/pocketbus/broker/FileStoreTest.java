@@ -1,14 +1,19 @@
 package io.pocketbus.broker;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +126,7 @@ class FileStoreTest extends StreamStoreContractTest {
         }
         // As if the process had died before writing a new snapshot: the old one plus the segments' tails.
         Files.copy(snapshotCopy, dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         try (FileStore s = openAt(dir)) {
             assertThat(Snapshot.of(s)).isEqualTo(before);
         }
@@ -150,12 +155,12 @@ class FileStoreTest extends StreamStoreContractTest {
         Path dir = tmp.resolve("limits");
         long now = clock.get();
         try (FileStore s = openAt(dir)) {
-            s.store("old", NO_HEADERS, new byte[1], now - java.time.Duration.ofHours(2).toNanos());
+            s.store("old", NO_HEADERS, new byte[1], now - Duration.ofHours(2).toNanos());
             for (int i = 0; i < 5; i++) {
                 put(s, "new", "n" + i);
             }
         }
-        StoreConfig config = StoreConfig.builder().maxAge(java.time.Duration.ofHours(1)).maxMsgs(3).build();
+        StoreConfig config = StoreConfig.builder().maxAge(Duration.ofHours(1)).maxMsgs(3).build();
         try (FileStore s = FileStore.builder(dir).config(config).clock(clock::get).open()) {
             StoreState st = s.state();
             assertThat(st.msgs()).isEqualTo(3);
@@ -199,7 +204,7 @@ class FileStoreTest extends StreamStoreContractTest {
         }
         Path seg = lastSegment(dir);
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}), ch.size() - 5);
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}), ch.size() - 5);
         }
         try (FileStore s = openAt(dir)) {
             assertThat(s.state().msgs()).isEqualTo(4);
@@ -325,6 +330,40 @@ class FileStoreTest extends StreamStoreContractTest {
     }
 
     @Test
+    void leftoversOfAnInterruptedRewriteAreIgnoredAndRemoved() throws IOException {
+        Path dir = tmp.resolve("leftovers");
+        try (FileStore s = openAt(dir)) {
+            put(s, "l", "1");
+        }
+        Path seg = lastSegment(dir);
+        Files.write(seg.resolveSibling(seg.getFileName() + ".tmp"), new byte[] {9, 9, 9});
+        Files.write(dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE + ".tmp"), new byte[] {9});
+        try (FileStore s = openAt(dir)) {
+            assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("1");
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("msgs"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void aFailedWriteFailsTheStoreAndLeavesNoTrace() throws IOException {
+        Path dir = tmp.resolve("full");
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        Files.createDirectories(dir.resolve("msgs"));
+        Files.createSymbolicLink(dir.resolve("msgs").resolve(String.format("%020d", 1) + SegmentFile.SUFFIX), full);
+        FileStore s = openAt(dir);
+        assertThatThrownBy(() -> put(s, "f", "lost")).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.IO));
+        assertThatThrownBy(() -> put(s, "f", "again")).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.IO));
+        assertThatThrownBy(() -> s.loadMsg(1)).isInstanceOf(StoreException.class);
+        s.close();
+        assertThat(dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE)).doesNotExist();
+    }
+
+    @Test
     void aDirectoryIsOpenedByOneStoreAtATime() {
         Path dir = tmp.resolve("locked");
         FileStore first = openAt(dir);
@@ -366,8 +405,8 @@ class FileStoreTest extends StreamStoreContractTest {
         byte[] needle = text.getBytes(UTF_8);
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
-                String hay = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (hay.contains(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                String hay = new String(Files.readAllBytes(p), ISO_8859_1);
+                if (hay.contains(new String(needle, ISO_8859_1))) {
                     return true;
                 }
             }

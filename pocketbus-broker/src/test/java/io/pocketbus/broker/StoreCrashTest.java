@@ -36,7 +36,7 @@ class StoreCrashTest {
 
     @Test
     void acknowledgedMessagesSurviveKillsWithWriteSync() throws Exception {
-        crashRounds(SyncPolicy.WRITE, 4);
+        crashRounds(SyncPolicy.WRITE, 3);
     }
 
     @Test
@@ -104,7 +104,7 @@ class StoreCrashTest {
         Path dir = tmp.resolve("consumer");
         long floor = 0;
         long delivered = 0;
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < 3; round++) {
             for (String line : runAndKill(dir, "consumer", SyncPolicy.WRITE, 0, 500 + random.nextInt(5000))) {
                 String[] f = line.split(" ");
                 floor = Math.max(floor, Long.parseLong(f[1]));
@@ -127,7 +127,7 @@ class StoreCrashTest {
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(java, "-Xshare:off", "-cp", cp, StoreCrashWriter.class.getName(),
+        Process p = new ProcessBuilder(java, "-cp", cp, StoreCrashWriter.class.getName(),
                 dir.toString(), mode, sync.name(), Long.toString(firstN))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<String> lines = new ArrayList<>();

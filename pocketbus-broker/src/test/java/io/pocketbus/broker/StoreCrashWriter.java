@@ -37,7 +37,8 @@ public final class StoreCrashWriter {
         SyncPolicy sync = SyncPolicy.valueOf(args[2]);
         long n = Long.parseLong(args[3]);
         PrintStream out = new PrintStream(System.out, false, UTF_8);
-        FileStore store = FileStore.builder(dir).syncPolicy(sync).blockSize(16 * 1024).open();
+        // Small segments and frequent index snapshots, so kills also land in rotations and snapshot writes.
+        FileStore store = FileStore.builder(dir).syncPolicy(sync).blockSize(16 * 1024).snapshotBytes(64 * 1024).open();
         if (mode.equals("consumer")) {
             runConsumer(store, out);
             return;

@@ -2,12 +2,15 @@ package io.pocketbus.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +42,7 @@ class StoreRandomizedTest {
         StoreConfig config = seed % 2 == 1 ? StoreConfig.UNLIMITED
                 : StoreConfig.builder().maxMsgs(60).maxMsgsPerSubject(8).build();
         MemoryStore mem = MemoryStore.open(config, () -> 0);
-        FileStore file = FileStore.builder(dir).config(config).blockSize(1024).clock(() -> 0).open();
+        FileStore file = FileStore.builder(dir).config(config).blockSize(1024).snapshotBytes(8 * 1024).clock(() -> 0).open();
         try {
             for (int step = 0; step < 800; step++) {
                 int op = rnd.nextInt(100);
@@ -78,11 +81,20 @@ class StoreRandomizedTest {
                     file.skipMsgs(last + 1, n);
                     last += n;
                 } else if (op < 92) {
-                    file.close();
                     if (rnd.nextBoolean()) {
+                        // What a kill leaves: the files as they are between two calls, no closing snapshot.
+                        Path copy = tmp.resolve("crash" + step);
+                        copyTree(dir, copy);
+                        file.close();
+                        dir = copy;
+                    } else {
+                        file.close();
+                    }
+                    if (rnd.nextInt(3) == 0) {
                         StoreIndexSnapshot.delete(dir.resolve("msgs"));
                     }
-                    file = FileStore.builder(dir).config(config).blockSize(1024).clock(() -> 0).open();
+                    file = FileStore.builder(dir).config(config).blockSize(1024).snapshotBytes(8 * 1024)
+                            .clock(() -> 0).open();
                 } else {
                     String filter = FILTERS[rnd.nextInt(FILTERS.length)];
                     long start = rnd.nextInt((int) last + 2);
@@ -100,6 +112,19 @@ class StoreRandomizedTest {
         } finally {
             mem.close();
             file.close();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals("LOCK")) {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 

@@ -330,6 +330,20 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void multiLastSeqsListsEachSubjectsNewest() {
+        StreamStore s = open();
+        for (int i = 1; i <= 10; i++) {
+            put(s, "$KV.b." + (char) ('a' + i % 4), "v" + i);
+        }
+        put(s, "other", "x");
+        s.removeMsg(8);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.>"))).containsExactly(4L, 7L, 9L, 10L);
+        assertThat(s.multiLastSeqs(List.of("$KV.b.a", "$KV.b.b"))).containsExactly(4L, 9L);
+        assertThat(s.multiLastSeqs(List.of())).containsExactly(4L, 7L, 9L, 10L, 11L);
+        assertThat(s.multiLastSeqs(List.of("none"))).isEmpty();
+    }
+
+    @Test
     void filteredStateAndPendingCounts() {
         StreamStore s = open();
         for (int i = 1; i <= 30; i++) {
@@ -545,6 +559,18 @@ abstract class StreamStoreContractTest {
         assertThat(seqs).hasSize(threads * each).doesNotHaveDuplicates();
         assertThat(s.state().lastSeq()).isEqualTo(threads * each);
         assertThat(s.state().msgs()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void syncKeepsTheStoreUsableAndDeleteClosesIt() {
+        StreamStore s = open();
+        put(s, "y", "1");
+        s.sync();
+        assertThat(s.type()).isIn(StreamStore.Type.MEMORY, StreamStore.Type.FILE);
+        assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("1");
+        s.delete();
+        assertThatThrownBy(s::state).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CLOSED));
     }
 
     @Test
