@@ -500,6 +500,25 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /** The listen address set so far; every listener binds it. */
+        public String host() {
+            return host;
+        }
+
+        /**
+         * Applies a nats-server configuration file: listen address, limits, authentication, accounts with
+         * exports and imports, system account, WebSocket, monitoring, JetStream. Settings given to this builder
+         * afterwards override the file's.
+         *
+         * @return what the file asks for that the broker does not do (also logged), one sentence each
+         * @throws IllegalArgumentException when the file needs something the broker cannot honour safely
+         */
+        public List<String> config(ConfigFile file) {
+            List<String> warnings = ConfigApplier.apply(file, this);
+            warnings.forEach(w -> LOG.warn("configuration: {}", w));
+            return warnings;
+        }
+
         /** Listen port; 0 picks a free one (see {@link Broker#port()}); default 4222. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
