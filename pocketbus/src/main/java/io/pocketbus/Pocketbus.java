@@ -1,7 +1,9 @@
 package io.pocketbus;
 
 import io.pocketbus.core.App;
+import io.pocketbus.core.RuleCheck;
 import io.pocketbus.db.sqlite.SqliteDialect;
+import io.pocketbus.http.ApiHooks;
 import io.pocketbus.http.Apis;
 import io.pocketbus.http.HttpServer;
 import io.pocketbus.http.ServeEvent;
@@ -27,6 +29,7 @@ public final class Pocketbus implements AutoCloseable {
     private final App app;
     private final HttpServer http;
     private final List<String> allowedOrigins;
+    private final ApiHooks apiHooks = new ApiHooks();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
@@ -42,12 +45,20 @@ public final class Pocketbus implements AutoCloseable {
 
     /** The app on its embedded defaults (SQLite), not yet bootstrapped. */
     static App newApp(Path dataDir) {
-        return App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
+        App app = App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
+        // collection saves check that every API rule compiles, as PocketBase does
+        app.setRuleValidator(RuleCheck::validate);
+        return app;
     }
 
     /** The application core: collections, records, hooks. Usable once {@link #start()} bootstrapped it. */
     public App app() {
         return app;
+    }
+
+    /** The API's request hooks ({@code onRecordCreateRequest("posts")}, ...). */
+    public ApiHooks apiHooks() {
+        return apiHooks;
     }
 
     /** Fired when the HTTP server starts: add custom routes and middlewares there. */
@@ -66,7 +77,7 @@ public final class Pocketbus implements AutoCloseable {
             // The embedded NATS broker (serve --nats) starts here, once wired: after the app, whose
             // accounts it authenticates against, and before HTTP, which serves /api/nats over it.
             try {
-                Apis.bind(app, http.router(), allowedOrigins);
+                Apis.bind(http.router(), allowedOrigins, apiHooks);
                 http.start();
             } catch (RuntimeException e) {
                 app.close();

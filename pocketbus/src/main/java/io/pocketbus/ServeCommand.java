@@ -45,7 +45,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Pocketbus pocketbus = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins).build();
-        pocketbus.start();
+        try {
+            pocketbus.start();
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("Error: " + e.getMessage());
+            return 1;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

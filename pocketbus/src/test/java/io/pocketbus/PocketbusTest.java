@@ -38,7 +38,7 @@ class PocketbusTest {
         String url = pocketbus.url();
         try {
             assertThat(get(url + "/api/health").body())
-                    .isEqualTo("{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}");
+                    .isEqualTo("{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}" + "\n");
             assertThat(get(url + "/hello/you").body()).isEqualTo("hello you");
             assertThat(Files.exists(data.resolve("data.db"))).isTrue();
             assertThat(Files.exists(data.resolve("auxiliary.db"))).isTrue();
@@ -46,6 +46,18 @@ class PocketbusTest {
             pocketbus.stop();
         }
         assertThatThrownBy(() -> get(url + "/api/health")).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void serveReportsAnAddressInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            int exit = PocketbusCli.commandLine().setErr(new PrintWriter(err, true)).execute("serve",
+                    "--http", "127.0.0.1:" + taken.getLocalPort(), "--dir", dir.resolve("pb_data").toString());
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).contains("Error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 
     @Test

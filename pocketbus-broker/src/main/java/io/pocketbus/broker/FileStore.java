@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * msgs/&lt;first seq&gt;.blk   append-only segments of {@link SegmentRecord}s, bounded by the block size
- * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart
+ * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart, rewritten on close and every
+ *                        {@link Builder#snapshotBytes} appended
  * obs/&lt;consumer&gt;/o.dat   consumer state ({@link FileConsumerStore})
  * LOCK                   held while the store is open
  * </pre>
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Every mutation appends its records and writes them to the OS before returning; with
  * {@link SyncPolicy#ALWAYS} it also waits for a shared fsync. Removals append tombstones so nothing
  * removed comes back after a restart; segments whose messages are all gone are deleted, and segments
- * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated.
+ * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated. After a
+ * failed write the store refuses further calls rather than risk answering from an index that no longer
+ * matches the disk.
  */
 public final class FileStore extends StreamStoreBase {
 
@@ -45,6 +48,7 @@ public final class FileStore extends StreamStoreBase {
     /** nats-server's default block size for limits streams. */
     public static final long DEFAULT_BLOCK_SIZE = 8L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
+    private static final int GATHER_ROUNDS = 32;
 
     private final Path dir;
     private final Path msgDir;
@@ -57,7 +61,7 @@ public final class FileStore extends StreamStoreBase {
     private final StoreGroupCommit groupCommit;
     private SegmentFile last;
     private ByteBuffer pending = ByteBuffer.allocate(BUFFER);
-    private volatile long written;
+    private long written;
     private final long snapshotBytes;
     private long appendedSinceSnapshot;
     private boolean released;
@@ -82,7 +86,7 @@ public final class FileStore extends StreamStoreBase {
             throw new StoreException(StoreException.Kind.IO, "store directory in use: " + dir, null);
         }
         dirLock = l;
-        groupCommit = new StoreGroupCommit(() -> written, this::forceLast);
+        groupCommit = new StoreGroupCommit(this::forceLast);
         try {
             new FileStoreRecovery(this).recover();
         } catch (IOException | RuntimeException e) {
@@ -352,14 +356,23 @@ public final class FileStore extends StreamStoreBase {
         }
     }
 
-    /** The group commit's force: the last segment, outside the store lock so writers keep appending. */
-    private void forceLast() throws IOException {
+    /**
+     * The group commit's force: the last segment, outside the store lock so writers keep appending.
+     * Writers already queued on the store lock are let through first, so their writes join this force
+     * instead of each waiting for the next one.
+     */
+    private long forceLast() throws IOException {
+        for (int i = 0; i < GATHER_ROUNDS && lock.hasQueuedThreads(); i++) {
+            Thread.yield();
+        }
         while (true) {
             SegmentFile target;
+            long ticket;
             lock.lock();
             try {
+                ticket = written;
                 if (released) {
-                    return;
+                    return ticket;
                 }
                 target = last;
             } finally {
@@ -367,7 +380,7 @@ public final class FileStore extends StreamStoreBase {
             }
             try {
                 target.force();
-                return;
+                return ticket;
             } catch (ClosedChannelException e) {
                 // Rotated and rewritten or closed meanwhile, which forces it; look again.
             }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 
 /**
  * Group commit for {@link SyncPolicy#ALWAYS}: writers that wait at the same time share one fsync. Each
@@ -13,22 +12,19 @@ import java.util.function.LongSupplier;
  */
 final class StoreGroupCommit {
 
-    /** Forces everything written so far to the disk. */
+    /** Forces everything written so far to the disk and returns the ticket of the newest write it covers. */
     @FunctionalInterface
     interface Force {
-        void force() throws IOException;
+        long force() throws IOException;
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition done = lock.newCondition();
-    private final LongSupplier written;
     private final Force force;
     private long synced;
     private boolean forcing;
 
-    /** @param written the ticket of the newest write that reached the OS */
-    StoreGroupCommit(LongSupplier written, Force force) {
-        this.written = written;
+    StoreGroupCommit(Force force) {
         this.force = force;
     }
 
@@ -42,20 +38,16 @@ final class StoreGroupCommit {
                     continue;
                 }
                 forcing = true;
-                long target = written.getAsLong();
-                boolean ok = false;
+                long target = -1;
                 lock.unlock();
                 try {
-                    force.force();
-                    ok = true;
+                    target = force.force();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 } finally {
                     lock.lock();
                     forcing = false;
-                    if (ok) {
-                        synced = Math.max(synced, target);
-                    }
+                    synced = Math.max(synced, target);
                     done.signalAll();
                 }
             }

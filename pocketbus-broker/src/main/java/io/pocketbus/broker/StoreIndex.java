@@ -19,9 +19,11 @@ import java.util.function.Consumer;
  */
 final class StoreIndex {
 
-    private static final int PAGE_SHIFT = 12;
+    /** 256 slots a page: small enough that a sparse or small stream stays cheap (a page is about 7 KiB). */
+    private static final int PAGE_SHIFT = 8;
     private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE_SIZE - 1;
+    private static final int NEXT_SCAN_BUDGET = 64;
 
     /** A removed entry, for the store's persistence hook and its update listeners. */
     record Removed(long seq, String subject, long size, long loc, long timestamp) {
@@ -325,6 +327,16 @@ final class StoreIndex {
             Subject s = subjectState(filter.literal());
             return s == null ? -1 : nextOfSubject(s, start);
         }
+        // Usually one of the next few messages matches (a watcher of most of a stream): look there first.
+        long from = nextLive(start);
+        for (int budget = NEXT_SCAN_BUDGET; from != -1 && budget > 0; budget--, from = nextLive(from + 1)) {
+            if (filter.matches(subject(from))) {
+                return from;
+            }
+        }
+        if (from == -1) {
+            return -1;
+        }
         // When every matching subject starts at or after start, the answer is the smallest first.
         long best = Long.MAX_VALUE;
         boolean scan = false;
@@ -333,10 +345,10 @@ final class StoreIndex {
                 continue;
             }
             refresh(s);
-            if (s.last < start) {
+            if (s.last < from) {
                 continue;
             }
-            if (s.first >= start) {
+            if (s.first >= from) {
                 best = Math.min(best, s.first);
             } else {
                 scan = true;
@@ -347,7 +359,7 @@ final class StoreIndex {
         }
         byte[] verdicts = new byte[subjectsById.size()];
         long end = Math.min(best, last);
-        for (long seq = nextLive(start); seq != -1 && seq <= end; seq = nextLive(seq + 1)) {
+        for (long seq = from; seq != -1 && seq <= end; seq = nextLive(seq + 1)) {
             if (matchesCached(filter, seq, verdicts)) {
                 return seq;
             }

@@ -19,8 +19,9 @@ import java.util.zip.CRC32C;
 /**
  * {@code index.db}: a checksummed snapshot of a file store's index, so a restart reads it instead of
  * scanning every segment. It records, per segment, how many bytes it covers; records appended after the
- * snapshot are replayed from the segments on open. Written on close; deleted before any change that
- * moves records (segment compaction), so a stale snapshot is never trusted.
+ * snapshot are replayed from the segments on open. Written on close and whenever enough bytes were
+ * appended since the last one; deleted before any change that moves records (segment compaction), so a
+ * stale snapshot is never trusted.
  *
  * <p>Layout: magic, version, last seq and time, the segments, the subjects, then per live message the
  * deltas of sequence, time and offset from the previous one plus subject id and size, as varints (a few

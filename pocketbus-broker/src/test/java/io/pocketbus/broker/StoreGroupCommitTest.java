@@ -19,7 +19,8 @@ class StoreGroupCommitTest {
         AtomicInteger forces = new AtomicInteger();
         CountDownLatch firstForceRunning = new CountDownLatch(1);
         CountDownLatch releaseFirstForce = new CountDownLatch(1);
-        StoreGroupCommit commit = new StoreGroupCommit(written::get, () -> {
+        StoreGroupCommit commit = new StoreGroupCommit(() -> {
+            long covered = written.get();
             if (forces.incrementAndGet() == 1) {
                 firstForceRunning.countDown();
                 try {
@@ -28,6 +29,7 @@ class StoreGroupCommitTest {
                     throw new InterruptedIOException();
                 }
             }
+            return covered;
         });
 
         Thread a = Thread.ofPlatform().start(() -> commit.await(1));
@@ -50,10 +52,11 @@ class StoreGroupCommitTest {
     @Test
     void aFailedForceIsRetriedByTheNextWaiter() {
         AtomicInteger attempts = new AtomicInteger();
-        StoreGroupCommit commit = new StoreGroupCommit(() -> 1, () -> {
+        StoreGroupCommit commit = new StoreGroupCommit(() -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new IOException("disk on fire");
             }
+            return 1;
         });
         assertThatThrownBy(() -> commit.await(1)).isInstanceOf(UncheckedIOException.class);
         commit.await(1);

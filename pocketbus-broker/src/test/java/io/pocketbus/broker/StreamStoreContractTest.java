@@ -146,6 +146,25 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void findsWildcardMatchesFarAhead() {
+        StreamStore s = open();
+        put(s, "sig.a", "first");
+        for (int i = 0; i < 300; i++) {
+            put(s, "noise." + (i % 7), "n");
+        }
+        put(s, "sig.a", "second");
+        put(s, "sig.b", "third");
+        assertThat(s.loadNextMsg("sig.*", 1).orElseThrow().seq()).isEqualTo(1);
+        // sig.a began before the start, so its next message has to be searched for.
+        assertThat(s.loadNextMsg("sig.*", 2).orElseThrow().seq()).isEqualTo(302);
+        assertThat(s.loadNextMsg("sig.>", 303).orElseThrow().seq()).isEqualTo(303);
+        assertThat(s.loadNextMsg(List.of("sig.b", "x.*"), 2).orElseThrow().seq()).isEqualTo(303);
+        assertThat(s.loadNextMsg("none.*", 1)).isEmpty();
+        s.removeMsg(302);
+        assertThat(s.loadNextMsg("sig.*", 2).orElseThrow().seq()).isEqualTo(303);
+    }
+
+    @Test
     void multipleFiltersSelectTheUnionOnce() {
         StreamStore s = open();
         for (int i = 1; i <= 12; i++) {

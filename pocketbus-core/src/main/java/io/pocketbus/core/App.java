@@ -294,7 +294,7 @@ public final class App implements AutoCloseable {
 
     /** Validates the record's fields without saving; throws a 400 {@link ApiError} with field errors. */
     public void validate(Record record) {
-        persistence().validate(record, record.isNew());
+        hooks.recordValidate.trigger(new RecordEvent(this, record), e -> persistence().validate(e.record(), e.record().isNew()));
     }
 
     /**
@@ -349,6 +349,11 @@ public final class App implements AutoCloseable {
     /** A copy of the current settings. */
     public Settings settings() {
         return settings.copy();
+    }
+
+    /** The current settings without copying, for read-only use on hot paths. */
+    Settings currentSettings() {
+        return settings;
     }
 
     /** Validates and stores the settings ({@code _params} row {@code settings}); 400 with field errors if invalid. */

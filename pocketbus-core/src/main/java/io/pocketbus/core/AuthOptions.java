@@ -94,7 +94,7 @@ public final class AuthOptions {
     }
 
     private static void merge(ObjectNode target, ObjectNode source) {
-        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = source.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode existing = target.get(e.getKey());

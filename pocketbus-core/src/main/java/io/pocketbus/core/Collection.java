@@ -31,6 +31,7 @@ public final class Collection {
     private String updated = "";
     private String viewQuery = "";
     private AuthOptions authOptions;
+    private boolean markedNew;
 
     public Collection(CollectionType type, String name) {
         this.type = type;
@@ -218,6 +219,20 @@ public final class Collection {
         this.authOptions = options;
     }
 
+    /**
+     * Marks this collection as one to create: saving it fails with a validation error when its id is
+     * already used, instead of updating that collection (for create endpoints that accept a client id).
+     * Without the mark, {@link App#save(Collection)} updates when the id exists and creates otherwise.
+     */
+    public Collection markAsNew() {
+        this.markedNew = true;
+        return this;
+    }
+
+    public boolean isMarkedNew() {
+        return markedNew;
+    }
+
     /** The table (or view) name. */
     public String tableName() {
         return name;
@@ -250,7 +265,7 @@ public final class Collection {
         out.put("system", system);
         if (type == CollectionType.AUTH) {
             ObjectNode opts = withSecrets ? authOptions.toJson() : authOptions.toPublicJson();
-            opts.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+            opts.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
         } else if (type == CollectionType.VIEW) {
             out.put("viewQuery", viewQuery);
         }

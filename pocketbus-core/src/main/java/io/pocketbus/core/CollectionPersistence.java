@@ -34,7 +34,7 @@ final class CollectionPersistence {
     }
 
     void save(Collection c) {
-        Optional<Collection> old = stored(c.id());
+        Optional<Collection> old = c.isMarkedNew() ? Optional.empty() : stored(c.id());
         boolean create = old.isEmpty();
         prepare(c, old);
         AppHooks h = app.hooks;
@@ -81,9 +81,6 @@ final class CollectionPersistence {
                 c.setId(Collection.defaultId(c.type(), c.name()));
             }
             c.setCreated(now);
-            if (c.isAuth()) {
-                addMissingAuthFields(c);
-            }
         } else {
             c.setCreated(old.get().created());
             if (c.isAuth() && old.get().isAuth()) {
@@ -93,6 +90,7 @@ final class CollectionPersistence {
         if (c.isSuperusers() && c.isAuth()) {
             c.auth().enforceSuperuserRules();
         }
+        initDefaultFields(c);
         c.setUpdated(now);
         Set<String> ids = new HashSet<>();
         for (Field f : c.fields()) {
@@ -111,28 +109,57 @@ final class CollectionPersistence {
         }
     }
 
-    private static void addMissingAuthFields(Collection c) {
+    /**
+     * As PocketBase on every save: base and auth collections always have the id primary key first; auth
+     * collections always have their system fields and the unique tokenKey and email indexes.
+     */
+    private static void initDefaultFields(Collection c) {
+        if (c.isView()) {
+            return;
+        }
         List<Field> fields = new ArrayList<>(c.fields());
-        if (c.field("id").isEmpty()) {
+        if (c.field("id").orElse(null) instanceof TextField id) {
+            id.setSystem(true);
+            id.setHidden(false);
+            id.setRequired(true).setPrimaryKey(true);
+            if (id.pattern().isEmpty()) {
+                id.setPattern(TextField.DEFAULT_ID_PATTERN);
+            }
+        } else if (c.field("id").isEmpty()) {
             fields.add(0, Scaffolds.idField());
         }
-        int at = 1;
-        for (Field sys : Scaffolds.authSystemFields()) {
-            if (c.field(sys.name()).isEmpty()) {
-                fields.add(Math.min(at, fields.size()), sys);
+        if (c.isAuth()) {
+            for (Field sys : Scaffolds.authSystemFields()) {
+                Optional<Field> existing = fields.stream().filter(f -> f.name().equals(sys.name())).findFirst();
+                if (existing.isEmpty()) {
+                    fields.add(sys);
+                } else if (existing.get().type().equals(sys.type())) {
+                    Field f = existing.get();
+                    f.setSystem(true);
+                    if (sys.hidden()) {
+                        f.setHidden(true);
+                    }
+                    switch (f) {
+                        case PasswordField pf -> pf.setRequired(true);
+                        case TextField tf -> tf.setRequired(true);
+                        default -> {
+                        }
+                    }
+                }
             }
-            at++;
         }
         c.setFields(fields);
-        List<String> indexes = new ArrayList<>(c.indexes());
-        List<String> defaults = Scaffolds.defaultAuthIndexes(c);
-        if (!CollectionValidator.hasUniqueIndex(c, "tokenKey")) {
-            indexes.add(defaults.get(0));
+        if (c.isAuth()) {
+            List<String> indexes = new ArrayList<>(c.indexes());
+            List<String> defaults = Scaffolds.defaultAuthIndexes(c);
+            if (!CollectionValidator.hasUniqueIndex(c, "tokenKey")) {
+                indexes.add(defaults.get(0));
+            }
+            if (!CollectionValidator.hasUniqueIndex(c, "email")) {
+                indexes.add(defaults.get(1));
+            }
+            c.setIndexes(indexes);
         }
-        if (!CollectionValidator.hasUniqueIndex(c, "email")) {
-            indexes.add(defaults.get(1));
-        }
-        c.setIndexes(indexes);
     }
 
     private void write(Collection c, Optional<Collection> old) {

@@ -2,7 +2,6 @@ package io.pocketbus.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +51,7 @@ final class CollectionStore {
         json.put("created", rs.getString("created"));
         json.put("updated", rs.getString("updated"));
         JsonNode options = parse(rs.getString("options"), "{}");
-        options.fields().forEachRemaining(e -> json.set(e.getKey(), e.getValue()));
+        options.properties().forEach(e -> json.set(e.getKey(), e.getValue()));
         return Collection.fromJson(json);
     }
 
@@ -86,27 +85,5 @@ final class CollectionStore {
             c = byName.get(nameOrId.toLowerCase(Locale.ROOT));
         }
         return Optional.ofNullable(c);
-    }
-
-    /** Replaces or adds one collection in the cache (after a committed save). */
-    void put(Collection c) {
-        List<Collection> next = new ArrayList<>();
-        boolean replaced = false;
-        for (Collection existing : ordered) {
-            if (existing.id().equals(c.id())) {
-                next.add(c);
-                replaced = true;
-            } else {
-                next.add(existing);
-            }
-        }
-        if (!replaced) {
-            next.add(c);
-        }
-        set(next);
-    }
-
-    void remove(String id) {
-        set(ordered.stream().filter(c -> !c.id().equals(id)).toList());
     }
 }

@@ -25,7 +25,7 @@ public final class Logs {
      * ({@code maxDays > 0}); returns the stored entry, if written.
      */
     public Optional<LogEntry> write(int level, String message, Map<String, Object> data) {
-        Settings s = app.settings();
+        Settings s = app.currentSettings();
         if (s.logsMaxDays() <= 0 || level < s.logsMinLevel()) {
             return Optional.empty();
         }
@@ -72,7 +72,7 @@ public final class Logs {
 
     /** Deletes logs older than the settings' {@code maxDays}; returns how many. */
     public int deleteExpired() {
-        String cutoff = DateTime.now().plusSeconds(-86_400L * Math.max(app.settings().logsMaxDays(), 0)).toString();
+        String cutoff = DateTime.now().plusSeconds(-86_400L * Math.max(app.currentSettings().logsMaxDays(), 0)).toString();
         return app.auxDb().exec("DELETE FROM `_logs` WHERE created < ?", List.of(cutoff));
     }
 

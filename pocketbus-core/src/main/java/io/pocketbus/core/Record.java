@@ -128,11 +128,6 @@ public final class Record {
         return this;
     }
 
-    /** Sets a value read from storage without any conversion beyond the field's own normalisation. */
-    void setRaw(String key, Object canonical) {
-        data.put(key, canonical);
-    }
-
     private void setPassword(PasswordField pf, String plain) {
         plainPassword = plain;
         data.put(pf.name(), plain.isEmpty() ? "" : Passwords.hash(plain, pf.cost()));
@@ -210,19 +205,6 @@ public final class Record {
         return r;
     }
 
-    /** A copy bound to another (e.g. updated) version of the collection. */
-    Record rebind(Collection other) {
-        Record r = new Record(other);
-        for (Field f : other.fields()) {
-            if (data.containsKey(f.name())) {
-                r.data.put(f.name(), f.prepareValue(data.get(f.name())));
-            }
-        }
-        r.isNew = isNew;
-        r.original = new LinkedHashMap<>(r.data);
-        return r;
-    }
-
     /** Field name → canonical value, in schema order. */
     public Map<String, Object> fieldValues() {
         return java.util.Collections.unmodifiableMap(data);
@@ -287,6 +269,44 @@ public final class Record {
             applyModifier(key, body.get(key));
         }
         return this;
+    }
+
+    /**
+     * PocketBase's {@code ReplaceModifiers}: a copy of {@code body} where every key naming a field (plain or
+     * with a modifier) is replaced by the field name holding the value it resolves to on a copy of this
+     * record (e.g. {@code {"total+":4,"total-":1}} on total 0 gives {@code {"total":3}}); other keys stay.
+     */
+    public Map<String, Object> resolveModifiers(Map<String, ?> body) {
+        Map<String, Object> out = new LinkedHashMap<>(body);
+        Record scratch = copy();
+        List<String> keys = new ArrayList<>(body.keySet());
+        keys.sort(Comparator.comparingInt(String::length));
+        for (String key : keys) {
+            Optional<String> field = scratch.fieldOfKey(key);
+            if (field.isPresent()) {
+                scratch.applyModifier(key, body.get(key));
+                out.remove(key);
+                out.put(field.get(), scratch.get(field.get()));
+            }
+        }
+        return out;
+    }
+
+    /** The field a body key addresses ({@code f}, {@code f+}, {@code +f}, {@code f-}, {@code f:autogenerate}). */
+    private Optional<String> fieldOfKey(String key) {
+        String name = key;
+        if (key.endsWith(":autogenerate")) {
+            name = key.substring(0, key.length() - ":autogenerate".length());
+        } else if (key.startsWith("+")) {
+            name = key.substring(1);
+        } else if (key.endsWith("+") || key.endsWith("-")) {
+            name = key.substring(0, key.length() - 1);
+        }
+        String candidate = name;
+        if (collection.field(key).isPresent()) {
+            return Optional.of(key);
+        }
+        return collection.field(candidate).map(Field::name);
     }
 
     private void applyModifier(String key, Object value) {

@@ -105,10 +105,15 @@ public final class Scaffolds {
 
     /** The unique tokenKey and email indexes an auth collection needs. */
     static List<String> defaultAuthIndexes(Collection c) {
-        String suffix = c.id().isEmpty() ? c.name() : c.id();
         String table = SchemaSql.quote(c.name());
         return List.of(
-                "CREATE UNIQUE INDEX `idx_tokenKey_" + suffix + "` ON " + table + " (`tokenKey`)",
-                "CREATE UNIQUE INDEX `idx_email_" + suffix + "` ON " + table + " (`email`) WHERE `email` != ''");
+                "CREATE UNIQUE INDEX `" + indexName(c, "tokenKey") + "` ON " + table + " (`tokenKey`)",
+                "CREATE UNIQUE INDEX `" + indexName(c, "email") + "` ON " + table + " (`email`) WHERE `email` != ''");
+    }
+
+    /** PocketBase's {@code idx_<field>_<collection id or name>}, at most 64 characters. */
+    private static String indexName(Collection c, String field) {
+        String name = "idx_" + field + "_" + (c.id().isEmpty() ? c.name() : c.id());
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 }

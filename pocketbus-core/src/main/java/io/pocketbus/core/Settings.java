@@ -46,7 +46,7 @@ public final class Settings {
     }
 
     private static void merge(ObjectNode target, ObjectNode source) {
-        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = source.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode existing = target.get(e.getKey());
@@ -67,11 +67,11 @@ public final class Settings {
         return node.deepCopy();
     }
 
-    /** The API form: the SMTP password blanked, S3 secrets left out. */
+    /** The API form: the SMTP password and the S3 secrets left out, as PocketBase serialises them. */
     public ObjectNode toPublicJson() {
         ObjectNode copy = node.deepCopy();
         if (copy.get("smtp") instanceof ObjectNode smtp) {
-            smtp.put("password", "");
+            smtp.remove("password");
         }
         if (copy.get("s3") instanceof ObjectNode s3) {
             s3.remove("secret");

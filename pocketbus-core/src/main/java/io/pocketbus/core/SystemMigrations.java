@@ -13,7 +13,14 @@ import java.util.List;
  * as it is.
  */
 final class SystemMigrations {
-    static final String INIT = "1640988000_init.go";
+    /**
+     * PocketBase v0.39's system migrations: a fresh directory is in their end state, so they are recorded
+     * as applied and PocketBase itself can open the directory too.
+     */
+    static final List<String> DATA_MIGRATIONS = List.of("1640988000_init.go", "1717233556_v0.23_migrate.go",
+            "1717233557_v0.23_migrate2.go", "1717233558_v0.23_migrate3.go", "1717233559_v0.23_migrate4.go",
+            "1763020353_update_default_auth_alert_templates.go", "1778828400_normalize_indexes.go");
+    static final List<String> AUX_MIGRATIONS = List.of("1640988000_aux_init.go");
 
     private SystemMigrations() {
     }
@@ -49,13 +56,21 @@ final class SystemMigrations {
                 SchemaSql.insertCollection(db, c);
                 SchemaSql.createTable(db, c);
             }
-            db.exec("INSERT INTO `_migrations` (file, applied) VALUES (?, ?)",
-                    List.of(INIT, System.currentTimeMillis() * 1000));
+            recordApplied(db, DATA_MIGRATIONS);
             return null;
         });
     }
 
+    private static void recordApplied(Db db, List<String> files) {
+        long micros = System.currentTimeMillis() * 1000;
+        for (String file : files) {
+            db.exec("INSERT OR IGNORE INTO `_migrations` (file, applied) VALUES (?, ?)", List.of(file, micros++));
+        }
+    }
+
     private static void initAuxiliary(Db aux) {
+        boolean fresh = aux.queryOne("SELECT 1 FROM sqlite_master WHERE type='table' AND name='_logs'", List.of(),
+                rs -> true).isEmpty();
         aux.execDdl("""
                 CREATE TABLE IF NOT EXISTS `_logs` (`id` TEXT PRIMARY KEY DEFAULT ('r'||lower(hex(randomblob(7)))) NOT NULL, \
                 `level` INTEGER DEFAULT 0 NOT NULL, `message` TEXT DEFAULT '' NOT NULL, \
@@ -65,6 +80,9 @@ final class SystemMigrations {
         aux.execDdl("CREATE INDEX IF NOT EXISTS idx_logs_level on `_logs` (`level`)");
         aux.execDdl("CREATE INDEX IF NOT EXISTS idx_logs_message on `_logs` (`message`)");
         aux.execDdl("CREATE INDEX IF NOT EXISTS idx_logs_created_hour on `_logs` (strftime('%Y-%m-%d %H:00:00', `created`))");
+        if (fresh) {
+            recordApplied(aux, AUX_MIGRATIONS);
+        }
     }
 
     /** _superusers, _mfas, _otps, _externalAuths, _authOrigins and the default users collection. */

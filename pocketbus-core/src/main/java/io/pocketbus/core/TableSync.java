@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Brings a collection's table (or view) in line with its schema. Column changes (add, rename, drop, a
- * field switching between single and multiple) rebuild the table in place — create the new shape, copy the
- * rows across converting values, drop the old table, rename — which SQLite supports for every change.
- * Runs inside the caller's transaction, so a failure leaves the old table untouched.
+ * Brings a collection's table (or view) in line with its schema, inside the caller's transaction so a
+ * failure leaves the old table untouched. Column and table renames use {@code ALTER TABLE ... RENAME}, which
+ * also rewrites the views using them; added, dropped or redefined columns (e.g. a field switching between
+ * single and multiple) rebuild the table: create the new shape, copy the rows across converting values, drop
+ * the old table, rename.
  */
 final class TableSync {
     private TableSync() {
@@ -28,54 +29,70 @@ final class TableSync {
         for (String index : o.indexes()) {
             IndexSql.parse(index).ifPresent(p -> db.execDdl("DROP INDEX IF EXISTS " + SchemaSql.quote(p.name())));
         }
+        // renames first, with ALTER TABLE, so SQLite also rewrites the views that use the names
+        for (Field f : c.fields()) {
+            Optional<Field> prev = o.fieldById(f.id());
+            if (prev.isPresent() && !prev.get().name().equals(f.name())) {
+                db.execDdl("ALTER TABLE " + SchemaSql.quote(o.tableName()) + " RENAME COLUMN "
+                        + SchemaSql.quote(prev.get().name()) + " TO " + SchemaSql.quote(f.name()));
+            }
+        }
+        if (!o.tableName().equals(c.tableName())) {
+            db.execDdl("ALTER TABLE " + SchemaSql.quote(o.tableName()) + " RENAME TO " + SchemaSql.quote(c.tableName()));
+        }
         if (needsRebuild(o, c)) {
             rebuild(db, o, c);
         }
         SchemaSql.createIndexes(db, c);
     }
 
+    /** After the renames: any added, dropped or redefined column needs the table rebuilt. */
     private static boolean needsRebuild(Collection o, Collection c) {
-        if (!o.tableName().equals(c.tableName())) {
+        if (o.fields().size() != c.fields().size()) {
             return true;
         }
-        List<Field> before = o.fields();
-        List<Field> after = c.fields();
-        if (before.size() != after.size()) {
-            return true;
-        }
-        for (int i = 0; i < after.size(); i++) {
-            Field a = before.get(i);
-            Field b = after.get(i);
-            if (!a.id().equals(b.id()) || !a.name().equals(b.name())
-                    || !a.columnDefinition().equals(b.columnDefinition())) {
+        for (Field f : c.fields()) {
+            Optional<Field> prev = o.fieldById(f.id());
+            if (prev.isEmpty() || !prev.get().columnDefinition().equals(f.columnDefinition())) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * Rebuilds {@code c}'s table (already carrying the new column names) in the new shape. The final rename
+     * runs with {@code legacy_alter_table} so views over the table are kept as they are rather than checked
+     * against the half-done schema.
+     */
     private static void rebuild(Db db, Collection o, Collection c) {
-        String temp = "_pb_rebuild_" + c.tableName();
+        String table = c.tableName();
+        String temp = "_pb_rebuild_" + table;
         db.execDdl("DROP TABLE IF EXISTS " + SchemaSql.quote(temp));
         db.execDdl("CREATE TABLE " + SchemaSql.quote(temp) + " (" + SchemaSql.columns(c) + ")");
         List<String> targets = new ArrayList<>();
         List<String> sources = new ArrayList<>();
-        List<String> existingColumns = db.query("SELECT name FROM pragma_table_info(?)", List.of(o.tableName()),
+        List<String> existingColumns = db.query("SELECT name FROM pragma_table_info(?)", List.of(table),
                 rs -> rs.getString(1));
         for (Field f : c.fields()) {
             Optional<Field> prev = o.fieldById(f.id()).or(() -> f.id().isEmpty() ? o.field(f.name()) : Optional.empty());
-            if (prev.isEmpty() || !existingColumns.contains(prev.get().name())) {
+            if (prev.isEmpty() || !existingColumns.contains(f.name())) {
                 continue;
             }
             targets.add(SchemaSql.quote(f.name()));
-            sources.add(convert(SchemaSql.quote(prev.get().name()), prev.get(), f));
+            sources.add(convert(SchemaSql.quote(f.name()), prev.get(), f));
         }
         if (!targets.isEmpty()) {
             db.execDdl("INSERT INTO " + SchemaSql.quote(temp) + " (" + String.join(", ", targets) + ") SELECT "
-                    + String.join(", ", sources) + " FROM " + SchemaSql.quote(o.tableName()));
+                    + String.join(", ", sources) + " FROM " + SchemaSql.quote(table));
         }
-        db.execDdl("DROP TABLE " + SchemaSql.quote(o.tableName()));
-        db.execDdl("ALTER TABLE " + SchemaSql.quote(temp) + " RENAME TO " + SchemaSql.quote(c.tableName()));
+        db.execDdl("DROP TABLE " + SchemaSql.quote(table));
+        db.execDdl("PRAGMA legacy_alter_table = ON");
+        try {
+            db.execDdl("ALTER TABLE " + SchemaSql.quote(temp) + " RENAME TO " + SchemaSql.quote(table));
+        } finally {
+            db.execDdl("PRAGMA legacy_alter_table = OFF");
+        }
     }
 
     /** The SELECT expression reading the old column into the new field's column. */

@@ -41,6 +41,21 @@ class RecordTest {
     }
 
     @Test
+    void resolveModifiersGivesTheValuesRulesSee() {
+        Record r = new Record(posts()).load(Map.of("tags", List.of("a")));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total+", 4);
+        body.put("total-", 1);
+        body.put("tags+", "b");
+        body.put("other", "kept");
+        Map<String, Object> resolved = r.resolveModifiers(body);
+        assertThat(resolved).containsOnlyKeys("total", "tags", "other");
+        assertThat(resolved.get("total")).isEqualTo(3.0);
+        assertThat(resolved.get("tags")).isEqualTo(List.of("a", "b"));
+        assertThat(r.getDouble("total")).isZero();
+    }
+
+    @Test
     void autogenerateUsesTheGivenValueAsPrefix() {
         Record r = new Record(posts()).load(Map.of("title:autogenerate", "p-"));
         assertThat(r.getString("title")).matches("p-[0-9]{3}");

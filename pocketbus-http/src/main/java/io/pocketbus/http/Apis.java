@@ -1,6 +1,5 @@
 package io.pocketbus.http;
 
-import io.pocketbus.core.App;
 import java.util.List;
 
 /**
@@ -11,19 +10,24 @@ public final class Apis {
     private Apis() {
     }
 
-    /** Binds the default middlewares and the API routes; {@code allowedOrigins} configures CORS. */
-    public static void bind(App app, Router router, List<String> allowedOrigins) {
+    /**
+     * Binds the default middlewares and the API routes; {@code allowedOrigins} configures CORS, and the
+     * record actions run as the default actions of {@code hooks}.
+     */
+    public static void bind(Router router, List<String> allowedOrigins, ApiHooks hooks) {
         router.bind(Cors.of(allowedOrigins));
         router.bind(RequestLogger.of());
         router.bind(Middlewares.loadAuthToken());
+        router.bind(Middlewares.securityHeaders());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
 
         RouterGroup api = router.group("/api");
         HealthApi.bind(api);
         CollectionApi.bind(api);
-        RecordCrudApi.bind(api);
-        RecordAuthApi.bind(api);
-        BatchApi.bind(api);
+        RecordCrudApi records = new RecordCrudApi(hooks);
+        records.bind(api);
+        new RecordAuthApi(hooks).bind(api);
+        new BatchApi(records).bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);
     }

@@ -36,18 +36,21 @@ final class BatchApi {
 
     private record SubRequest(String method, String url, Map<String, String> headers, Map<String, Object> body) { }
 
-    private BatchApi() {
+    private final RecordCrudApi records;
+
+    BatchApi(RecordCrudApi records) {
+        this.records = records;
     }
 
-    static void bind(RouterGroup api) {
-        api.post("/batch", BatchApi::batch).bind(Handler.of(BodyLimit.ID, BodyLimit.PRIORITY, e -> {
+    void bind(RouterGroup api) {
+        api.post("/batch", this::batch).bind(Handler.of(BodyLimit.ID, BodyLimit.PRIORITY, e -> {
             long max = e.app().settings().batchMaxBodySize();
             BodyLimit.apply(e, max > 0 ? max : DEFAULT_MAX_BODY_SIZE);
             e.next();
         }));
     }
 
-    private static void batch(RequestEvent e) {
+    private void batch(RequestEvent e) {
         Settings settings = e.app().settings();
         if (!settings.batchEnabled()) {
             throw ApiError.forbidden("Batch requests are not allowed.");
@@ -118,7 +121,7 @@ final class BatchApi {
     }
 
     /** Runs one sub-request; a failure aborts the transaction naming request {@code index}. */
-    private static Map<String, Object> process(RequestEvent parent, SubRequest request, int index) {
+    private Map<String, Object> process(RequestEvent parent, SubRequest request, int index) {
         BatchExchange exchange;
         try {
             exchange = run(parent, request);
@@ -137,7 +140,7 @@ final class BatchApi {
         return result;
     }
 
-    private static BatchExchange run(RequestEvent parent, SubRequest request) {
+    private BatchExchange run(RequestEvent parent, SubRequest request) {
         Action action = resolve(parent, request);
         Map<String, String> headers = new LinkedHashMap<>(parent.headers());
         request.headers().forEach(headers::put);
@@ -158,7 +161,7 @@ final class BatchApi {
     /** The record action a sub-request names; an upsert becomes an update when the body's id exists. */
     private record Action(String method, Map<String, String> pathParams, HookFunction<RequestEvent> handler) { }
 
-    private static Action resolve(RequestEvent parent, SubRequest request) {
+    private Action resolve(RequestEvent parent, SubRequest request) {
         String line = request.method() + " " + request.url();
         Matcher m = UPSERT.matcher(line);
         if (m.matches()) {
@@ -167,20 +170,20 @@ final class BatchApi {
             if (id != null && !String.valueOf(id).isEmpty()
                     && parent.app().findRecordById(collection, String.valueOf(id)).isPresent()) {
                 return new Action("PATCH", Map.of("collection", collection, "id", String.valueOf(id)),
-                        RecordCrudApi::update);
+                        records::update);
             }
-            return new Action("POST", Map.of("collection", collection), RecordCrudApi::create);
+            return new Action("POST", Map.of("collection", collection), records::create);
         }
         if ((m = CREATE.matcher(line)).matches()) {
-            return new Action("POST", Map.of("collection", decode(m.group(1))), RecordCrudApi::create);
+            return new Action("POST", Map.of("collection", decode(m.group(1))), records::create);
         }
         if ((m = UPDATE.matcher(line)).matches()) {
             return new Action("PATCH", Map.of("collection", decode(m.group(1)), "id", decode(m.group(2))),
-                    RecordCrudApi::update);
+                    records::update);
         }
         if ((m = DELETE.matcher(line)).matches()) {
             return new Action("DELETE", Map.of("collection", decode(m.group(1)), "id", decode(m.group(2))),
-                    RecordCrudApi::delete);
+                    records::delete);
         }
         // PocketBase: "unknown batch request action", answered as a generic 400
         throw ApiError.badRequest("");

@@ -160,31 +160,7 @@ final class CollectionApi {
         }
     }
 
-    /**
-     * Puts back the system fields a submitted {@code fields} list left out (PocketBase's default fields: the
-     * {@code id} of base and auth collections, and the auth fields), in front of the submitted ones.
-     */
-    private static void ensureSystemFields(Collection collection) {
-        if (collection.isView()) {
-            return;
-        }
-        List<io.pocketbus.core.Field> missing = new ArrayList<>();
-        if (collection.field("id").isEmpty()) {
-            missing.add(Scaffolds.idField());
-        }
-        if (collection.isAuth()) {
-            Scaffolds.authSystemFields().stream().filter(f -> collection.field(f.name()).isEmpty())
-                    .forEach(missing::add);
-        }
-        if (!missing.isEmpty()) {
-            List<io.pocketbus.core.Field> fields = new ArrayList<>(missing);
-            fields.addAll(collection.fields());
-            collection.setFields(fields);
-        }
-    }
-
     private static void save(App app, Collection collection, String failure) {
-        ensureSystemFields(collection);
         try {
             app.save(collection);
         } catch (ApiError ex) {

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jetty.http.HttpMethod;
+import java.util.List;
+import org.eclipse.jetty.compression.gzip.GzipCompression;
+import org.eclipse.jetty.compression.server.CompressionConfig;
+import org.eclipse.jetty.compression.server.CompressionHandler;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -17,7 +20,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -91,10 +93,14 @@ public final class HttpServer {
 
         Handler handler = new RouterHandler(mux, app);
         if (gzip) {
-            GzipHandler gzipHandler = new GzipHandler(handler);
-            gzipHandler.addIncludedMethods(HttpMethod.POST.asString(), HttpMethod.PATCH.asString(),
-                    HttpMethod.PUT.asString(), HttpMethod.DELETE.asString());
-            handler = gzipHandler;
+            CompressionHandler compression = new CompressionHandler(handler);
+            compression.putCompression(new GzipCompression());
+            CompressionConfig.Builder compressionConfig = CompressionConfig.builder().defaults();
+            for (String method : List.of("GET", "POST", "PATCH", "PUT", "DELETE")) {
+                compressionConfig.compressIncludeMethod(method);
+            }
+            compression.putConfiguration("/", compressionConfig.build());
+            handler = compression;
         }
         server.setHandler(new GracefulHandler(handler));
         server.setStopTimeout(gracePeriod.toMillis());

@@ -2,6 +2,9 @@ package io.pocketbus.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,15 +28,21 @@ final class Json {
         numbers.addSerializer(Double.class, new GoFloatSerializer<>(Double.class));
         numbers.addSerializer(double.class, new GoFloatSerializer<>(double.class));
         numbers.addSerializer(Float.class, new GoFloatSerializer<>(Float.class));
-        return new ObjectMapper()
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setCharacterEscapes(new GoEscapes());
+        return mapper
                 .registerModule(numbers)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    /** The value as Go's {@code json.Encoder} writes it: HTML characters escaped, a trailing newline. */
     static byte[] write(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            byte[] json = MAPPER.writeValueAsBytes(value);
+            byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+            out[json.length] = '\n';
+            return out;
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,6 +98,32 @@ final class Json {
             return mantissa + "e" + sign + (digits.length() < 2 ? "0" + digits : digits);
         }
         return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Go escapes {@code < > &} and the JavaScript line separators in strings. */
+    private static final class GoEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] escapes;
+
+        GoEscapes() {
+            escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+            escapes['<'] = CharacterEscapes.ESCAPE_CUSTOM;
+            escapes['>'] = CharacterEscapes.ESCAPE_CUSTOM;
+            escapes['&'] = CharacterEscapes.ESCAPE_CUSTOM;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (ch) {
+                case '<', '>', '&', 0x2028, 0x2029 -> new SerializedString(String.format("\\u%04x", ch));
+                default -> null;
+            };
+        }
     }
 
     private static final class GoFloatSerializer<T extends Number> extends StdSerializer<T> {

@@ -12,6 +12,8 @@ public final class Middlewares {
     public static final String LOAD_AUTH_TOKEN_ID = "pbLoadAuthToken";
     /** After the request logger and recovery, before rate limits and the body limit. */
     public static final int LOAD_AUTH_TOKEN_PRIORITY = -1020;
+    public static final String SECURITY_HEADERS_ID = "pbSecurityHeaders";
+    public static final int SECURITY_HEADERS_PRIORITY = -1010;
     public static final String REQUIRE_AUTH_ID = "pbRequireAuth";
     public static final String REQUIRE_SUPERUSER_AUTH_ID = "pbRequireSuperuserAuth";
     public static final String REQUIRE_SAME_COLLECTION_CONTEXT_AUTH_ID = "pbRequireSameCollectionContextAuth";
@@ -31,6 +33,16 @@ public final class Middlewares {
                     e.app().findAuthRecordByToken(token, AuthOptions.TokenType.AUTH).ifPresent(e::setAuth);
                 }
             }
+            e.next();
+        });
+    }
+
+    /** PocketBase's default security response headers. */
+    public static Handler<RequestEvent> securityHeaders() {
+        return Handler.of(SECURITY_HEADERS_ID, SECURITY_HEADERS_PRIORITY, e -> {
+            e.setHeader("X-XSS-Protection", "1; mode=block");
+            e.setHeader("X-Content-Type-Options", "nosniff");
+            e.setHeader("X-Frame-Options", "SAMEORIGIN");
             e.next();
         });
     }

@@ -23,14 +23,17 @@ final class RecordAuthApi {
     private static final String CONTEXT_PASSWORD = "password";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
-    private RecordAuthApi() {
+    private final ApiHooks hooks;
+
+    RecordAuthApi(ApiHooks hooks) {
+        this.hooks = hooks;
     }
 
-    static void bind(RouterGroup api) {
+    void bind(RouterGroup api) {
         RouterGroup sub = api.group("/collections/{collection}");
         sub.get("/auth-methods", RecordAuthApi::authMethods);
-        sub.post("/auth-with-password", RecordAuthApi::authWithPassword);
-        sub.post("/auth-refresh", RecordAuthApi::authRefresh).bind(Middlewares.requireSameCollectionContextAuth());
+        sub.post("/auth-with-password", this::authWithPassword);
+        sub.post("/auth-refresh", this::authRefresh).bind(Middlewares.requireSameCollectionContextAuth());
     }
 
     private static Collection authCollection(RequestEvent e) {
@@ -62,7 +65,7 @@ final class RecordAuthApi {
         return map;
     }
 
-    private static void authWithPassword(RequestEvent e) {
+    private void authWithPassword(RequestEvent e) {
         Collection collection = authCollection(e);
         AuthOptions options = collection.auth();
         if (!options.passwordAuthEnabled()) {
@@ -103,7 +106,7 @@ final class RecordAuthApi {
         if (found.isEmpty() || !found.get().validatePassword(password)) {
             throw ApiError.badRequest("Failed to authenticate.");
         }
-        authResponse(e, found.get(), e.app().newAuthToken(found.get()));
+        authResponse(e, found.get(), e.app().newAuthToken(found.get()), CONTEXT_PASSWORD);
     }
 
     /** PocketBase tries email first when it is one of several identity fields. */
@@ -127,16 +130,16 @@ final class RecordAuthApi {
         return e.app().findRecordsBySql(collection, sql, List.of(identity)).stream().findFirst();
     }
 
-    private static void authRefresh(RequestEvent e) {
+    private void authRefresh(RequestEvent e) {
         Record record = e.auth().orElseThrow(() -> ApiError.notFound("Missing auth record context."));
         String token = Middlewares.authToken(e);
         boolean refreshable = e.app().verifyTokenClaims(token, AuthOptions.TokenType.AUTH)
                 .map(claims -> claims.path("refreshable").asBoolean(false)).orElse(false);
-        authResponse(e, record, refreshable ? e.app().newAuthToken(record) : token);
+        authResponse(e, record, refreshable ? e.app().newAuthToken(record) : token, "");
     }
 
     /** The auth response after the collection's authRule passed (a superuser token bypasses it). */
-    static void authResponse(RequestEvent e, Record record, String token) {
+    private void authResponse(RequestEvent e, Record record, String token, String authMethod) {
         RequestInfo info = e.requestInfo();
         boolean allowed;
         try {
@@ -147,14 +150,16 @@ final class RecordAuthApi {
         if (!allowed) {
             throw ApiError.forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
-        RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
-                info.body(), Optional.of(record));
-        RecordEnricher.enrich(e, asRecord, List.of(record));
-        record.withEmailVisible(true);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("record", record.toJson());
-        body.put("token", token);
-        e.json(200, body);
+        hooks.recordAuth.trigger(new RecordAuthRequestEvent(e, record, token, authMethod), ev -> {
+            RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
+                    info.body(), Optional.of(record));
+            RecordEnricher.enrich(e, asRecord, List.of(record));
+            record.withEmailVisible(true);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("record", record.toJson());
+            body.put("token", ev.token());
+            e.json(200, body);
+        });
     }
 
     private static void lengthErrors(Map<String, Object> errors, String key, String value, boolean required) {

@@ -17,16 +17,19 @@ import java.util.Optional;
 final class RecordCrudApi {
     static final String SUPERUSERS_ONLY = "Only superusers can perform this action.";
 
-    private RecordCrudApi() {
+    private final ApiHooks hooks;
+
+    RecordCrudApi(ApiHooks hooks) {
+        this.hooks = hooks;
     }
 
-    static void bind(RouterGroup api) {
+    void bind(RouterGroup api) {
         RouterGroup records = api.group("/collections/{collection}/records");
-        records.get("", RecordCrudApi::list);
-        records.get("/{id}", RecordCrudApi::view);
-        records.post("", RecordCrudApi::create);
-        records.patch("/{id}", RecordCrudApi::update);
-        records.delete("/{id}", RecordCrudApi::delete);
+        records.get("", this::list);
+        records.get("/{id}", this::view);
+        records.post("", this::create);
+        records.patch("/{id}", this::update);
+        records.delete("/{id}", this::delete);
     }
 
     static Collection collection(RequestEvent e) {
@@ -34,7 +37,7 @@ final class RecordCrudApi {
                 .orElseThrow(() -> ApiError.notFound("Missing collection context."));
     }
 
-    private static void list(RequestEvent e) {
+    private void list(RequestEvent e) {
         Collection collection = collection(e);
         RequestInfo info = e.requestInfo();
         Map<String, String> params = new LinkedHashMap<>(info.query());
@@ -44,12 +47,15 @@ final class RecordCrudApi {
         } catch (FilterException ex) {
             throw new ApiError(400, "", Map.of(), ex);
         }
-        RecordEnricher.enrich(e, info, result.items());
-        e.json(200, new ListPage(result.items().stream().map(Record::toJson).toList(), result.page(),
-                result.perPage(), result.totalItems(), result.totalPages()));
+        List<Record> records = new java.util.ArrayList<>(result.items());
+        hooks.recordsList.trigger(new RecordsListRequestEvent(e, collection, records), ev -> {
+            RecordEnricher.enrich(e, info, ev.records());
+            e.json(200, new ListPage(ev.records().stream().map(Record::toJson).toList(), result.page(),
+                    result.perPage(), result.totalItems(), result.totalPages()));
+        });
     }
 
-    private static void view(RequestEvent e) {
+    private void view(RequestEvent e) {
         Collection collection = collection(e);
         RequestInfo info = e.requestInfo();
         if (collection.viewRule().isEmpty() && !info.isSuperuser()) {
@@ -57,11 +63,15 @@ final class RecordCrudApi {
         }
         Record record = find(e.app(), collection, e.pathParam("id"), info, collection.viewRule())
                 .orElseThrow(() -> ApiError.notFound(""));
-        RecordEnricher.enrich(e, info, List.of(record));
-        e.json(200, record.toJson());
+        hooks.recordView.trigger(new RecordRequestEvent(e, collection, record), ev -> respond(ev, info));
     }
 
-    static void create(RequestEvent e) {
+    private static void respond(RecordRequestEvent ev, RequestInfo info) {
+        RecordEnricher.enrich(ev.request(), info, List.of(ev.record()));
+        ev.request().json(200, ev.record().toJson());
+    }
+
+    void create(RequestEvent e) {
         Collection collection = collection(e);
         if (collection.isView()) {
             throw ApiError.badRequest("Unsupported collection type.");
@@ -86,12 +96,14 @@ final class RecordCrudApi {
                 form.grant(RecordUpsert.Access.MANAGER);
             }
         }
-        form.submit("Failed to create record.");
-        RecordEnricher.enrich(e, withData, List.of(record));
-        e.json(200, record.toJson());
+        hooks.recordCreate.trigger(new RecordRequestEvent(e, collection, record), ev -> {
+            form.record(ev.record());
+            form.submit("Failed to create record.");
+            respond(ev, withData);
+        });
     }
 
-    static void update(RequestEvent e) {
+    void update(RequestEvent e) {
         Collection collection = collection(e);
         if (collection.isView()) {
             throw ApiError.badRequest("Unsupported collection type.");
@@ -113,12 +125,14 @@ final class RecordCrudApi {
             form.grant(RecordUpsert.Access.MANAGER);
         }
         form.load(data);
-        form.submit("Failed to update record.");
-        RecordEnricher.enrich(e, withData, List.of(record));
-        e.json(200, record.toJson());
+        hooks.recordUpdate.trigger(new RecordRequestEvent(e, collection, record), ev -> {
+            form.record(ev.record());
+            form.submit("Failed to update record.");
+            respond(ev, withData);
+        });
     }
 
-    static void delete(RequestEvent e) {
+    void delete(RequestEvent e) {
         Collection collection = collection(e);
         if (collection.isView()) {
             throw ApiError.badRequest("Unsupported collection type.");
@@ -129,16 +143,18 @@ final class RecordCrudApi {
         }
         Record record = find(e.app(), collection, e.pathParam("id"), info, collection.deleteRule())
                 .orElseThrow(() -> ApiError.notFound(""));
-        try {
-            e.app().delete(record);
-        } catch (ApiError ex) {
-            if (ex.status() != 400) {
-                throw ex;
+        hooks.recordDelete.trigger(new RecordRequestEvent(e, collection, record), ev -> {
+            try {
+                ev.request().app().delete(ev.record());
+            } catch (ApiError ex) {
+                if (ex.status() != 400) {
+                    throw ex;
+                }
+                throw new ApiError(400, "Failed to delete record. Make sure that the record is not part of a "
+                        + "required relation reference.", ex.data(), ex);
             }
-            throw new ApiError(400, "Failed to delete record. Make sure that the record is not part of a required "
-                    + "relation reference.", ex.data(), ex);
-        }
-        e.noContent(204);
+            ev.request().noContent(204);
+        });
     }
 
     /** The record when it exists and {@code info} passes {@code rule}; an invalid rule counts as not passing. */

@@ -19,7 +19,7 @@ final class RecordUpsert {
     enum Access { DEFAULT, MANAGER, SUPERUSER }
 
     private final App app;
-    private final Record record;
+    private Record record;
     private Access access = Access.DEFAULT;
     private String password = "";
     private String passwordConfirm = "";
@@ -32,6 +32,11 @@ final class RecordUpsert {
 
     Record record() {
         return record;
+    }
+
+    /** Submits another record instance instead (a request hook replaced it). */
+    void record(Record value) {
+        this.record = value;
     }
 
     void grant(Access level) {

@@ -11,12 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartConfig;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.content.ByteBufferContentSource;
+import org.eclipse.jetty.util.Attributes;
 
 /** Decoding of request bodies and query strings into PocketBase's submitted-data shape. */
 final class RequestBody {
@@ -63,11 +64,12 @@ final class RequestBody {
         if (boundary == null) {
             throw ApiError.badRequest("Failed to read the submitted data.");
         }
-        MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
-        parser.setMaxMemoryFileSize(Long.MAX_VALUE);
-        parser.setMaxLength(-1);
+        // the body is already in memory and within the route's body limit
+        MultiPartConfig config = new MultiPartConfig.Builder().maxMemoryPartSize(Long.MAX_VALUE).maxSize(-1)
+                .maxPartSize(-1).maxParts(10_000).build();
         Content.Source source = new ByteBufferContentSource(ByteBuffer.wrap(body));
-        try (MultiPartFormData.Parts parts = parser.parse(source).get()) {
+        try (MultiPartFormData.Parts parts = MultiPartFormData.getParts(source, new Attributes.Mapped(),
+                contentType, config)) {
             Map<String, List<String>> fields = new LinkedHashMap<>();
             List<UploadedFile> files = new ArrayList<>();
             for (MultiPart.Part part : parts) {
@@ -88,10 +90,7 @@ final class RequestBody {
                 }
             }
             return new Form(fields, files);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiError.badRequest("Failed to read the submitted data.");
-        } catch (ExecutionException | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new ApiError(400, "Failed to read the submitted data.", Map.of(), e);
         }
     }

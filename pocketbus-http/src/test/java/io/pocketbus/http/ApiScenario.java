@@ -35,7 +35,10 @@ final class ApiScenario {
     private int expectedStatus = 200;
     private final List<String> expectedContent = new ArrayList<>();
     private final List<String> notExpectedContent = new ArrayList<>();
+    private final Map<String, String> expectedHeaders = new LinkedHashMap<>();
     private Consumer<App> beforeTest = app -> { };
+    private final ApiHooks apiHooks = new ApiHooks();
+    private Map<String, Integer> expectedEvents;
     private String authCollection;
     private String authEmail;
     private Consumer<App> afterTest = app -> { };
@@ -88,8 +91,28 @@ final class ApiScenario {
         return this;
     }
 
+    ApiScenario responseHeader(String headerName, String value) {
+        expectedHeaders.put(headerName, value);
+        return this;
+    }
+
     ApiScenario notContains(String... fragments) {
         notExpectedContent.addAll(List.of(fragments));
+        return this;
+    }
+
+    /**
+     * The app hooks the request must fire, with how often (as PocketBase's {@code ExpectedEvents}); hooks not
+     * listed must not fire. Names as the {@code App} methods: {@code onRecordCreate}, ...
+     */
+    ApiScenario events(Map<String, Integer> expected) {
+        this.expectedEvents = new java.util.TreeMap<>(expected);
+        return this;
+    }
+
+    /** Binds request hook handlers before the request runs. */
+    ApiScenario hooks(Consumer<ApiHooks> binder) {
+        binder.accept(apiHooks);
         return this;
     }
 
@@ -113,6 +136,7 @@ final class ApiScenario {
             throw new UncheckedIOException(e);
         }
         App app = App.builder().dataDir(data).dialect(SqliteDialect.create()).build();
+        app.setRuleValidator(io.pocketbus.core.RuleCheck::validate);
         app.bootstrap();
         HttpServer server = null;
         try {
@@ -122,8 +146,10 @@ final class ApiScenario {
                 headers.put("Authorization", app.newAuthToken(
                         app.findRecordsByField(c, "email", authEmail).getFirst()));
             }
+            Map<String, Integer> fired = new java.util.concurrent.ConcurrentSkipListMap<>();
+            countEvents(app, fired);
             Router router = new Router();
-            Apis.bind(app, router, List.of("*"));
+            Apis.bind(router, List.of("*"), apiHooks);
             server = HttpServer.builder().app(app).router(router).address("127.0.0.1:0").build();
             server.start();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + url))
@@ -136,8 +162,13 @@ final class ApiScenario {
             for (String fragment : expectedContent) {
                 assertThat(response.body()).as("%s: body", name).contains(fragment);
             }
+            expectedHeaders.forEach((h, v) -> assertThat(response.headers().firstValue(h))
+                    .as("%s: header %s", name, h).hasValue(v));
             for (String fragment : notExpectedContent) {
                 assertThat(response.body()).as("%s: body", name).doesNotContain(fragment);
+            }
+            if (expectedEvents != null) {
+                assertThat(fired).as("%s: hooks fired", name).isEqualTo(expectedEvents);
             }
             afterTest.accept(app);
             return response.body();
@@ -152,6 +183,39 @@ final class ApiScenario {
             }
             app.close();
         }
+    }
+
+    private static void countEvents(App app, Map<String, Integer> fired) {
+        Map<String, io.pocketbus.tools.hook.TaggedHook<? extends io.pocketbus.tools.hook.Event>> hooks =
+                new LinkedHashMap<>();
+        hooks.put("onRecordValidate", app.onRecordValidate());
+        hooks.put("onRecordCreate", app.onRecordCreate());
+        hooks.put("onRecordCreateExecute", app.onRecordCreateExecute());
+        hooks.put("onRecordAfterCreateSuccess", app.onRecordAfterCreateSuccess());
+        hooks.put("onRecordAfterCreateError", app.onRecordAfterCreateError());
+        hooks.put("onRecordUpdate", app.onRecordUpdate());
+        hooks.put("onRecordUpdateExecute", app.onRecordUpdateExecute());
+        hooks.put("onRecordAfterUpdateSuccess", app.onRecordAfterUpdateSuccess());
+        hooks.put("onRecordAfterUpdateError", app.onRecordAfterUpdateError());
+        hooks.put("onRecordDelete", app.onRecordDelete());
+        hooks.put("onRecordDeleteExecute", app.onRecordDeleteExecute());
+        hooks.put("onRecordAfterDeleteSuccess", app.onRecordAfterDeleteSuccess());
+        hooks.put("onRecordAfterDeleteError", app.onRecordAfterDeleteError());
+        hooks.put("onRecordEnrich", app.onRecordEnrich());
+        hooks.put("onCollectionCreate", app.onCollectionCreate());
+        hooks.put("onCollectionUpdate", app.onCollectionUpdate());
+        hooks.put("onCollectionDelete", app.onCollectionDelete());
+        hooks.forEach((hookName, hook) -> bindCounter(hook, hookName, fired));
+    }
+
+    private static <E extends io.pocketbus.tools.hook.Event & io.pocketbus.tools.hook.TaggedEvent> void bindCounter(
+            io.pocketbus.tools.hook.TaggedHook<?> hook, String hookName, Map<String, Integer> fired) {
+        @SuppressWarnings("unchecked")
+        io.pocketbus.tools.hook.TaggedHook<E> typed = (io.pocketbus.tools.hook.TaggedHook<E>) hook;
+        typed.bindFunc(e -> {
+            fired.merge(hookName, 1, Integer::sum);
+            e.next();
+        });
     }
 
     static void copyFixture(Path target) throws IOException {

@@ -36,7 +36,7 @@ class BatchApiTest {
                 })
                 .run(tmp);
         assertThat(body).startsWith("[{\"body\":{\"title\":\"batch1\"},\"status\":200},{\"body\":{");
-        assertThat(body).endsWith("{\"body\":null,\"status\":204}]");
+        assertThat(body).endsWith("{\"body\":null,\"status\":204}]\n");
     }
 
     @Test

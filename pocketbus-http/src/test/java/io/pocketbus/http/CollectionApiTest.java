@@ -44,6 +44,10 @@ class CollectionApiTest {
         ApiScenario.of("create invalid").request("POST", "/api/collections").auth(SU, ADMIN)
                 .json("{\"name\":\"demo2\"}").status(400).contains("\"message\":\"Failed to create collection.\"",
                         "\"name\":{\"code\":").run(tmp);
+        ApiScenario.of("invalid rule").request("PATCH", "/api/collections/demo2").auth(SU, ADMIN)
+                .json("{\"listRule\":\"missing_field = 1\"}").status(400)
+                .contains("\"message\":\"Failed to update collection.\"", "\"listRule\":{\"code\":\"validation_invalid_rule\"")
+                .run(tmp);
         ApiScenario.of("update").request("PATCH", "/api/collections/demo2").auth(SU, ADMIN)
                 .json("{\"listRule\":null}").status(200).contains("\"listRule\":null")
                 .after(app -> assertThat(app.findCollectionByNameOrId("demo2").orElseThrow().listRule()).isEmpty())

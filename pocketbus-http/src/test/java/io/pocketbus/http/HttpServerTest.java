@@ -72,6 +72,24 @@ class HttpServerTest {
     }
 
     @Test
+    void writesJsonAsGoDoes() throws Exception {
+        Router router = new Router();
+        router.get("/html", e -> e.json(200, Map.of("body", "<p>a & b</p>\u2028", "n", 2.0, "f", 0.5)));
+        start(router);
+        String body = send("GET", "/html", null).body();
+        assertThat(body).contains("\"body\":\"\\u003cp\\u003ea \\u0026 b\\u003c/p\\u003e\\u2028\"")
+                .contains("\"n\":2").contains("\"f\":0.5").endsWith("}\n");
+    }
+
+    @Test
+    void handlersRunOnVirtualThreads() throws Exception {
+        Router router = new Router();
+        router.get("/thread", e -> e.string(200, String.valueOf(Thread.currentThread().isVirtual())));
+        start(router);
+        assertThat(send("GET", "/thread", null).body()).isEqualTo("true");
+    }
+
+    @Test
     void unknownRoutesAndMethodsGiveThePocketBaseNotFoundError() throws Exception {
         Router router = new Router();
         router.get("/api/health", e -> e.string(200, "ok"));
@@ -81,7 +99,7 @@ class HttpServerTest {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(response.body())
-                    .isEqualTo("{\"data\":{},\"message\":\"The requested resource wasn't found.\",\"status\":404}");
+                    .isEqualTo("{\"data\":{},\"message\":\"The requested resource wasn't found.\",\"status\":404}" + "\n");
         }
     }
 
@@ -100,12 +118,12 @@ class HttpServerTest {
         HttpResponse<String> invalid = send("POST", "/invalid", "{}");
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(invalid.body()).isEqualTo("{\"data\":{\"title\":{\"code\":\"validation_required\","
-                + "\"message\":\"Cannot be blank.\"}},\"message\":\"Failed to create record.\",\"status\":400}");
+                + "\"message\":\"Cannot be blank.\"}},\"message\":\"Failed to create record.\",\"status\":400}" + "\n");
 
         HttpResponse<String> boom = send("GET", "/boom", null);
         assertThat(boom.statusCode()).isEqualTo(500);
         assertThat(boom.body()).isEqualTo("{\"data\":{},\"message\":"
-                + "\"Something went wrong while processing your request.\",\"status\":500}");
+                + "\"Something went wrong while processing your request.\",\"status\":500}" + "\n");
     }
 
     @Test
@@ -178,11 +196,11 @@ class HttpServerTest {
 
         assertThat(send("POST", "/echo?q=a+b", "{\"title\":\"x\",\"n\":1.5,\"tags\":[\"a\"]}",
                 "Content-Type", "application/json").body())
-                .isEqualTo("{\"title\":\"x\",\"n\":1.5,\"tags\":[\"a\"],\"_files\":[],\"_query\":\"a b\"}");
+                .isEqualTo("{\"title\":\"x\",\"n\":1.5,\"tags\":[\"a\"],\"_files\":[],\"_query\":\"a b\"}" + "\n");
 
         assertThat(send("POST", "/echo", "a=1&b=true&c=hello+world&a=2&d=01",
                 "Content-Type", "application/x-www-form-urlencoded").body())
-                .isEqualTo("{\"a\":[1,2],\"b\":true,\"c\":\"hello world\",\"d\":\"01\",\"_files\":[],\"_query\":\"\"}");
+                .isEqualTo("{\"a\":[1,2],\"b\":true,\"c\":\"hello world\",\"d\":\"01\",\"_files\":[],\"_query\":\"\"}" + "\n");
 
         String boundary = "XyZ123";
         String multipart = "--" + boundary + "\r\n"
@@ -197,7 +215,7 @@ class HttpServerTest {
                 + "--" + boundary + "--\r\n";
         assertThat(send("POST", "/echo", multipart, "Content-Type", "multipart/form-data; boundary=" + boundary)
                 .body()).isEqualTo("{\"title\":\"hello\",\"count\":42,\"meta\":{\"a\":[1,2]},\"raw\":\"42\","
-                + "\"_files\":[\"doc:a.txt:9\"],\"_query\":\"\"}");
+                + "\"_files\":[\"doc:a.txt:9\"],\"_query\":\"\"}" + "\n");
 
         HttpResponse<String> malformed = send("POST", "/echo", "{not json", "Content-Type", "application/json");
         assertThat(malformed.statusCode()).isEqualTo(400);
@@ -216,7 +234,7 @@ class HttpServerTest {
         HttpResponse<String> tooLarge = send("POST", "/small", "x".repeat(17));
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(tooLarge.body())
-                .isEqualTo("{\"data\":{},\"message\":\"Request entity too large.\",\"status\":413}");
+                .isEqualTo("{\"data\":{},\"message\":\"Request entity too large.\",\"status\":413}" + "\n");
         assertThat(send("POST", "/big", "x".repeat(1000)).body()).isEqualTo("1000");
 
         // a body streamed without a declared length is cut while reading
@@ -269,7 +287,7 @@ class HttpServerTest {
         HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"" + big + "\"}");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"" + big + "\"}" + "\n");
         }
     }
 
@@ -286,10 +304,10 @@ class HttpServerTest {
 
         assertThat(send("GET", "/one", null).body()).contains("\"n\":3");
         assertThat(send("GET", "/one?fields=title:excerpt(7,true),n", null).body())
-                .isEqualTo("{\"n\":3,\"title\":\"Hello w...\"}");
+                .isEqualTo("{\"n\":3,\"title\":\"Hello w...\"}" + "\n");
         assertThat(send("GET", "/list?fields=id", null).body())
                 .isEqualTo("{\"items\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"page\":1,\"perPage\":30,"
-                        + "\"totalItems\":2,\"totalPages\":1}");
+                        + "\"totalItems\":2,\"totalPages\":1}" + "\n");
         assertThat(send("GET", "/fail?fields=id", null).body()).contains("\"message\":\"Nope.\"");
         assertThat(send("GET", "/one?fields=title:unknown(1)", null).statusCode()).isEqualTo(400);
     }

@@ -25,6 +25,8 @@ class RecordCrudApiTest {
     @Test
     void listPublicCollection() {
         ApiScenario.of("public list").request("GET", "/api/collections/demo2/records").status(200)
+                .responseHeader("Content-Type", "application/json").responseHeader("X-Frame-Options", "SAMEORIGIN")
+                .responseHeader("X-Content-Type-Options", "nosniff")
                 .contains("\"page\":1", "\"perPage\":30", "\"totalItems\":3", "\"totalPages\":1",
                         "\"collectionName\":\"demo2\"", "\"id\":\"llvuca81nly1qls\"")
                 .run(tmp);
@@ -46,6 +48,11 @@ class RecordCrudApiTest {
         ApiScenario.of("@request in client filter").request("GET",
                         "/api/collections/demo2/records?filter=%40request.auth.id%3D%27%27").status(403)
                 .contains("Only superusers can filter by @request.").run(tmp);
+        ApiScenario.of("invalid page").request("GET", "/api/collections/demo2/records?page=abc").status(400)
+                .contains("{\"data\":{},\"message\":\"Something went wrong while processing your request.\"")
+                .run(tmp);
+        ApiScenario.of("invalid sort").request("GET", "/api/collections/demo2/records?sort=unknown_field")
+                .status(400).run(tmp);
         ApiScenario.of("sql injection attempt").request("GET",
                         "/api/collections/demo2/records?filter=title%3D%27x%27%3BDROP%20TABLE%20demo2%3B--")
                 .status(400).after(app -> assertThat(app.findCollectionByNameOrId("demo2")).isPresent()).run(tmp);
@@ -75,6 +82,8 @@ class RecordCrudApiTest {
     void createRecord() {
         ApiScenario.of("create json").request("POST", "/api/collections/demo2/records")
                 .json("{\"title\":\"new one\",\"active\":true,\"unknown\":1}").status(200)
+                .events(java.util.Map.of("onRecordValidate", 1, "onRecordCreate", 1, "onRecordCreateExecute", 1,
+                        "onRecordAfterCreateSuccess", 1, "onRecordEnrich", 1))
                 .contains("\"title\":\"new one\"", "\"active\":true", "\"collectionName\":\"demo2\"")
                 .after(app -> assertThat(app.findRecordsByField(app.findCollectionByNameOrId("demo2").orElseThrow(),
                         "title", "new one")).hasSize(1))
@@ -92,13 +101,15 @@ class RecordCrudApiTest {
     void createFailures() {
         ApiScenario.of("create validation").request("POST", "/api/collections/demo2/records")
                 .json("{\"title\":\"\"}").status(400)
+                .events(java.util.Map.of("onRecordValidate", 1, "onRecordCreate", 1,
+                        "onRecordAfterCreateError", 1))
                 .contains("\"message\":\"Failed to create record.\"", "\"title\":{\"code\":\"validation_required\"")
                 .run(tmp);
         ApiScenario.of("create malformed").request("POST", "/api/collections/demo2/records")
                 .json("{\"title\":").status(400).contains("\"message\":\"Failed to read the submitted data.\"")
                 .run(tmp);
         ApiScenario.of("create null rule").request("POST", "/api/collections/demo1/records").json("{}")
-                .status(403).run(tmp);
+                .status(403).events(java.util.Map.of()).run(tmp);
         ApiScenario.of("create failing rule").request("POST", "/api/collections/demo4/records")
                 .json("{\"title\":\"x\"}").status(400).contains("\"message\":\"Failed to create record.\"").run(tmp);
         ApiScenario.of("create in view").request("POST", "/api/collections/view2/records").json("{}")
@@ -112,6 +123,8 @@ class RecordCrudApiTest {
     void updateRecord() {
         ApiScenario.of("update").request("PATCH", "/api/collections/demo2/records/llvuca81nly1qls")
                 .json("{\"title\":\"changed\"}").status(200).contains("\"title\":\"changed\"")
+                .events(java.util.Map.of("onRecordValidate", 1, "onRecordUpdate", 1, "onRecordUpdateExecute", 1,
+                        "onRecordAfterUpdateSuccess", 1, "onRecordEnrich", 1))
                 .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls").orElseThrow()
                         .getString("title")).isEqualTo("changed"))
                 .run(tmp);
@@ -129,6 +142,10 @@ class RecordCrudApiTest {
     @Test
     void deleteRecord() {
         ApiScenario.of("delete").request("DELETE", "/api/collections/demo2/records/llvuca81nly1qls").status(204)
+                // users/4q1xlclmfloku33 references the record through a non-required relation: it is unlinked
+                .events(java.util.Map.of("onRecordDelete", 1, "onRecordDeleteExecute", 1,
+                        "onRecordAfterDeleteSuccess", 1, "onRecordUpdate", 1, "onRecordUpdateExecute", 1,
+                        "onRecordAfterUpdateSuccess", 1))
                 .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls")).isEmpty()).run(tmp);
         ApiScenario.of("delete null rule").request("DELETE", "/api/collections/demo1/records/84nmscqy84lsi1t")
                 .status(403).after(app -> assertThat(app.findRecordById("demo1", "84nmscqy84lsi1t")).isPresent())
@@ -150,5 +167,32 @@ class RecordCrudApiTest {
                         "/api/collections/demo4/records/qzaqccwrmva4o1n?expand=rel_one_cascade")
                 .auth("_superusers", "test@example.com").status(200)
                 .contains("\"expand\":{\"rel_one_cascade\":{").run(tmp);
+    }
+
+    @Test
+    void requestHooksWrapTheActions() {
+        ApiScenario.of("create hook changes the record").request("POST", "/api/collections/demo2/records")
+                .hooks(h -> h.onRecordCreateRequest("demo2").bindFunc(ev -> {
+                    ev.record().set("title", ev.record().getString("title") + " (hooked)");
+                    ev.next();
+                }))
+                .json("{\"title\":\"plain\"}").status(200).contains("\"title\":\"plain (hooked)\"").run(tmp);
+        ApiScenario.of("hook for another collection does not run").request("POST", "/api/collections/demo2/records")
+                .hooks(h -> h.onRecordCreateRequest("demo1").bindFunc(ev -> {
+                    throw io.pocketbus.core.ApiError.forbidden("");
+                }))
+                .json("{\"title\":\"plain\"}").status(200).run(tmp);
+        ApiScenario.of("delete hook refuses").request("DELETE", "/api/collections/demo2/records/llvuca81nly1qls")
+                .hooks(h -> h.onRecordDeleteRequest().bindFunc(ev -> {
+                    throw io.pocketbus.core.ApiError.badRequest("Not today.");
+                }))
+                .status(400).contains("\"message\":\"Not today.\"").events(java.util.Map.of())
+                .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls")).isPresent()).run(tmp);
+        ApiScenario.of("list hook filters records").request("GET", "/api/collections/demo2/records")
+                .hooks(h -> h.onRecordsListRequest().bindFunc(ev -> {
+                    ev.records().removeIf(r -> !r.id().equals("llvuca81nly1qls"));
+                    ev.next();
+                }))
+                .status(200).contains("\"id\":\"llvuca81nly1qls\"").notContains("achvryl401bhse3").run(tmp);
     }
 }

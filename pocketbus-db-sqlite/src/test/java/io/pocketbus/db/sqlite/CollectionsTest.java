@@ -103,6 +103,16 @@ class CollectionsTest {
     }
 
     @Test
+    void changingATableKeepsTheViewsOverIt() {
+        Collection demo1 = app.findCollectionByNameOrId("demo1").orElseThrow().copy();
+        demo1.addField(new TextField("extra"));
+        app.save(demo1);
+        Collection view2 = app.findCollectionByNameOrId("view2").orElseThrow();
+        assertThat(app.findRecordsBySql(view2, "SELECT * FROM view2", List.of())).isNotEmpty();
+        assertThat(columns("demo1")).contains("extra", "json", "point");
+    }
+
+    @Test
     void aFailingChangeLeavesTableAndDefinitionUntouched() throws Exception {
         Collection c = posts();
         app.save(c);
@@ -135,6 +145,11 @@ class CollectionsTest {
                 "type", "auth")));
         assertThatThrownBy(() -> app.save(asAuth)).isInstanceOfSatisfying(ApiError.class, e ->
                 assertThat(((ValidationError) e.data().get("type")).code()).isEqualTo("validation_collection_type_change"));
+        Collection reusedId = Scaffolds.newBase("another");
+        reusedId.setId(app.findCollectionByNameOrId("demo1").orElseThrow().id());
+        assertThatThrownBy(() -> app.save(reusedId.markAsNew())).isInstanceOfSatisfying(ApiError.class, e ->
+                assertThat(((ValidationError) e.data().get("id")).code()).isEqualTo("validation_invalid_or_existing_id"));
+        assertThat(app.findCollectionByNameOrId("demo1")).isPresent();
         Collection badIndex = Scaffolds.newBase("with_index");
         badIndex.setIndexes(List.of("CREATE INDEX idx_x ON with_index (missing)", "not an index"));
         assertThatThrownBy(() -> app.save(badIndex)).isInstanceOfSatisfying(ApiError.class, e ->
@@ -215,6 +230,37 @@ class CollectionsTest {
         assertThatThrownBy(() -> app.importCollections(List.of(bad), false)).isInstanceOfSatisfying(ApiError.class,
                 e -> assertThat(((ValidationError) e.data().get("collections")).code())
                         .isEqualTo("validation_collections_import_failure"));
+    }
+
+    @Test
+    void importWithDeleteMissingRemovesWhatIsNotListed() {
+        List<Collection> exported = new ArrayList<>();
+        for (Collection c : app.collections()) {
+            if (!c.name().equals("demo5")) {
+                exported.add(Collection.fromJson(MAPPER.valueToTree(c.toMap())));
+            }
+        }
+        app.importCollections(exported, true);
+        assertThat(app.findCollectionByNameOrId("demo5")).isEmpty();
+        assertThat(schemaOf("demo5")).isEmpty();
+        assertThat(app.collections()).hasSize(exported.size());
+        assertThat(app.findAuthRecordByToken(TokensTest.USER_TOKEN, io.pocketbus.core.AuthOptions.TokenType.AUTH))
+                .isPresent();
+        assertThat(app.findRecordById("demo1", "84nmscqy84lsi1t")).isPresent();
+    }
+
+    @Test
+    void everySaveEnsuresTheIdFieldAndAuthSystemFields() throws Exception {
+        Collection bare = Collection.fromJson(MAPPER.readTree(
+                "{\"name\":\"bare\",\"type\":\"base\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}"));
+        app.save(bare);
+        assertThat(app.findCollectionByNameOrId("bare").orElseThrow().fields()).extracting(Field::name)
+                .containsExactly("id", "title");
+        Collection users = app.findCollectionByNameOrId("users").orElseThrow().copy();
+        users.removeField("verified");
+        assertThatThrownBy(() -> app.save(users)).isInstanceOfSatisfying(ApiError.class, e ->
+                assertThat(((ValidationError) e.data().get("fields")).code()).isEqualTo("validation_system_field_change"));
+        assertThat(app.findCollectionByNameOrId("users").orElseThrow().field("verified")).isPresent();
     }
 
     @Test

@@ -33,7 +33,7 @@ class SettingsAndLogsTest {
             app.saveSettings(s);
             assertThat(app.settings().appName()).isEqualTo("renamed");
             String publicJson = app.settings().toPublicJson().toString();
-            assertThat(publicJson).doesNotContain("hunter2").doesNotContain("s3cret");
+            assertThat(publicJson).doesNotContain("hunter2").doesNotContain("s3cret").doesNotContain("\"password\"");
             assertThat(app.settings().toJson().toString()).contains("hunter2");
 
             Settings bad = app.settings();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,11 +113,9 @@ public final class Picker {
                 }
             });
         }
-        Iterator<Map.Entry<String, JsonNode>> entries = data.fields();
         List<String> remove = new ArrayList<>();
         Map<String, JsonNode> replace = new LinkedHashMap<>();
-        while (entries.hasNext()) {
-            Map.Entry<String, JsonNode> entry = entries.next();
+        for (Map.Entry<String, JsonNode> entry : List.copyOf(data.properties())) {
             String key = entry.getKey();
             String prefix = key + ".";
             Map<String, Optional<Modifier>> nested = new LinkedHashMap<>();
