@@ -15,6 +15,7 @@ import io.pocketbus.http.ServeEvent;
 import io.pocketbus.tools.hook.Hook;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class Pocketbus implements AutoCloseable {
                 Map<String, String> query = new LinkedHashMap<>();
                 r.query().forEach((k, v) -> query.put(k, v.getFirst()));
                 MonitorResponse m = nats.monitor(r.pathParam("endpoint"), query);
-                r.blob(m.status(), "application/json", m.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                r.blob(m.status(), "application/json", m.body().getBytes(StandardCharsets.UTF_8));
             }).bind(Middlewares.requireSuperuserAuth());
             e.next();
         }));
