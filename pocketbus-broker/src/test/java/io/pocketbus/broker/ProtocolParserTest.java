@@ -84,6 +84,24 @@ class ProtocolParserTest {
     }
 
     @Test
+    void publishOperationsInAnyCaseAndWithTabs() {
+        String stream = "pub a 1\r\nx\r\nPuB\tb 1\r\ny\r\nhpub c 12 14\r\nNATS/1.0\r\n\r\nhi\r\n"
+                + "HPub\td 12 12\r\nNATS/1.0\r\n\r\n\r\n";
+        List<String> expected = List.of("PUB a [] x", "PUB b [] y", "HPUB 12 c [] NATS/1.0\r\n\r\nhi",
+                "HPUB 12 d [] NATS/1.0\r\n\r\n");
+        Recorder whole = new Recorder();
+        new ProtocolParser(whole, 4096).parse(bytes(stream), 0, stream.length());
+        assertThat(whole.events).isEqualTo(expected);
+        Recorder split = new Recorder();
+        ProtocolParser p = new ProtocolParser(split, 4096);
+        byte[] all = bytes(stream);
+        for (int i = 0; i < all.length; i++) {
+            p.parse(all, i, 1);
+        }
+        assertThat(split.events).isEqualTo(expected);
+    }
+
+    @Test
     void everySplitPointGivesTheSameEvents() {
         byte[] all = bytes(STREAM);
         for (int split = 1; split < all.length; split++) {
