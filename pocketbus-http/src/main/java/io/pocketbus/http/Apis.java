@@ -31,5 +31,6 @@ public final class Apis {
         new BatchApi(records).bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);
+        SqlApi.bind(api);
     }
 }
