@@ -32,6 +32,8 @@ public final class App implements AutoCloseable {
     private final Tokens tokens = new Tokens(this);
     private final Logs logs = new Logs(this);
     private final Expander expander = new Expander(this);
+    private final io.pocketbus.tools.cron.Cron cron = io.pocketbus.tools.cron.Cron.create(
+            e -> logs.write(LogEntry.ERROR, "Cron job failed", java.util.Map.of("error", String.valueOf(e.getMessage()))));
     private volatile Settings settings = Settings.defaults();
 
     private App(Builder b) {
@@ -39,6 +41,7 @@ public final class App implements AutoCloseable {
         this.dialect = b.dialect;
         this.readers = b.readers;
         this.files = new FileStorage(dataDir.resolve("storage"));
+        SystemCronJobs.register(this);
     }
 
     public static Builder builder() {
@@ -115,7 +118,10 @@ public final class App implements AutoCloseable {
     /** Runs the {@link #onTerminate()} chain, then closes the databases. */
     @Override
     public void close() {
-        hooks.terminate.trigger(new TerminateEvent(this, false), e -> closeDatabases());
+        hooks.terminate.trigger(new TerminateEvent(this, false), e -> {
+            cron.stop();
+            closeDatabases();
+        });
     }
 
     private void closeDatabases() {
@@ -380,6 +386,14 @@ public final class App implements AutoCloseable {
                     }
                 })
                 .orElseGet(Settings::defaults);
+    }
+
+    /**
+     * The cron scheduler, holding PocketBase's system jobs ({@code __pbLogsCleanup__}, {@code __pbDBOptimize__});
+     * the server starts it, {@link #close()} stops it.
+     */
+    public io.pocketbus.tools.cron.Cron cron() {
+        return cron;
     }
 
     /** The logs in auxiliary.db. */

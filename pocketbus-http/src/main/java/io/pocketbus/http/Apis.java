@@ -32,5 +32,6 @@ public final class Apis {
         SettingsApi.bind(api);
         LogsApi.bind(api);
         SqlApi.bind(api);
+        CronApi.bind(api);
     }
 }
