@@ -60,10 +60,13 @@ public final class Broker implements AutoCloseable {
     private volatile State state = State.NEW;
     private volatile Listener listener;
     private volatile Listener websocketListener;
+    /** JetStream, when enabled: it subscribes itself into each account as the account is created. */
+    private final Optional<JetStreamService> jetStream;
 
-    private Broker(BrokerConfig config, List<AccountConfig> accountConfigs) {
+    private Broker(BrokerConfig config, List<AccountConfig> accountConfigs, Optional<JetStreamConfig> jetStream) {
         this.config = config;
-        this.info = new ServerInfo(config);
+        this.jetStream = jetStream.map(JetStreamService::new);
+        this.info = new ServerInfo(config, jetStream.isPresent());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pocketbus-broker-timers");
             t.setDaemon(true);
@@ -294,6 +297,7 @@ public final class Broker implements AutoCloseable {
             c.close(Optional.empty(), "Server Shutdown");
         }
         scheduler.shutdownNow();
+        jetStream.ifPresent(JetStreamService::close);
         LOG.info("broker {} stopped", info.serverName);
     }
 
@@ -364,7 +368,13 @@ public final class Broker implements AutoCloseable {
     // ---- used by connections ----
 
     Account account(String name) {
-        return accounts.computeIfAbsent(name, Account::new);
+        return accounts.computeIfAbsent(name, n -> {
+            Account a = new Account(n);
+            if (!n.equals(config.systemAccount())) {
+                jetStream.ifPresent(js -> js.accountCreated(a));
+            }
+            return a;
+        });
     }
 
     /** The account if anything ever used it, else null. */
@@ -426,6 +436,7 @@ public final class Broker implements AutoCloseable {
         private Optional<Integer> websocketPort = Optional.empty();
         private Optional<Integer> monitorPort = Optional.empty();
         private int maxConnections = 65536;
+        private Optional<JetStreamConfig> jetStream = Optional.empty();
 
         private Builder() {
         }
@@ -553,11 +564,17 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /** Enables JetStream (streams, consumers, KV, object store); off by default, as in nats-server. */
+        public Builder jetStream(JetStreamConfig jetStream) {
+            this.jetStream = Optional.of(jetStream);
+            return this;
+        }
+
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
                     systemAccount, websocketPort, monitorPort, maxConnections),
-                    List.copyOf(accounts));
+                    List.copyOf(accounts), jetStream);
         }
 
         private static int positive(int v, String name) {

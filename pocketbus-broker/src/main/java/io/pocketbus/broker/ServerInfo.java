@@ -12,9 +12,11 @@ final class ServerInfo {
     private final BrokerConfig config;
     final String serverId;
     final String serverName;
+    private final boolean jetStream;
 
-    ServerInfo(BrokerConfig config) {
+    ServerInfo(BrokerConfig config, boolean jetStream) {
         this.config = config;
+        this.jetStream = jetStream;
         this.serverId = newServerId();
         this.serverName = config.serverName().orElse(serverId);
     }
@@ -41,6 +43,9 @@ final class ServerInfo {
         Json.quote(sb, serverName).append(",\"version\":\"").append(Broker.SERVER_VERSION).append('"')
                 .append(",\"proto\":1,\"go\":\"java").append(Runtime.version().feature()).append("\",\"host\":");
         Json.quote(sb, config.host()).append(",\"port\":").append(port).append(",\"headers\":true");
+        if (jetStream) {
+            sb.append(",\"jetstream\":true");
+        }
         if (config.authenticator().isPresent()) {
             sb.append(",\"auth_required\":true");
         }

@@ -1,0 +1,178 @@
+package io.pocketbus.broker;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * JetStream inside a broker: for every account it adds the server's own subscriptions, as nats-server's
+ * internal JetStream client has them — {@code $JS.API.>}, {@code $JS.ACK.>}, {@code $JS.FC.>}, each
+ * stream's subjects and its direct-get subjects — and publishes replies and deliveries into the account.
+ */
+final class JetStreamService {
+    private final JetStreamConfig config;
+    private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
+
+    JetStreamService(JetStreamConfig config) {
+        this.config = config;
+    }
+
+    /** Called once when the broker creates an account: subscribes the API and recovers stored streams. */
+    void accountCreated(Account account) {
+        Output out = new Output(account);
+        Optional<JetStreamLimits> limits = config.limitsFor(account.name);
+        Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
+        account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
+            JsApiReply r = JetStreamApi.handle(jsa, subject, reply(m), headers(m), body(m));
+            return answer(out, r, reply(m));
+        }));
+        if (jsa.isEmpty()) {
+            return;
+        }
+        JetStreamAccount a = jsa.get();
+        accounts.put(account.name, a);
+        account.sublist.insert(new Subscription("$JS.ACK.>", (router, m, subject, hops) -> ack(a, subject, m)));
+        account.sublist.insert(new Subscription("$JS.FC.>", (router, m, subject, hops) -> {
+            String[] t = subject.split("\\.");
+            if (t.length == 5) {
+                a.stream(t[2]).flatMap(s -> s.consumer(t[3])).ifPresent(c -> c.flowControlReply(subject));
+            }
+            return 1;
+        }));
+        a.recover();
+    }
+
+    private static int answer(Output out, JsApiReply r, String reply) {
+        if (!r.handled()) {
+            return 0;
+        }
+        if (r.hasMessage() && !reply.isEmpty()) {
+            out.publish(reply, "", r.headers(), r.payload());
+        }
+        return 1;
+    }
+
+    /** {@code $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>}. */
+    private static int ack(JetStreamAccount a, String subject, ProtocolParser.Message m) {
+        String[] t = subject.split("\\.");
+        if (t.length != 9) {
+            return 0;
+        }
+        Optional<JsConsumer> c = a.stream(t[2]).flatMap(s -> s.consumer(t[3]));
+        if (c.isEmpty()) {
+            return 0;
+        }
+        long sseq;
+        long dseq;
+        try {
+            sseq = Long.parseLong(t[5]);
+            dseq = Long.parseLong(t[6]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+        c.get().ack(sseq, dseq, body(m), reply(m));
+        return 1;
+    }
+
+    void close() {
+        accounts.values().forEach(JetStreamAccount::close);
+        accounts.clear();
+    }
+
+    static String reply(ProtocolParser.Message m) {
+        return m.replyLength == 0 ? "" : new String(m.args, m.replyOffset, m.replyLength, StandardCharsets.UTF_8);
+    }
+
+    static byte[] headers(ProtocolParser.Message m) {
+        if (m.headerLength <= 0) {
+            return new byte[0];
+        }
+        byte[] h = new byte[m.headerLength];
+        System.arraycopy(m.payload, m.payloadOffset, h, 0, m.headerLength);
+        return h;
+    }
+
+    static byte[] body(ProtocolParser.Message m) {
+        int skip = Math.max(0, m.headerLength);
+        byte[] b = new byte[m.totalLength - skip];
+        System.arraycopy(m.payload, m.payloadOffset + skip, b, 0, b.length);
+        return b;
+    }
+
+    /** Publishes into one account as the server (no publisher connection, so no echo rules). */
+    private static final class Output implements JsOutput {
+        private final Account account;
+
+        Output(Account account) {
+            this.account = account;
+        }
+
+        @Override
+        public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
+            int hl = headers.length > 0 ? headers.length : -1;
+            byte[] data = new byte[headers.length + payload.length];
+            System.arraycopy(headers, 0, data, 0, headers.length);
+            System.arraycopy(payload, 0, data, headers.length, payload.length);
+            ProtocolParser.Message m = ProtocolParser.Message.of(subject.getBytes(StandardCharsets.UTF_8),
+                    reply.getBytes(StandardCharsets.UTF_8), hl, data, 0, data.length);
+            MessageRouter router = new MessageRouter(null);
+            router.route(m, to, account.sublist.match(to), 0);
+            router.flush();
+        }
+
+        @Override
+        public boolean hasInterest(String subject) {
+            return !account.sublist.match(subject).isEmpty();
+        }
+    }
+
+    /** Keeps each stream's subscriptions (its subjects, and direct get when allowed) in the account's sublist. */
+    private static final class Routes implements JetStreamAccount.StreamListener {
+        private final Account account;
+        private final Output out;
+        private final Map<JsStream, List<Subscription>> subs = new ConcurrentHashMap<>();
+
+        Routes(Account account, Output out) {
+            this.account = account;
+            this.out = out;
+        }
+
+        @Override
+        public void streamAdded(JsStream stream) {
+            List<Subscription> list = new ArrayList<>();
+            for (String subject : stream.config().subjects) {
+                list.add(new Subscription(subject, (router, m, subj, hops) -> {
+                    byte[] ack = stream.publish(subj, headers(m), body(m));
+                    String reply = reply(m);
+                    if (!reply.isEmpty() && !stream.config().noAck) {
+                        out.publish(reply, "", new byte[0], ack);
+                    }
+                    return 1;
+                }));
+            }
+            if (stream.config().allowDirect) {
+                String direct = JetStreamApi.DIRECT_GET + stream.name();
+                Forwarder get = (router, m, subj, hops) ->
+                        answer(out, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
+                list.add(new Subscription(direct, get));
+                list.add(new Subscription(direct + ".>", get));
+            }
+            list.forEach(account.sublist::insert);
+            subs.put(stream, list);
+        }
+
+        @Override
+        public void streamRemoved(JsStream stream) {
+            List<Subscription> list = subs.remove(stream);
+            if (list != null) {
+                for (Subscription s : list) {
+                    s.close();
+                    account.sublist.remove(s);
+                }
+            }
+        }
+    }
+}
