@@ -41,6 +41,7 @@ public final class App implements AutoCloseable {
         this.dialect = b.dialect;
         this.readers = b.readers;
         this.files = new FileStorage(dataDir.resolve("storage"));
+        AuthRecordHooks.register(this);
         SystemCronJobs.register(this);
     }
 

@@ -18,6 +18,8 @@ public final class Apis {
         router.bind(Cors.of(allowedOrigins));
         router.bind(RequestLogger.of());
         router.bind(Middlewares.loadAuthToken());
+        RateLimits rateLimits = new RateLimits();
+        router.bind(rateLimits.global());
         router.bind(Middlewares.superuserIPsWhitelist());
         router.bind(Middlewares.securityHeaders());
         router.bind(BodyLimit.of(BodyLimit.DEFAULT_MAX_BODY_SIZE));
@@ -27,7 +29,9 @@ public final class Apis {
         CollectionApi.bind(api);
         RecordCrudApi records = new RecordCrudApi(hooks);
         records.bind(api);
-        new RecordAuthApi(hooks).bind(api);
+        RecordAuthResponse authResponse = new RecordAuthResponse(hooks);
+        new RecordAuthApi(authResponse).bind(api, rateLimits);
+        RecordAuthFlows.bind(api, rateLimits, authResponse, OAuth2RedirectTarget.NONE);
         new BatchApi(records).bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);

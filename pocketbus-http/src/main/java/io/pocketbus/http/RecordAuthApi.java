@@ -4,10 +4,7 @@ import io.pocketbus.core.ApiError;
 import io.pocketbus.core.AuthOptions;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.Record;
-import io.pocketbus.core.RequestInfo;
-import io.pocketbus.core.RuleCheck;
 import io.pocketbus.core.ValidationError;
-import io.pocketbus.tools.search.FilterException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,19 +19,22 @@ import java.util.regex.Pattern;
 final class RecordAuthApi {
     private static final String CONTEXT_PASSWORD = "password";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final String UNKNOWN_IDENTITY_HASH =
+            io.pocketbus.tools.security.Passwords.hash(io.pocketbus.tools.security.RandomStrings.random(20));
 
-    private final ApiHooks hooks;
+    private final RecordAuthResponse authResponse;
 
-    RecordAuthApi(ApiHooks hooks) {
-        this.hooks = hooks;
+    RecordAuthApi(RecordAuthResponse authResponse) {
+        this.authResponse = authResponse;
     }
 
-    void bind(RouterGroup api) {
+    void bind(RouterGroup api, RateLimits limits) {
         RouterGroup sub = api.group("/collections/{collection}");
-        sub.get("/auth-methods", RecordAuthApi::authMethods);
-        sub.post("/auth-with-password", this::authWithPassword);
-        sub.post("/auth-refresh", this::authRefresh).bind(Middlewares.requireSameCollectionContextAuth());
-        sub.post("/impersonate/{id}", this::impersonate).bind(Middlewares.requireSuperuserAuth());
+        sub.get("/auth-methods", RecordAuthApi::authMethods).bind(limits.collection("listAuthMethods"));
+        sub.post("/auth-with-password", this::authWithPassword)
+                .bind(limits.collection("authWithPassword", "auth"));
+        sub.post("/auth-refresh", this::authRefresh)
+                .bind(limits.collection("authRefresh"), Middlewares.requireSameCollectionContextAuth());
     }
 
     private static Collection authCollection(RequestEvent e) {
@@ -48,12 +48,18 @@ final class RecordAuthApi {
         List<String> identityFields = password ? options.identityFields() : List.of();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("password", ordered("identityFields", identityFields, "enabled", password));
-        body.put("oauth2", ordered("providers", List.of(), "enabled", false));
+        List<Map<String, Object>> providers = RecordAuthOAuth2Api.providerInfos(authCollection(e));
+        body.put("oauth2", ordered("providers", providers, "enabled", options.oauth2Enabled()));
         body.put("mfa", ordered("enabled", options.mfaEnabled(), "duration",
                 options.mfaEnabled() ? options.get("mfa").path("duration").asLong(0) : 0));
         body.put("otp", ordered("enabled", options.otpEnabled(), "duration",
                 options.otpEnabled() ? options.get("otp").path("duration").asLong(0) : 0));
-        body.put("authProviders", List.of());
+        // the legacy copy: null when OAuth2 is off (Go's nil slice), logos left out
+        body.put("authProviders", options.oauth2Enabled() ? providers.stream().map(p -> {
+            Map<String, Object> legacy = new LinkedHashMap<>(p);
+            legacy.put("logo", "");
+            return legacy;
+        }).toList() : null);
         body.put("usernamePassword", password && identityFields.contains("username"));
         body.put("emailPassword", password && identityFields.contains("email"));
         e.json(200, body);
@@ -104,10 +110,15 @@ final class RecordAuthApi {
                 break;
             }
         }
+        if (found.isEmpty()) {
+            // the same bcrypt work as for a known identity, so timing does not reveal which exist
+            io.pocketbus.tools.security.Passwords.verify(password, UNKNOWN_IDENTITY_HASH);
+        }
         if (found.isEmpty() || !found.get().validatePassword(password)) {
             throw ApiError.badRequest("Failed to authenticate.");
         }
-        authResponse(e, found.get(), e.app().newAuthToken(found.get()), CONTEXT_PASSWORD);
+        authResponse.write(e, found.get(), e.app().newAuthToken(found.get()), RecordAuthResponse.METHOD_PASSWORD,
+                Optional.empty());
     }
 
     /** PocketBase tries email first when it is one of several identity fields. */
@@ -136,57 +147,7 @@ final class RecordAuthApi {
         String token = Middlewares.authToken(e);
         boolean refreshable = e.app().verifyTokenClaims(token, AuthOptions.TokenType.AUTH)
                 .map(claims -> claims.path("refreshable").asBoolean(false)).orElse(false);
-        authResponse(e, record, refreshable ? e.app().newAuthToken(record) : token, "");
-    }
-
-    /** A superuser gets a non-refreshable token of another auth record ({@code duration} seconds, 0 = default). */
-    private void impersonate(RequestEvent e) {
-        Collection collection = authCollection(e);
-        Record record = e.app().findRecordById(collection, e.pathParam("id")).orElseThrow(() -> ApiError.notFound(""));
-        Map<String, Object> body;
-        try {
-            body = e.bindBody();
-        } catch (ApiError ex) {
-            throw new ApiError(400, "An error occurred while loading the submitted data.", Map.of(), ex);
-        }
-        Object raw = body.getOrDefault("duration", 0);
-        if (!(raw instanceof Number duration) || duration.doubleValue() != Math.rint(duration.doubleValue())) {
-            throw ApiError.badRequest("An error occurred while loading the submitted data.");
-        }
-        if (duration.longValue() < 0) {
-            throw ApiError.badRequest("An error occurred while validating the submitted data.", Map.of("duration",
-                    ValidationError.of("validation_min_greater_equal_than_required", "Must be no less than 0.",
-                            Map.of("threshold", 0))));
-        }
-        String token = e.app().newStaticAuthToken(record, java.time.Duration.ofSeconds(duration.longValue()));
-        authResponse(e, record, token, "");
-    }
-
-    /** The auth response after the collection's authRule passed (a superuser token bypasses it). */
-    private void authResponse(RequestEvent e, Record record, String token, String authMethod) {
-        if (record.isSuperuser()) {
-            Middlewares.checkSuperuserIp(e);
-        }
-        RequestInfo info = e.requestInfo();
-        boolean allowed;
-        try {
-            allowed = RuleCheck.canAccess(e.app(), record, info, record.collection().auth().authRule());
-        } catch (FilterException ex) {
-            allowed = false;
-        }
-        if (!allowed) {
-            throw ApiError.forbidden("The request doesn't satisfy the collection requirements to authenticate.");
-        }
-        hooks.recordAuth.trigger(new RecordAuthRequestEvent(e, record, token, authMethod), ev -> {
-            RequestInfo asRecord = new RequestInfo(info.context(), info.method(), info.query(), info.headers(),
-                    info.body(), Optional.of(record));
-            RecordEnricher.enrich(e, asRecord, List.of(record));
-            record.withEmailVisible(true);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("record", record.toJson());
-            body.put("token", ev.token());
-            e.json(200, body);
-        });
+        authResponse.write(e, record, refreshable ? e.app().newAuthToken(record) : token, "", Optional.empty());
     }
 
     private static void lengthErrors(Map<String, Object> errors, String key, String value, boolean required) {

@@ -3,6 +3,7 @@ package io.pocketbus.http;
 import io.pocketbus.core.ApiError;
 import io.pocketbus.core.App;
 import io.pocketbus.core.Field;
+import io.pocketbus.core.PasswordField;
 import io.pocketbus.core.Record;
 import io.pocketbus.core.ValidationError;
 import java.util.LinkedHashMap;
@@ -145,7 +146,8 @@ final class RecordUpsert {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : body.entrySet()) {
             String name = baseName(entry.getKey());
-            if (record.collection().field(name).isPresent()) {
+            // a password stays the submitted plain text (the applied value is its hash)
+            if (record.collection().field(name).filter(f -> !(f instanceof PasswordField)).isPresent()) {
                 out.put(name, record.collection().field(name).get().jsonValue(applied.get(name)));
             } else {
                 out.put(entry.getKey(), entry.getValue());

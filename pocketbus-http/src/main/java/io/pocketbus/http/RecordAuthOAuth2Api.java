@@ -1,0 +1,296 @@
+package io.pocketbus.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pocketbus.core.ApiError;
+import io.pocketbus.core.Collection;
+import io.pocketbus.core.ExternalAuths;
+import io.pocketbus.core.Record;
+import io.pocketbus.core.RequestInfo;
+import io.pocketbus.core.RuleCheck;
+import io.pocketbus.core.ValidationError;
+import io.pocketbus.tools.auth.OAuth2Exception;
+import io.pocketbus.tools.auth.OAuth2Provider;
+import io.pocketbus.tools.auth.OAuth2Providers;
+import io.pocketbus.tools.auth.OAuth2User;
+import io.pocketbus.tools.search.FilterException;
+import io.pocketbus.tools.security.RandomStrings;
+import io.pocketbus.tools.types.DateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * OAuth2 login ({@code auth-with-oauth2}: code + PKCE verifier exchanged with the provider, the account
+ * linked through {@code _externalAuths}, a new record created through the create rule when none matches),
+ * the providers of {@code auth-methods}, and {@code /api/oauth2-redirect}.
+ */
+final class RecordAuthOAuth2Api {
+    static final String CONTEXT_OAUTH2 = "oauth2";
+    private static final String SUCCESS_PATH = "../_/#/auth/oauth2-redirect-success";
+    private static final String FAILURE_PATH = "../_/#/auth/oauth2-redirect-failure";
+
+    private final RecordAuthResponse authResponse;
+    private final OAuth2RedirectTarget redirectTarget;
+
+    RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget) {
+        this.authResponse = authResponse;
+        this.redirectTarget = redirectTarget;
+    }
+
+    void bind(RouterGroup api, RouterGroup collection, RateLimits limits) {
+        api.get("/oauth2-redirect", this::redirect);
+        api.post("/oauth2-redirect", this::redirect);
+        collection.post("/auth-with-oauth2", this::authWithOAuth2)
+                .bind(limits.collection("authWithOAuth2", "auth"));
+    }
+
+    /** The enabled providers as auth-methods lists them (each with a fresh state and PKCE pair). */
+    static List<Map<String, Object>> providerInfos(Collection collection) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (!collection.auth().oauth2Enabled()) {
+            return out;
+        }
+        for (JsonNode config : collection.auth().get("oauth2").path("providers")) {
+            Optional<OAuth2Provider> provider = OAuth2Providers.of(config);
+            if (provider.isEmpty()) {
+                continue;
+            }
+            String state = RandomStrings.random(30);
+            String verifier = "";
+            String challenge = "";
+            if (provider.get().pkce()) {
+                verifier = RandomStrings.random(43);
+                challenge = OAuth2Provider.s256Challenge(verifier);
+            }
+            String authURL = provider.get().authUrl(state, challenge.isEmpty() ? Optional.empty()
+                    : Optional.of(challenge)) + "&redirect_uri=";
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("name", provider.get().name());
+            info.put("displayName", provider.get().displayName());
+            info.put("logo", "");
+            info.put("state", state);
+            info.put("authURL", authURL);
+            info.put("authUrl", authURL);
+            info.put("codeVerifier", verifier);
+            info.put("codeChallenge", challenge);
+            info.put("codeChallengeMethod", challenge.isEmpty() ? "" : "S256");
+            out.add(info);
+        }
+        return out;
+    }
+
+    private void redirect(RequestEvent e) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (e.method().equals("POST")) {
+            Map<String, Object> body;
+            try {
+                body = e.bindBody();
+            } catch (ApiError ex) {
+                failure(e);
+                return;
+            }
+            body.forEach((k, v) -> data.put(k, v == null ? "" : String.valueOf(v)));
+        } else {
+            e.query().forEach((k, v) -> data.put(k, v.isEmpty() ? "" : v.getFirst()));
+        }
+        String state = data.getOrDefault("state", "");
+        String code = data.getOrDefault("code", "");
+        String error = data.getOrDefault("error", "");
+        Map<String, String> message = new LinkedHashMap<>();
+        message.put("state", state);
+        message.put("code", code);
+        if (!error.isEmpty()) {
+            message.put("error", error);
+        }
+        if (state.isEmpty() || !redirectTarget.deliver(state, e.remoteIp(), message)
+                || !error.isEmpty() || code.isEmpty()) {
+            failure(e);
+            return;
+        }
+        e.redirect(e.method().equals("GET") ? 307 : 303, SUCCESS_PATH);
+    }
+
+    private static void failure(RequestEvent e) {
+        e.redirect(e.method().equals("GET") ? 307 : 303, FAILURE_PATH);
+    }
+
+    private void authWithOAuth2(RequestEvent e) {
+        Collection collection = RecordAuthForms.authCollection(e);
+        if (!collection.auth().oauth2Enabled()) {
+            throw ApiError.forbidden("The collection is not configured to allow OAuth2 authentication.");
+        }
+        Optional<Record> loggedIn = e.auth().filter(a -> a.collection().id().equals(collection.id()));
+        e.infoContext(CONTEXT_OAUTH2);
+        Map<String, Object> body = RecordAuthForms.body(e);
+        String providerName = RecordAuthForms.text(body, "provider");
+        String code = RecordAuthForms.text(body, "code");
+        String redirectURL = RecordAuthForms.text(body, "redirectURL");
+        if (redirectURL.isEmpty()) {
+            redirectURL = RecordAuthForms.text(body, "redirectUrl");
+        }
+        Optional<JsonNode> config = providerConfig(collection, providerName);
+        Map<String, Object> errors = RecordAuthForms.errors();
+        if (RecordAuthForms.requiredLength(errors, "provider", providerName, 100) && config.isEmpty()) {
+            errors.put("provider", ValidationError.of("validation_invalid_provider",
+                    "Provider with name " + providerName + " is missing or is not enabled.",
+                    Map.of("name", providerName)));
+        }
+        if (code.isEmpty()) {
+            errors.put("code", ValidationError.required());
+        }
+        if (!errors.isEmpty()) {
+            throw ApiError.badRequest("An error occurred while loading the submitted data.", errors);
+        }
+        OAuth2Provider provider = OAuth2Providers.of(config.orElseThrow())
+                .orElseThrow(() -> ApiError.internal("Failed to init provider " + providerName + ".", null));
+        OAuth2User user;
+        try {
+            user = provider.authenticate(code, RecordAuthForms.text(body, "codeVerifier"), redirectURL);
+        } catch (OAuth2Exception ex) {
+            throw new ApiError(400, "Failed to fetch OAuth2 token.", Map.of(), ex);
+        }
+
+        Optional<Record> link = ExternalAuths.findByProvider(e.app(), collection, providerName, user.id());
+        Optional<Record> record = link.flatMap(l -> e.app().findRecordById(collection, l.getString("recordRef")))
+                .or(() -> loggedIn)
+                .or(() -> user.email().isEmpty() ? Optional.empty()
+                        : e.app().findAuthRecordByEmail(collection.id(), user.email()));
+        boolean isNew = record.isEmpty();
+        Map<String, Object> createData = body.get("createData") instanceof Map<?, ?> m
+                ? new LinkedHashMap<>(castMap(m)) : new LinkedHashMap<>();
+        Record authRecord;
+        try {
+            authRecord = e.app().callInTransaction(app -> submit(e, collection, providerName, user, record,
+                    link, loggedIn, createData));
+        } catch (ApiError ex) {
+            throw new ApiError(400, "Failed to authenticate.", Map.of(), ex);
+        }
+        Map<String, Object> meta = new TreeMap<>();
+        meta.put("id", user.id());
+        meta.put("name", user.name());
+        meta.put("username", user.username());
+        meta.put("email", user.email());
+        meta.put("avatarURL", user.avatarURL());
+        meta.put("accessToken", user.accessToken());
+        meta.put("refreshToken", user.refreshToken());
+        meta.put("expiry", user.expiry().map(i -> new DateTime(i).toString()).orElse(""));
+        meta.put("rawUser", user.rawUser());
+        meta.put("isNew", isNew);
+        authResponse.write(e, authRecord, e.app().newAuthToken(authRecord), RecordAuthResponse.METHOD_OAUTH2,
+                Optional.of(meta));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    private static Optional<JsonNode> providerConfig(Collection collection, String name) {
+        for (JsonNode p : collection.auth().get("oauth2").path("providers")) {
+            if (p.path("name").asText("").equals(name) && !name.isEmpty()) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** PocketBase's oauth2Submit: create or update the record, then make sure the link exists. */
+    private static Record submit(RequestEvent e, Collection collection, String providerName, OAuth2User user,
+                                 Optional<Record> found, Optional<Record> link, Optional<Record> loggedIn,
+                                 Map<String, Object> createData) {
+        Record record;
+        boolean linkValid = link.isPresent();
+        if (found.isEmpty()) {
+            if (collection.isSuperusers()) {
+                throw ApiError.badRequest("Superusers are not allowed to sign-up with OAuth2.");
+            }
+            record = create(e, collection, user, createData);
+            if (record.email().equals(user.email()) && !record.verified()) {
+                record.set("verified", true);
+                e.app().save(record);
+            }
+        } else {
+            record = found.get();
+            boolean needUpdate = false;
+            boolean isLoggedIn = loggedIn.map(a -> a.id().equals(found.get().id())).orElse(false);
+            if (!isLoggedIn && !record.verified()) {
+                needUpdate = true;
+                record.set("password", RandomStrings.random(30));
+            }
+            if (!record.verified()) {
+                // an unverified account may have been registered by someone else: drop its old links
+                ExternalAuths.deleteAllByRecord(e.app(), record);
+                linkValid = false;
+            }
+            if (record.email().isEmpty() && !user.email().isEmpty()) {
+                needUpdate = true;
+                record.set("email", user.email());
+            }
+            if (!record.verified() && (record.email().isEmpty() || record.email().equals(user.email()))) {
+                needUpdate = true;
+                record.set("verified", true);
+            }
+            if (needUpdate) {
+                e.app().save(record);
+            }
+        }
+        if (!linkValid) {
+            ExternalAuths.link(e.app(), record, providerName, user.id());
+        }
+        return record;
+    }
+
+    /** A new record through the collection's create rule, with the provider's data mapped into it. */
+    private static Record create(RequestEvent e, Collection collection, OAuth2User user, Map<String, Object> data) {
+        JsonNode mapped = collection.auth().get("oauth2").path("mappedFields");
+        if (RecordAuthForms.text(data, "email").isEmpty()) {
+            data.put("email", user.email());
+        }
+        putMapped(data, mapped.path("id").asText(""), user.id());
+        putMapped(data, mapped.path("name").asText(""), user.name());
+        String usernameField = mapped.path("username").asText("");
+        if (!usernameField.isEmpty() && !data.containsKey(usernameField) && !user.username().isEmpty()
+                && collection.field(usernameField).isPresent()
+                && e.app().findFirstRecordByData(collection, usernameField, user.username()).isEmpty()) {
+            data.put(usernameField, user.username());
+        }
+        String avatarField = mapped.path("avatarURL").asText("");
+        if (!avatarField.isEmpty() && !user.avatarURL().isEmpty()
+                && collection.field(avatarField).filter(f -> !f.type().equals("file")).isPresent()) {
+            putMapped(data, avatarField, user.avatarURL());
+        }
+        if (RecordAuthForms.text(data, "password").isEmpty()) {
+            String password = RandomStrings.random(30);
+            data.put("password", password);
+            data.put("passwordConfirm", password);
+        }
+        RequestInfo base = e.requestInfo();
+        RequestInfo info = new RequestInfo(CONTEXT_OAUTH2, "POST", base.query(), base.headers(), data, base.auth());
+        if (collection.createRule().isEmpty() && !info.isSuperuser()) {
+            throw ApiError.forbidden("Only superusers can perform this action.");
+        }
+        Record record = new Record(collection);
+        RecordUpsert form = new RecordUpsert(e.app(), record);
+        form.load(data);
+        boolean allowed;
+        try {
+            allowed = info.isSuperuser() || RuleCheck.canCreate(e.app(), record, info);
+        } catch (FilterException ex) {
+            allowed = false;
+        }
+        if (!allowed) {
+            throw ApiError.badRequest("Failed to create record.");
+        }
+        form.submit("Failed to create record.");
+        return record;
+    }
+
+    private static void putMapped(Map<String, Object> data, String field, String value) {
+        if (!field.isEmpty() && !data.containsKey(field)) {
+            data.put(field, value);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.pocketbus.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pocketbus.tools.auth.OAuth2Provider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A small OpenID Connect provider on loopback (JDK HttpServer): {@code /authorize} issues a code bound to
+ * the PKCE challenge and redirect URI and redirects back; {@code /token} checks client credentials, the
+ * verifier and the redirect URI; {@code /userinfo} returns the configured user's claims.
+ */
+final class OidcTestProvider implements AutoCloseable {
+    static final String CLIENT_ID = "test-client";
+    static final String CLIENT_SECRET = "test-secret";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private record Grant(String challenge, String redirectUri) {
+    }
+
+    private final com.sun.net.httpserver.HttpServer server;
+    private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> accessTokens = new ConcurrentHashMap<>();
+    private volatile Map<String, Object> user = Map.of();
+
+    OidcTestProvider() {
+        try {
+            server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/authorize", ex -> {
+            Map<String, List<String>> q = RequestBody.parseUrlEncoded(ex.getRequestURI().getRawQuery());
+            String code = UUID.randomUUID().toString();
+            String redirect = first(q, "redirect_uri");
+            codes.put(code, new Grant(first(q, "code_challenge"), redirect));
+            ex.getResponseHeaders().add("Location", redirect + "?code=" + code + "&state="
+                    + URLEncoder.encode(first(q, "state"), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.createContext("/token", ex -> {
+            Map<String, List<String>> form = RequestBody.parseUrlEncoded(
+                    new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Grant grant = codes.remove(first(form, "code"));
+            boolean ok = grant != null && CLIENT_ID.equals(first(form, "client_id"))
+                    && CLIENT_SECRET.equals(first(form, "client_secret"))
+                    && grant.redirectUri().equals(first(form, "redirect_uri"))
+                    && grant.challenge().equals(OAuth2Provider.s256Challenge(first(form, "code_verifier")));
+            if (!ok) {
+                respond(ex, 400, Map.of("error", "invalid_grant"));
+                return;
+            }
+            String access = UUID.randomUUID().toString();
+            accessTokens.put(access, true);
+            respond(ex, 200, Map.of("access_token", access, "token_type", "Bearer", "expires_in", 3600,
+                    "refresh_token", "refresh-" + access));
+        });
+        server.createContext("/userinfo", ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !accessTokens.containsKey(auth.replace("Bearer ", ""))) {
+                respond(ex, 401, Map.of("error", "invalid_token"));
+                return;
+            }
+            respond(ex, 200, user);
+        });
+        server.start();
+    }
+
+    /** The account the next logins get. */
+    void user(String sub, String email, String username) {
+        user = Map.of("sub", sub, "name", "Test " + sub, "preferred_username", username, "email", email,
+                "email_verified", true);
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The collection provider config for this server. */
+    Map<String, Object> providerConfig() {
+        return Map.of("name", "oidc", "clientId", CLIENT_ID, "clientSecret", CLIENT_SECRET,
+                "authURL", baseUrl() + "/authorize", "tokenURL", baseUrl() + "/token",
+                "userInfoURL", baseUrl() + "/userinfo", "displayName", "Test OIDC", "pkce", true);
+    }
+
+    private static String first(Map<String, List<String>> params, String key) {
+        List<String> v = params.get(key);
+        return v == null || v.isEmpty() ? "" : v.getFirst();
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
