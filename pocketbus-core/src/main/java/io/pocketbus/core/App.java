@@ -358,8 +358,11 @@ public final class App implements AutoCloseable {
         return settings.copy();
     }
 
-    /** The current settings without copying, for read-only use on hot paths. */
-    Settings currentSettings() {
+    /**
+     * The current settings without copying, for read-only use on hot paths (every request reads them); callers
+     * must not modify the result — {@link #settings()} gives a copy to change and save.
+     */
+    public Settings currentSettings() {
         return settings;
     }
 

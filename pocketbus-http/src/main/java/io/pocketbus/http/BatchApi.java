@@ -44,14 +44,14 @@ final class BatchApi {
 
     void bind(RouterGroup api) {
         api.post("/batch", this::batch).bind(Handler.of(BodyLimit.ID, BodyLimit.PRIORITY, e -> {
-            long max = e.app().settings().batchMaxBodySize();
+            long max = e.app().currentSettings().batchMaxBodySize();
             BodyLimit.apply(e, max > 0 ? max : DEFAULT_MAX_BODY_SIZE);
             e.next();
         }));
     }
 
     private void batch(RequestEvent e) {
-        Settings settings = e.app().settings();
+        Settings settings = e.app().currentSettings();
         if (!settings.batchEnabled()) {
             throw ApiError.forbidden("Batch requests are not allowed.");
         }
