@@ -155,6 +155,7 @@ public final class Pocketbus implements AutoCloseable {
                 broker.ifPresent(Broker::start);
                 Apis.bind(http.router(), allowedOrigins, apiHooks);
                 http.start();
+                app.cron().start();
             } catch (RuntimeException e) {
                 broker.ifPresent(Broker::shutdown);
                 app.close();

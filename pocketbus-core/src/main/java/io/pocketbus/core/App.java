@@ -33,6 +33,8 @@ public final class App implements AutoCloseable {
     private final Tokens tokens = new Tokens(this);
     private final Logs logs = new Logs(this);
     private final Expander expander = new Expander(this);
+    private final io.pocketbus.tools.cron.Cron cron = io.pocketbus.tools.cron.Cron.create(
+            e -> logs.write(LogEntry.ERROR, "Cron job failed", java.util.Map.of("error", String.valueOf(e.getMessage()))));
     private volatile Settings settings = Settings.defaults();
     private final MessageBus messageBus;
     private final boolean ownsMessageBus;
@@ -46,6 +48,7 @@ public final class App implements AutoCloseable {
         this.messageBus = ownsMessageBus ? LocalMessageBus.create() : b.messageBus;
         AuthRecordHooks.register(this);
         RecordEvents.bind(this);
+        SystemCronJobs.register(this);
     }
 
     public static Builder builder() {
@@ -140,6 +143,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         hooks.terminate.trigger(new TerminateEvent(this, false), e -> {
+            cron.stop();
             closeDatabases();
             if (ownsMessageBus) {
                 messageBus.close();
@@ -401,8 +405,11 @@ public final class App implements AutoCloseable {
         return settings.copy();
     }
 
-    /** The current settings without copying, for read-only use on hot paths. */
-    Settings currentSettings() {
+    /**
+     * The current settings without copying, for read-only use on hot paths (every request reads them); callers
+     * must not modify the result — {@link #settings()} gives a copy to change and save.
+     */
+    public Settings currentSettings() {
         return settings;
     }
 
@@ -430,6 +437,14 @@ public final class App implements AutoCloseable {
                     }
                 })
                 .orElseGet(Settings::defaults);
+    }
+
+    /**
+     * The cron scheduler, holding PocketBase's system jobs ({@code __pbLogsCleanup__}, {@code __pbDBOptimize__});
+     * the server starts it, {@link #close()} stops it.
+     */
+    public io.pocketbus.tools.cron.Cron cron() {
+        return cron;
     }
 
     /** The logs in auxiliary.db. */

@@ -15,6 +15,9 @@ public final class Logs {
     };
 
     private final App app;
+    private final java.util.concurrent.ConcurrentLinkedQueue<LogEntry> pending =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
 
     Logs(App app) {
         this.app = app;
@@ -30,10 +33,52 @@ public final class Logs {
             return Optional.empty();
         }
         LogEntry entry = new LogEntry(RandomStrings.id(), DateTime.now().toString(), level, message, data);
+        insert(entry);
+        return Optional.of(entry);
+    }
+
+    /**
+     * Queues a log entry (same level and settings checks as {@link #write}) and returns at once. Queued entries
+     * are written on a background virtual thread, everything pending in one auxiliary.db transaction, so under
+     * load many requests share one write instead of each paying its own.
+     */
+    public void writeLater(int level, String message, Map<String, Object> data) {
+        Settings s = app.currentSettings();
+        if (s.logsMaxDays() <= 0 || level < s.logsMinLevel()) {
+            return;
+        }
+        pending.add(new LogEntry(RandomStrings.id(), DateTime.now().toString(), level, message, data));
+        if (flushing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("pocketbus-log-flush").start(this::flush);
+        }
+    }
+
+    private void flush() {
+        do {
+            try {
+                if (app.isBootstrapped() && !pending.isEmpty()) {
+                    app.auxDb().inTransaction(() -> {
+                        LogEntry entry;
+                        while ((entry = pending.poll()) != null) {
+                            insert(entry);
+                        }
+                        return null;
+                    });
+                }
+            } catch (RuntimeException e) {
+                // the entries of a failed flush are dropped: logging must never fail or block a request
+                pending.clear();
+            } finally {
+                flushing.set(false);
+            }
+            // an entry queued after the drain but before the flag was cleared is picked up here
+        } while (!pending.isEmpty() && flushing.compareAndSet(false, true));
+    }
+
+    private void insert(LogEntry entry) {
         app.auxDb().exec("INSERT INTO `_logs` (id, level, message, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
                 List.of(entry.id(), entry.level(), entry.message(), SchemaSql.json(entry.data()), entry.created(),
                         entry.created()));
-        return Optional.of(entry);
     }
 
     public Optional<LogEntry> findById(String id) {

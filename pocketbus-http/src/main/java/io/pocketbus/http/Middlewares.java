@@ -51,7 +51,7 @@ public final class Middlewares {
 
     /** 403 when superusers are limited to some IPs and this request comes from another. */
     static void checkSuperuserIp(RequestEvent e) {
-        List<String> allowed = e.app().settings().superuserIPs();
+        List<String> allowed = e.app().currentSettings().superuserIPs();
         if (!allowed.isEmpty() && !IpList.contains(allowed, e.remoteIp())) {
             throw ApiError.forbidden("");
         }

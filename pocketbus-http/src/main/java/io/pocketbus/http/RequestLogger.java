@@ -7,8 +7,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * PocketBase's activity logger: every request becomes a log entry in auxiliary.db ({@code type=request},
@@ -20,7 +18,6 @@ public final class RequestLogger {
     /** First of the default middlewares, so it sees the final status of everything after it. */
     public static final int PRIORITY = -1040;
 
-    private static final Logger LOG = LoggerFactory.getLogger(RequestLogger.class);
 
     private RequestLogger() {
     }
@@ -39,7 +36,7 @@ public final class RequestLogger {
     }
 
     private static void log(RequestEvent e, long started, ApiError error) {
-        var settings = e.app().settings();
+        var settings = e.app().currentSettings();
         if (settings.logsMaxDays() <= 0) {
             return;
         }
@@ -70,14 +67,7 @@ public final class RequestLogger {
         }
         String message = method + " " + decode(uri);
         int level = error == null ? LogEntry.INFO : LogEntry.ERROR;
-        var logs = e.app().logs();
-        Thread.ofVirtual().name("pocketbus-request-log").start(() -> {
-            try {
-                logs.write(level, message, data);
-            } catch (RuntimeException ex) {
-                LOG.debug("failed to write the request log", ex);
-            }
-        });
+        e.app().logs().writeLater(level, message, data);
     }
 
     private static String decode(String uri) {
