@@ -1,21 +1,35 @@
 package io.pocketbus;
 
+import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.InProcessConnection;
+import io.pocketbus.broker.MonitorResponse;
 import io.pocketbus.core.App;
 import io.pocketbus.core.RuleCheck;
 import io.pocketbus.db.sqlite.SqliteDialect;
 import io.pocketbus.http.ApiHooks;
 import io.pocketbus.http.Apis;
 import io.pocketbus.http.HttpServer;
+import io.pocketbus.http.Middlewares;
+import io.pocketbus.http.WebSocketTunnel;
 import io.pocketbus.http.ServeEvent;
 import io.pocketbus.tools.hook.Hook;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Pocketbus embedded in a Java program: the app on its data directory and the HTTP API.
+ * Pocketbus embedded in a Java program: the app on its data directory, the HTTP API and, when asked for with
+ * {@link Builder#nats}, the NATS broker beside it (NATS over WebSocket at {@code /api/nats} on the HTTP port,
+ * its monitoring for superusers at {@code /api/nats/monitor/varz|connz|subsz|accountz|healthz}).
  *
  * <pre>{@code
  * Pocketbus pb = Pocketbus.builder().dataDir(Path.of("pb_data")).http("127.0.0.1:8090").build();
@@ -29,14 +43,70 @@ public final class Pocketbus implements AutoCloseable {
     private final App app;
     private final HttpServer http;
     private final List<String> allowedOrigins;
+    private final Optional<Broker> broker;
     private final ApiHooks apiHooks = new ApiHooks();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
     private Pocketbus(Builder b) {
         this.app = newApp(b.dataDir);
-        this.http = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod).build();
+        this.broker = b.nats.map(address -> newBroker(address, b));
+        HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
+        broker.ifPresent(nats -> httpBuilder.webSocketTunnel(NATS_PATH, tunnel(nats)));
+        this.http = httpBuilder.build();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        broker.ifPresent(nats -> http.onServe().bindFunc(e -> {
+            e.router().get(NATS_PATH + "/monitor/{endpoint}", r -> {
+                Map<String, String> query = new LinkedHashMap<>();
+                r.query().forEach((k, v) -> query.put(k, v.getFirst()));
+                MonitorResponse m = nats.monitor(r.pathParam("endpoint"), query);
+                r.blob(m.status(), "application/json", m.body().getBytes(StandardCharsets.UTF_8));
+            }).bind(Middlewares.requireSuperuserAuth());
+            e.next();
+        }));
+    }
+
+    /** Where NATS over WebSocket is served on the HTTP port. */
+    public static final String NATS_PATH = "/api/nats";
+
+    private static Broker newBroker(HostPort address, Builder b) {
+        Broker.Builder nats = Broker.builder().host(address.host()).port(address.port());
+        b.natsWebSocket.ifPresent(ws -> nats.websocketPort(sameHost("--nats-ws", ws, address).port()));
+        b.natsMonitor.ifPresent(m -> nats.monitorPort(sameHost("--nats-monitor", m, address).port()));
+        b.natsCustomizer.accept(nats);
+        return nats.build();
+    }
+
+    /** The broker binds its extra listeners on its client host; another host cannot be honoured. */
+    private static HostPort sameHost(String what, HostPort listener, HostPort client) {
+        if (!listener.host().equals(client.host())) {
+            throw new IllegalArgumentException(what + " must use the NATS host " + client.host() + ", not "
+                    + listener.host());
+        }
+        return listener;
+    }
+
+    /** NATS clients at /api/nats are "websocket" clients of the broker, with their real address. */
+    private static WebSocketTunnel tunnel(Broker nats) {
+        return (remoteHost, remotePort) -> {
+            InProcessConnection c = nats.connectWebSocketBridge(remoteHost, remotePort);
+            return new WebSocketTunnel.Endpoint() {
+                @Override
+                public InputStream input() {
+                    return c.input();
+                }
+
+                @Override
+                public OutputStream output() {
+                    return c.output();
+                }
+
+                @Override
+                public void close() {
+                    c.close();
+                }
+            };
+        };
     }
 
     public static Builder builder() {
@@ -61,6 +131,11 @@ public final class Pocketbus implements AutoCloseable {
         return apiHooks;
     }
 
+    /** The NATS broker, when configured ({@link Builder#nats}); started by {@link #start()}. */
+    public Optional<Broker> broker() {
+        return broker;
+    }
+
     /** Fired when the HTTP server starts: add custom routes and middlewares there. */
     public Hook<ServeEvent> onServe() {
         return http.onServe();
@@ -74,12 +149,14 @@ public final class Pocketbus implements AutoCloseable {
                 throw new IllegalStateException("Pocketbus is already started");
             }
             app.bootstrap();
-            // The embedded NATS broker (serve --nats) starts here, once wired: after the app, whose
-            // accounts it authenticates against, and before HTTP, which serves /api/nats over it.
+            // The broker starts after the app, whose users an authenticator may check, and before HTTP,
+            // which serves /api/nats over it.
             try {
+                broker.ifPresent(Broker::start);
                 Apis.bind(http.router(), allowedOrigins, apiHooks);
                 http.start();
             } catch (RuntimeException e) {
+                broker.ifPresent(Broker::shutdown);
                 app.close();
                 throw e;
             }
@@ -99,7 +176,7 @@ public final class Pocketbus implements AutoCloseable {
         return http.port();
     }
 
-    /** Stops HTTP (letting in-flight requests finish), then closes the databases. */
+    /** Stops HTTP (letting in-flight requests finish), then the broker, then closes the databases. */
     public void stop() {
         lock.lock();
         try {
@@ -110,7 +187,11 @@ public final class Pocketbus implements AutoCloseable {
             try {
                 http.stop();
             } finally {
-                app.close();
+                try {
+                    broker.ifPresent(Broker::shutdown);
+                } finally {
+                    app.close();
+                }
             }
         } finally {
             lock.unlock();
@@ -127,8 +208,39 @@ public final class Pocketbus implements AutoCloseable {
         private String http = "127.0.0.1:8090";
         private Duration gracePeriod = Duration.ofSeconds(10);
         private List<String> allowedOrigins = List.of("*");
+        private Optional<HostPort> nats = Optional.empty();
+        private Optional<HostPort> natsWebSocket = Optional.empty();
+        private Optional<HostPort> natsMonitor = Optional.empty();
+        private Consumer<Broker.Builder> natsCustomizer = b -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Runs the NATS broker for clients at {@code host:port} (port 0 picks a free one), and NATS over
+         * WebSocket at {@code /api/nats} on the HTTP port; off by default.
+         */
+        public Builder nats(String hostAndPort) {
+            this.nats = Optional.of(HostPort.parse(hostAndPort));
+            return this;
+        }
+
+        /** Also serves NATS over WebSocket on its own listener (same host as {@link #nats}). */
+        public Builder natsWebSocket(String hostAndPort) {
+            this.natsWebSocket = Optional.of(HostPort.parse(hostAndPort));
+            return this;
+        }
+
+        /** Also serves nats-server's monitoring endpoints on their own listener (same host as {@link #nats}). */
+        public Builder natsMonitor(String hostAndPort) {
+            this.natsMonitor = Optional.of(HostPort.parse(hostAndPort));
+            return this;
+        }
+
+        /** Further broker settings (authenticator, accounts, JetStream, a configuration file, …). */
+        public Builder natsBroker(Consumer<Broker.Builder> customizer) {
+            this.natsCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
         }
 
         /** Where data.db, auxiliary.db and storage/ live ({@code ./pb_data} by default). */

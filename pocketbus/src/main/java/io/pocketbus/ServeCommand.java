@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -38,14 +39,37 @@ final class ServeCommand implements Callable<Integer> {
             description = "CORS allowed domain origins list (default: ${DEFAULT-VALUE}).")
     private List<String> origins;
 
+    @Option(names = "--nats", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:4222",
+            description = "TCP address of the NATS broker, or 'off' (default: ${DEFAULT-VALUE}). NATS over "
+                    + "WebSocket is served at /api/nats on the HTTP address too.")
+    private String nats;
+
+    @Option(names = "--nats-ws", paramLabel = "HOST:PORT",
+            description = "Also serve NATS over WebSocket on its own listener (same host as --nats).")
+    private String natsWebSocket;
+
+    @Option(names = "--nats-monitor", paramLabel = "HOST:PORT",
+            description = "Serve the NATS monitoring endpoints (/varz, /connz, …) on their own listener (same host "
+                    + "as --nats); superusers reach them at /api/nats/monitor/ in any case.")
+    private String natsMonitor;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dev) {
             ((Logger) LoggerFactory.getLogger("io.pocketbus")).setLevel(Level.DEBUG);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Pocketbus pocketbus = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins).build();
+        Pocketbus pocketbus;
         try {
+            Pocketbus.Builder builder = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins);
+            if (!nats.equalsIgnoreCase("off")) {
+                builder.nats(nats);
+                Optional.ofNullable(natsWebSocket).ifPresent(builder::natsWebSocket);
+                Optional.ofNullable(natsMonitor).ifPresent(builder::natsMonitor);
+            } else if (natsWebSocket != null || natsMonitor != null) {
+                throw new IllegalArgumentException("--nats-ws and --nats-monitor need the broker: --nats is off");
+            }
+            pocketbus = builder.build();
             pocketbus.start();
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("Error: " + e.getMessage());
@@ -63,7 +87,14 @@ final class ServeCommand implements Callable<Integer> {
         }, "pocketbus-shutdown"));
 
         out.printf("%s Server started at %s%n", LocalDateTime.now().format(BANNER_TIME), pocketbus.url());
-        out.printf("└─ REST API:  %s/api/%n", pocketbus.url());
+        out.printf("├─ REST API:  %s/api/%n", pocketbus.url());
+        pocketbus.broker().ifPresentOrElse(broker -> {
+            out.printf("├─ NATS:      nats://%s:%d%n", broker.host(), broker.port());
+            broker.websocketPort().ifPresent(p -> out.printf("├─ NATS WS:   ws://%s:%d%n", broker.host(), p));
+            broker.monitorPort().ifPresent(p -> out.printf("├─ NATS monitor: http://%s:%d/varz%n", broker.host(), p));
+            out.printf("└─ NATS over WebSocket: %s%s%n", pocketbus.url().replaceFirst("^http", "ws"),
+                    Pocketbus.NATS_PATH);
+        }, () -> out.println("└─ NATS:      off"));
         if (Superusers.count(pocketbus.app()) == 0) {
             out.println();
             out.println("No superuser exists yet. Create one with:");

@@ -54,7 +54,7 @@ class PocketbusTest {
                 java.net.InetAddress.getLoopbackAddress())) {
             StringWriter err = new StringWriter();
             int exit = PocketbusCli.commandLine().setErr(new PrintWriter(err, true)).execute("serve",
-                    "--http", "127.0.0.1:" + taken.getLocalPort(), "--dir", dir.resolve("pb_data").toString());
+                    "--http", "127.0.0.1:" + taken.getLocalPort(), "--nats", "127.0.0.1:0", "--dir", dir.resolve("pb_data").toString());
             assertThat(exit).isEqualTo(1);
             assertThat(err.toString()).contains("Error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }

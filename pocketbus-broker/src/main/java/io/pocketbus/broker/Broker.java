@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +54,7 @@ public final class Broker implements AutoCloseable {
     private final LongAdder closedInBytes = new LongAdder();
     private final LongAdder closedOutBytes = new LongAdder();
     private volatile Instant startedAt = Instant.now();
-    private volatile Monitor monitor;
+    private final Monitor monitor;
     private final ScheduledExecutorService scheduler;
     private final AccountLinks links;
     private final SystemEvents events;
@@ -75,6 +76,8 @@ public final class Broker implements AutoCloseable {
         this.links = new AccountLinks(this::account, scheduler);
         accountConfigs.forEach(links::define);
         this.events = new SystemEvents(this, config.systemAccount());
+        this.monitor = new Monitor(this, config);
+        config.authenticator().ifPresent(a -> a.onCredentialsChanged(() -> reauthenticate(a)));
     }
 
     public static Builder builder() {
@@ -91,7 +94,7 @@ public final class Broker implements AutoCloseable {
             websocketListener = config.websocketPort()
                     .map(p -> Listener.bind(config.host(), p, "websocket")).orElse(null);
             startedAt = Instant.now();
-            monitor = config.monitorPort().map(p -> Monitor.start(this, config, p)).orElse(null);
+            config.monitorPort().ifPresent(monitor::start);
         } catch (UncheckedIOException e) {
             closeListeners(true);
             throw e;
@@ -230,8 +233,19 @@ public final class Broker implements AutoCloseable {
 
     /** The monitoring HTTP port, when one is configured. */
     public Optional<Integer> monitorPort() {
-        Monitor m = monitor;
-        return m == null ? Optional.empty() : Optional.of(m.port());
+        int port = monitor.port();
+        return port < 0 ? Optional.empty() : Optional.of(port);
+    }
+
+    /**
+     * A monitoring endpoint's answer, for hosting the endpoints on another HTTP server (the app's
+     * {@code /api/nats/monitor/…}); works whether or not the broker serves them on its own port.
+     *
+     * @param endpoint {@code varz}, {@code connz}, {@code subsz}, {@code accountz} or {@code healthz}
+     * @param query the query parameters nats-server takes ({@code subs}, {@code limit}, {@code sort}, …)
+     */
+    public MonitorResponse monitor(String endpoint, Map<String, String> query) {
+        return monitor.respond(Objects.requireNonNull(endpoint), Map.copyOf(query));
     }
 
     /** Connections accepted since start. */
@@ -313,9 +327,8 @@ public final class Broker implements AutoCloseable {
                 l.close();
             }
         }
-        Monitor m = andMonitor ? monitor : null;
-        if (m != null) {
-            m.stop();
+        if (andMonitor) {
+            monitor.stop();
         }
     }
 
@@ -356,6 +369,21 @@ public final class Broker implements AutoCloseable {
         if (state == State.STOPPED) {
             c.close(Optional.empty(), "Server Shutdown");
         }
+    }
+
+    /**
+     * Re-checks every live connection after the authenticator's decisions changed (revocations, removed
+     * users), off the notifying thread: an authenticator may take a while per connection (bcrypt).
+     */
+    private void reauthenticate(Authenticator authenticator) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        Thread.ofVirtual().name("pocketbus-broker-reauthenticate").start(() -> {
+            for (ClientConnection c : connections.values()) {
+                c.reauthenticate(authenticator);
+            }
+        });
     }
 
     private void checkWriteDeadlines() {
@@ -482,6 +510,25 @@ public final class Broker implements AutoCloseable {
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host);
             return this;
+        }
+
+        /** The listen address set so far; every listener binds it. */
+        public String host() {
+            return host;
+        }
+
+        /**
+         * Applies a nats-server configuration file: listen address, limits, authentication, accounts with
+         * exports and imports, system account, WebSocket, monitoring, JetStream. Settings given to this builder
+         * afterwards override the file's.
+         *
+         * @return what the file asks for that the broker does not do (also logged), one sentence each
+         * @throws IllegalArgumentException when the file needs something the broker cannot honour safely
+         */
+        public List<String> config(ConfigFile file) {
+            List<String> warnings = ConfigApplier.apply(file, this);
+            warnings.forEach(w -> LOG.warn("configuration: {}", w));
+            return warnings;
         }
 
         /** Listen port; 0 picks a free one (see {@link Broker#port()}); default 4222. */

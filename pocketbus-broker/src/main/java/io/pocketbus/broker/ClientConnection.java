@@ -1,6 +1,7 @@
 package io.pocketbus.broker;
 
 import io.pocketbus.broker.spi.AuthenticationException;
+import io.pocketbus.broker.spi.Authenticator;
 import io.pocketbus.broker.spi.ConnectAttempt;
 import io.pocketbus.broker.spi.Grant;
 import java.io.IOException;
@@ -58,6 +59,8 @@ final class ClientConnection implements ProtocolParser.Handler {
     private volatile Account account;
     private volatile ConnectionPermissions permissions;
     private volatile Grant grant;
+    /** The credentials of CONNECT, kept to re-check them when the authenticator's decisions change. */
+    private volatile ConnectAttempt attempt;
     private volatile int maxPayload;
     private boolean verbose;
     private boolean pedantic;
@@ -391,19 +394,18 @@ final class ClientConnection implements ProtocolParser.Handler {
     }
 
     private void authenticate(Map<String, Object> o) {
-        ConnectAttempt attempt = new ConnectAttempt(string(o.get("user")), string(o.get("pass")),
+        ConnectAttempt connectAttempt = new ConnectAttempt(string(o.get("user")), string(o.get("pass")),
                 string(o.get("auth_token")), string(o.get("nkey")), string(o.get("sig")), string(o.get("jwt")),
                 nonce, transport.remoteHost() + ":" + transport.remotePort(), transport.kind());
+        // Saved before deciding, so a credentials change that lands while deciding re-checks this one too.
+        attempt = connectAttempt;
         Grant granted;
         try {
-            granted = config.authenticator().orElseThrow().authenticate(attempt);
+            granted = config.authenticator().orElseThrow().authenticate(connectAttempt);
         } catch (AuthenticationException e) {
-            LOG.info("client {} from {} refused: {}", cid, transport.remoteHost(), e.getMessage());
-            throw ProtocolViolation.withError(switch (e.reason()) {
-                case EXPIRED -> "User Authentication Expired";
-                case REVOKED -> "User Authentication Revoked";
-                case VIOLATION -> ProtocolViolation.AUTHORIZATION;
-            });
+            // nats-server answers every refusal at CONNECT alike, whatever the reason (expired, revoked, …).
+            LOG.info("client {} from {} refused ({}): {}", cid, transport.remoteHost(), e.reason(), e.getMessage());
+            throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
         } catch (RuntimeException e) {
             LOG.warn("client {} refused: the authenticator failed", cid, e);
             throw ProtocolViolation.withError(ProtocolViolation.AUTHORIZATION);
@@ -416,6 +418,36 @@ final class ClientConnection implements ProtocolParser.Handler {
         granted.expiresAt().ifPresent(at -> schedule(
                 () -> close(Optional.of("User Authentication Expired"), "Authentication Expired"),
                 Duration.between(Instant.now(), at)));
+    }
+
+    /**
+     * Asks the authenticator again with the credentials of CONNECT, after it reported that earlier decisions
+     * may no longer hold; closes the connection when it is now refused or would land in another account, with
+     * nats-server's texts for a live connection.
+     */
+    void reauthenticate(Authenticator authenticator) {
+        ConnectAttempt saved = attempt;
+        if (saved == null || closed.get()) {
+            return;
+        }
+        try {
+            Grant now = authenticator.authenticate(saved);
+            Grant current = grant;
+            if (current != null && !now.account().equals(current.account())) {
+                LOG.info("client {} closed: its credentials now belong to another account", cid);
+                close(Optional.of(ProtocolViolation.AUTHORIZATION), "Authentication Failure");
+            }
+        } catch (AuthenticationException e) {
+            LOG.info("client {} closed: credentials no longer valid ({}): {}", cid, e.reason(), e.getMessage());
+            switch (e.reason()) {
+                case REVOKED -> close(Optional.of("User Authentication Revoked"), "Credentials Revoked");
+                case EXPIRED -> close(Optional.of("User Authentication Expired"), "Authentication Expired");
+                case VIOLATION -> close(Optional.of(ProtocolViolation.AUTHORIZATION), "Authentication Failure");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("client {} closed: the authenticator failed while re-checking it", cid, e);
+            close(Optional.of(ProtocolViolation.AUTHORIZATION), "Authentication Failure");
+        }
     }
 
     private void bind(Grant granted) {

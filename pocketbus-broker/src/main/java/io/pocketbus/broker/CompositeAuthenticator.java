@@ -43,6 +43,11 @@ public final class CompositeAuthenticator implements Authenticator {
         return new Builder();
     }
 
+    /** In operator mode, the system account the trusted operator names. */
+    public Optional<String> systemAccount() {
+        return operator.flatMap(OperatorAuthenticator::systemAccount);
+    }
+
     /** Whether any mode is configured; without one the broker needs no authentication at all. */
     public boolean isEmpty() {
         return operator.isEmpty() && nkeys.isEmpty() && users.isEmpty() && token.isEmpty();

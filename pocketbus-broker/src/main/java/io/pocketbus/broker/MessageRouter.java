@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class MessageRouter {
     /** Import chains longer than this are cut, so mutual imports cannot loop. */
     private static final int MAX_HOPS = 8;
+    private static final long MAX_STALL_NANOS = 1_000_000_000L;
 
     /** The connection publishing, whose own subscriptions echo=false skips; null for the server itself. */
     private final ClientConnection publisher;
@@ -40,7 +41,27 @@ final class MessageRouter {
         for (ClientConnection c : toFlush) {
             c.outbound().signal();
         }
+        if (publisher != null) {
+            stallForSlowReceivers();
+        }
         toFlush.clear();
+    }
+
+    /**
+     * nats-server's fast-producer stall: a client publisher waits, at most {@link #MAX_STALL_NANOS} per read
+     * batch, for receivers with much queued; a receiver that stopped reading is cut by the write deadline.
+     */
+    private void stallForSlowReceivers() {
+        long left = MAX_STALL_NANOS;
+        try {
+            for (ClientConnection c : toFlush) {
+                if (c != publisher && left > 0) {
+                    left = c.outbound().awaitWriter(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Routes a message within an account; returns how many subscriptions took it. */

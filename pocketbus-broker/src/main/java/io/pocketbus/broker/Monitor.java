@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * nats-server's HTTP monitoring endpoints with its JSON field names: {@code /varz}, {@code /connz},
@@ -25,73 +24,82 @@ import java.util.function.Function;
  * Go renders them.
  */
 final class Monitor {
+    /** The endpoints, by the names nats-server serves them under. */
+    static final List<String> ENDPOINTS = List.of("varz", "connz", "subsz", "accountz", "healthz");
+
     private final Broker broker;
     private final BrokerConfig config;
-    private final HttpServer server;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile HttpServer server;
 
-    private Monitor(Broker broker, BrokerConfig config, HttpServer server) {
+    Monitor(Broker broker, BrokerConfig config) {
         this.broker = broker;
         this.config = config;
-        this.server = server;
     }
 
-    static Monitor start(Broker broker, BrokerConfig config, int port) {
-        HttpServer server;
+    /** Serves the endpoints over HTTP on this port of the broker's host. */
+    void start(int port) {
+        HttpServer s;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), port), 64);
+            s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port, e);
         }
-        Monitor m = new Monitor(broker, config, server);
-        m.route("/varz", q -> m.varz());
-        m.route("/connz", m::connz);
-        m.route("/subsz", m::subsz);
-        m.route("/accountz", m::accountz);
-        server.createContext("/healthz", m::healthz);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        return m;
+        for (String endpoint : ENDPOINTS) {
+            String path = "/" + endpoint;
+            s.createContext(path, exchange -> {
+                MonitorResponse r = exchange.getRequestURI().getPath().equals(path)
+                        ? respond(endpoint, query(exchange.getRequestURI().getRawQuery()))
+                        : new MonitorResponse(404, "{\"error\":\"not found\"}");
+                send(exchange, r);
+            });
+        }
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.start();
+        server = s;
     }
 
+    /** The monitoring port, or -1 when not serving HTTP. */
     int port() {
-        return server.getAddress().getPort();
+        HttpServer s = server;
+        return s == null ? -1 : s.getAddress().getPort();
     }
 
     void stop() {
-        if (stopped.compareAndSet(false, true)) {
-            server.stop(0);
+        HttpServer s = server;
+        if (s != null && stopped.compareAndSet(false, true)) {
+            s.stop(0);
         }
     }
 
-    private void route(String path, Function<Map<String, String>, String> handler) {
-        server.createContext(path, exchange -> {
-            if (!exchange.getRequestURI().getPath().equals(path)) {
-                send(exchange, 404, "{\"error\":\"not found\"}");
-                return;
+    /** One endpoint's answer ({@code varz}, {@code connz}, …); 404 for anything else. */
+    MonitorResponse respond(String endpoint, Map<String, String> query) {
+        String body;
+        switch (endpoint) {
+            case "varz" -> body = varz();
+            case "connz" -> body = connz(query);
+            case "subsz" -> body = subsz(query);
+            case "accountz" -> body = accountz(query);
+            case "healthz" -> {
+                return broker.isReady() ? new MonitorResponse(200, "{\"status\":\"ok\"}")
+                        : new MonitorResponse(503,
+                                "{\"status\":\"unavailable\",\"status_code\":503,\"error\":\"server is not running\"}");
             }
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-            String body = handler.apply(query);
-            String callback = query.get("callback");
-            if (callback != null && callback.matches("[A-Za-z0-9_.$]+")) {
-                body = callback + "(" + body + ")";
+            default -> {
+                return new MonitorResponse(404, "{\"error\":\"not found\"}");
             }
-            send(exchange, 200, body);
-        });
-    }
-
-    private void healthz(HttpExchange exchange) throws IOException {
-        if (broker.isReady()) {
-            send(exchange, 200, "{\"status\":\"ok\"}");
-        } else {
-            send(exchange, 503, "{\"status\":\"unavailable\",\"status_code\":503,\"error\":\"server is not running\"}");
         }
+        String callback = query.get("callback");
+        if (callback != null && callback.matches("[A-Za-z0-9_.$]+")) {
+            body = callback + "(" + body + ")";
+        }
+        return new MonitorResponse(200, body);
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    private static void send(HttpExchange exchange, MonitorResponse r) throws IOException {
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.sendResponseHeaders(r.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }

@@ -9,7 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A connection's outbound bytes. Producers append rendered protocol under the lock and signal once per
  * read batch; the writer swaps the whole pending buffer out and writes it in one call, so everything
  * queued while the previous write ran goes out together. Pending bytes are capped: a producer that would
- * exceed the cap gets {@code false} and the connection is cut as a slow consumer.
+ * exceed the cap gets {@code false} and the connection is cut as a slow consumer. Before that, as
+ * nats-server does, a client publishing to a connection with more than half the cap queued is stalled
+ * (briefly, bounded) until the writer takes the queue, so a fast producer slows down to its consumers'
+ * pace instead of getting them cut.
  */
 final class Outbound {
     private static final byte[] MSG = "MSG ".getBytes(StandardCharsets.US_ASCII);
@@ -20,6 +23,7 @@ final class Outbound {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition pending = lock.newCondition();
+    private final Condition taken = lock.newCondition();
     private final long maxPending;
     private byte[] buf = new byte[0];
     private int len;
@@ -149,12 +153,30 @@ final class Outbound {
         }
     }
 
+    /**
+     * Stalls a producer while more than half the cap is queued, until the writer takes the queue or the time
+     * is up; returns the time left.
+     */
+    long awaitWriter(long maxNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = maxNanos;
+            while (len > maxPending / 2 && !closing && left > 0) {
+                left = taken.awaitNanos(left);
+            }
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Lets the writer drain what is queued and then stop; nothing appended afterwards is kept. */
     void closeAfterDrain() {
         lock.lock();
         try {
             closing = true;
             pending.signalAll();
+            taken.signalAll();
         } finally {
             lock.unlock();
         }
@@ -167,6 +189,7 @@ final class Outbound {
             closing = true;
             len = 0;
             pending.signalAll();
+            taken.signalAll();
         } finally {
             lock.unlock();
         }
@@ -223,6 +246,7 @@ final class Outbound {
                 buf = spare == null ? new byte[Math.min(Math.max(INITIAL, n), KEEP_LIMIT)] : spare;
                 spare = null;
                 len = 0;
+                taken.signalAll();
             } finally {
                 lock.unlock();
             }

@@ -1,5 +1,6 @@
 package io.pocketbus.broker;
 
+import io.pocketbus.broker.spi.Authenticator;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -46,7 +47,7 @@ final class ServerInfo {
         if (jetStream) {
             sb.append(",\"jetstream\":true");
         }
-        if (config.authenticator().isPresent()) {
+        if (config.authenticator().map(Authenticator::authRequired).orElse(false)) {
             sb.append(",\"auth_required\":true");
         }
         sb.append(",\"max_payload\":").append(config.maxPayload()).append(",\"client_id\":").append(clientId)

@@ -139,10 +139,11 @@ class AuthAndPermissionsTest {
     }
 
     @Test
-    void revokedCredentialsGetTheirOwnText() throws IOException {
+    void revokedCredentialsAtConnectAreAnAuthorizationViolation() throws IOException {
+        // nats-server keeps 'User Authentication Revoked' for connections that are already live
         try (RawClient c = raw()) {
             c.send("CONNECT {\"user\":\"revoked\",\"pass\":\"px\"}\r\n");
-            assertThat(c.readToClose()).isEqualTo("-ERR 'User Authentication Revoked'\r\n");
+            assertThat(c.readToClose()).isEqualTo("-ERR 'Authorization Violation'\r\n");
         }
     }
 

@@ -232,13 +232,40 @@ class BuiltInAuthenticatorsJnatsTest {
                     .revocations(Map.of(revokedUser.publicKey(), Instant.now().plusSeconds(1))).build(), op.operator,
                     Clock.offset(Clock.systemUTC(), Duration.ofSeconds(2))));
 
-            // nats-server answers every refusal at CONNECT with Authorization Violation; the broker may name the reason
-            assertThat(refusal(broker, Map.of("jwt", expired), Optional.of(user))).startsWith("-ERR '");
-            assertThat(refusal(broker, Map.of("jwt", revoked), Optional.of(revokedUser))).startsWith("-ERR '");
+            // nats-server answers every refusal at CONNECT with Authorization Violation, expired and revoked alike
+            assertThat(refusal(broker, Map.of("jwt", expired), Optional.of(user))).isEqualTo(VIOLATION);
+            assertThat(refusal(broker, Map.of("jwt", revoked), Optional.of(revokedUser))).isEqualTo(VIOLATION);
             assertThat(refusal(broker, Map.of("jwt", foreign), Optional.of(user))).isEqualTo(VIOLATION);
             String valid = NatsJwt.issue(JwtUserClaims.builder(user.publicKey()).build(), op.account);
             assertThat(refusal(broker, Map.of("jwt", valid), Optional.of(revokedUser))).isEqualTo(VIOLATION);
             assertThat(refusal(broker, Map.of("jwt", valid), Optional.empty())).isEqualTo(VIOLATION);
+        }
+    }
+
+    @Test
+    void aLiveConnectionIsClosedWhenItsUserIsRevoked(@TempDir Path dir) throws Exception {
+        Operator op = new Operator();
+        NKey revokedUser = NKey.create(NKey.Type.USER, RANDOM);
+        NKey keptUser = NKey.create(NKey.Type.USER, RANDOM);
+        Path revokedCreds = op.creds(dir, revokedUser, JwtUserClaims.builder(revokedUser.publicKey()));
+        Path keptCreds = op.creds(dir, keptUser, JwtUserClaims.builder(keptUser.publicKey()));
+        BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        BlockingQueue<ConnectionListener.Events> events = new LinkedBlockingQueue<>();
+        try (Broker broker = start(op.authenticator());
+                Connection kept = Nats.connect(options(broker).authHandler(Nats.credentials(keptCreds.toString())).build());
+                Connection nc = Nats.connect(options(broker).authHandler(Nats.credentials(revokedCreds.toString()))
+                        .errorListener(collecting(errors)).connectionListener((conn, event) -> events.add(event)).build())) {
+            assertRoundTrip(nc, "before.revocation");
+            op.resolver.store(NatsJwt.issue(JwtAccountClaims.builder(op.account.publicKey()).name("APP")
+                    .revocations(Map.of(revokedUser.publicKey(), Instant.now().plusSeconds(1))).build(), op.operator,
+                    Clock.offset(Clock.systemUTC(), Duration.ofSeconds(2))));
+            assertThat(errors.poll(10, TimeUnit.SECONDS)).isEqualTo("User Authentication Revoked");
+            ConnectionListener.Events event;
+            do {
+                event = events.poll(10, TimeUnit.SECONDS);
+            } while (event != null && event != ConnectionListener.Events.CLOSED);
+            assertThat(event).isEqualTo(ConnectionListener.Events.CLOSED);
+            assertRoundTrip(kept, "still.connected");
         }
     }
 

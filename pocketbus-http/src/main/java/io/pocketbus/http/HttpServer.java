@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.compression.gzip.GzipCompression;
 import org.eclipse.jetty.compression.server.CompressionConfig;
 import org.eclipse.jetty.compression.server.CompressionHandler;
@@ -22,6 +24,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The HTTP server: Jetty 12 core handlers with every request on its own virtual thread, routed by a
@@ -35,6 +38,7 @@ public final class HttpServer {
     private final Duration gracePeriod;
     private final Router router;
     private final App app;
+    private final Map<String, WebSocketTunnel> tunnels;
     private final Hook<ServeEvent> onServe = new Hook<>();
     private final ReentrantLock lock = new ReentrantLock();
     private Server jetty;
@@ -47,6 +51,7 @@ public final class HttpServer {
         this.gracePeriod = builder.gracePeriod;
         this.router = builder.router;
         this.app = builder.app;
+        this.tunnels = Map.copyOf(builder.tunnels);
     }
 
     public static Builder builder() {
@@ -102,6 +107,9 @@ public final class HttpServer {
             compression.putConfiguration("/", compressionConfig.build());
             handler = compression;
         }
+        if (!tunnels.isEmpty()) {
+            handler = webSockets(server, handler);
+        }
         server.setHandler(new GracefulHandler(handler));
         server.setStopTimeout(gracePeriod.toMillis());
         server.setStopAtShutdown(false);
@@ -117,6 +125,20 @@ public final class HttpServer {
         }
         jetty = server;
         connector = serverConnector;
+    }
+
+    /** Upgrades requests for the tunnels' paths; everything else goes on to {@code next}. */
+    private Handler webSockets(Server server, Handler next) {
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
+            // the tunnelled protocol has its own keep-alive (NATS PING/PONG) and message size limit
+            container.setIdleTimeout(Duration.ofMinutes(10));
+            container.setMaxBinaryMessageSize(64L * 1024 * 1024);
+            container.setMaxTextMessageSize(64L * 1024 * 1024);
+            tunnels.forEach((path, tunnel) -> container.addMapping(path, (request, response, callback) ->
+                    new WebSocketTunnelSession(tunnel, Request.getRemoteAddr(request), Request.getRemotePort(request))));
+        });
+        upgrades.setHandler(next);
+        return upgrades;
     }
 
     /** The bound port (the real one when started on port 0). */
@@ -200,8 +222,21 @@ public final class HttpServer {
         private Duration gracePeriod = Duration.ofSeconds(10);
         private Router router = new Router();
         private App app;
+        private final Map<String, WebSocketTunnel> tunnels = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Serves a byte-stream protocol over WebSocket at this exact path (e.g. {@code /api/nats}); the upgrade
+         * takes precedence over routes at the same path.
+         */
+        public Builder webSocketTunnel(String path, WebSocketTunnel tunnel) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/': " + path);
+            }
+            tunnels.put(path, Objects.requireNonNull(tunnel, "tunnel"));
+            return this;
         }
 
         /** The application the handlers reach through {@link RequestEvent#app()}. */
