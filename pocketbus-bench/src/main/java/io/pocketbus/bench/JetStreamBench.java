@@ -135,14 +135,14 @@ public final class JetStreamBench {
     }
 
     private static void fillForRestart(ServerProcess server, long count) throws Exception {
-        try (server; Connection nc = JnatsLoad.connect(server.url())) {
+        try (server; Connection nc = JetStreamLoad.connect(server.url())) {
             JetStreamLoad.createStream(nc, "restart");
             JetStreamLoad.fill(nc, "restart.x", count, 1_000, 16);
         }
     }
 
     private static void awaitStream(ServerProcess server, long count) throws Exception {
-        try (Connection nc = JnatsLoad.connect(server.url())) {
+        try (Connection nc = JetStreamLoad.connect(server.url())) {
             while (true) {
                 try {
                     StreamInfo info = nc.jetStreamManagement().getStreamInfo("restart");

@@ -6,6 +6,8 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.KeyValue;
 import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.ObjectStore;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
@@ -31,9 +33,22 @@ final class JetStreamLoad {
     private JetStreamLoad() {
     }
 
+    /**
+     * A connection whose JetStream requests wait up to 30 s: on a busy machine a stream create, which both
+     * servers answer after writing its metadata, can outlast jnats's 2 s default.
+     */
+    static Connection connect(String url) {
+        try {
+            return Nats.connect(new Options.Builder().server(url).maxReconnects(0)
+                    .connectionTimeout(Duration.ofSeconds(30)).build());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to " + url, e);
+        }
+    }
+
     /** Returns acknowledged publishes per second, one publish waiting for its ack before the next. */
     static double syncPublish(String url, long count) throws Exception {
-        try (Connection nc = JnatsLoad.connect(url)) {
+        try (Connection nc = connect(url)) {
             String name = createStream(nc);
             JetStream js = nc.jetStream();
             byte[] data = new byte[PAYLOAD];
@@ -49,7 +64,7 @@ final class JetStreamLoad {
 
     /** Returns acknowledged publishes per second with up to {@code inFlight} awaiting their acks. */
     static double asyncPublish(String url, long count, int inFlight) throws Exception {
-        try (Connection nc = JnatsLoad.connect(url)) {
+        try (Connection nc = connect(url)) {
             String name = createStream(nc);
             long start = System.nanoTime();
             fill(nc, name + ".x", count, inFlight, PAYLOAD);
@@ -77,7 +92,7 @@ final class JetStreamLoad {
 
     /** Returns messages per second fetched in batches of 100 by a durable pull consumer, each acked explicitly. */
     static double pullConsume(String url, long count) throws Exception {
-        try (Connection nc = JnatsLoad.connect(url)) {
+        try (Connection nc = connect(url)) {
             String name = createStream(nc);
             fill(nc, name + ".x", count, 1_000, PAYLOAD);
             JetStream js = nc.jetStream();
@@ -106,7 +121,7 @@ final class JetStreamLoad {
 
     /** KV puts and gets per second over 100 keys: {@code [puts/s, gets/s]}. */
     static double[] keyValue(String url, long count) throws Exception {
-        try (Connection nc = JnatsLoad.connect(url)) {
+        try (Connection nc = connect(url)) {
             String bucket = "bench" + System.nanoTime();
             nc.keyValueManagement().create(KeyValueConfiguration.builder()
                     .name(bucket).storageType(StorageType.File).build());
@@ -133,7 +148,7 @@ final class JetStreamLoad {
     static double[] object(String url, int bytes) throws Exception {
         byte[] data = new byte[bytes];
         new Random(1).nextBytes(data);
-        try (Connection nc = JnatsLoad.connect(url)) {
+        try (Connection nc = connect(url)) {
             String bucket = "bench" + System.nanoTime();
             nc.objectStoreManagement().create(ObjectStoreConfiguration.builder(bucket)
                     .storageType(StorageType.File).build());
