@@ -152,7 +152,7 @@ public final class JetStreamBench {
                     throw new IllegalStateException("restarted " + server.name() + " has "
                             + info.getStreamState().getMsgCount() + " of " + count + " messages");
                 } catch (io.nats.client.JetStreamApiException | java.io.IOException notReady) {
-                    Thread.onSpinWait();
+                    ServerProcess.pause();
                 }
             }
         }
