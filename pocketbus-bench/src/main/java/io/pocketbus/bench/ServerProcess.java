@@ -110,11 +110,21 @@ public final class ServerProcess implements AutoCloseable {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
             } catch (IOException notYet) {
-                Thread.onSpinWait();
+                // A pause, not a spin: on a small machine a spinning bench steals the CPU the server starts on.
+                pause();
             }
         }
         close();
         throw new IllegalStateException(name + " did not listen on " + port + ": " + readQuietly(log));
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static String readQuietly(Path log) {

@@ -344,6 +344,9 @@ final class ClientConnection implements ProtocolParser.Handler {
 
     @Override
     public void onPing() {
+        // Route and count what came before the PING first: a client's flush() returns on the PONG and
+        // may then read the monitoring counters (in_msgs) or expect its messages on their way.
+        flushPending();
         queue(PONG);
     }
 

@@ -28,7 +28,8 @@ final class FileConsumerStore extends ConsumerStoreBase {
     private static final byte FULL = 1;
     private static final byte DELIVERED = 2;
     private static final byte ACK = 3;
-    private static final long MIN_REWRITE = 64 * 1024;
+    /** A rewrite forces a new file; below this the log is only appended, so a busy consumer rarely waits for one. */
+    private static final long MIN_REWRITE = 4L * 1024 * 1024;
 
     private final Path dir;
     private final Path file;

@@ -127,6 +127,11 @@ final class JetStreamService {
         public boolean hasInterest(String subject) {
             return !account.sublist.match(subject).isEmpty();
         }
+
+        @Override
+        public Runnable watchInterest(Runnable onChange) {
+            return account.sublist.watch(onChange);
+        }
     }
 
     /** Keeps each stream's subscriptions (its subjects, and direct get when allowed) in the account's sublist. */

@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JsConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(JsConsumer.class);
-    /** How often a push consumer without interest looks for its deliver subject's subscriber. */
-    private static final long INTEREST_POLL = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final JsStream stream;
     private final String name;
@@ -49,6 +47,8 @@ final class JsConsumer {
      */
     private final AtomicBoolean signalled = new AtomicBoolean();
     private volatile Thread loop;
+    /** A push consumer without interest in its deliver subject: the account's subscription changes wake it. */
+    private volatile boolean awaitingInterest;
     /** Sent without acks on an interest or work-queue stream: the stream may drop them after this pass. */
     private final List<Long> releasedByDelivery = new ArrayList<>();
     /** The earliest redelivery deadline set by this pass's deliveries. */
@@ -86,7 +86,14 @@ final class JsConsumer {
     void start() {
         lock.lock();
         try {
-            loop = Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(this::run);
+            Runnable unwatch = config.isPush() ? stream.context().output().watchInterest(this::interestChanged) : () -> { };
+            loop = Thread.ofVirtual().name("js-consumer-" + stream.name() + "-" + name).start(() -> {
+                try {
+                    run();
+                } finally {
+                    unwatch.run();
+                }
+            });
         } finally {
             lock.unlock();
         }
@@ -127,6 +134,13 @@ final class JsConsumer {
     /** New messages or state: run the delivery loop again. */
     void signal() {
         wakeLoop();
+    }
+
+    /** Subscriptions changed in the account: a push consumer waiting for its deliver subject looks again. */
+    private void interestChanged() {
+        if (awaitingInterest) {
+            wakeLoop();
+        }
     }
 
     private void wakeLoop() {
@@ -358,12 +372,14 @@ final class JsConsumer {
                 "MAX_DELIVERIES", "max_deliver", stream.name(), name, 0, seq, deliveries, "")));
         next = Math.min(next, waiting.timers(out, heartbeat(), now));
         if (cfg.isPush()) {
+            // Raised before looking, so a subscription that arrives after the look still wakes the loop.
+            awaitingInterest = true;
             boolean interest = out.hasInterest(cfg.deliverSubject);
+            awaitingInterest = !interest;
             if (!interest) {
                 if (noInterestSince == 0) {
                     noInterestSince = now;
                 }
-                next = Math.min(next, now + INTEREST_POLL);
             } else {
                 noInterestSince = 0;
                 if (cfg.heartbeat > 0) {

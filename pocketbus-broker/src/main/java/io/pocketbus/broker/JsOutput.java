@@ -17,4 +17,10 @@ interface JsOutput {
 
     /** Whether any subscription in the account would receive a message on this subject. */
     boolean hasInterest(String subject);
+
+    /**
+     * Runs {@code onChange} after every subscription change in the account, until the returned handle is
+     * run; {@code onChange} must be quick and take no locks (it may run under the account's sublist lock).
+     */
+    Runnable watchInterest(Runnable onChange);
 }

@@ -30,6 +30,8 @@ final class JsStream {
     private final Optional<JsMirror> mirror;
     private volatile List<JsSource> sources = List.of();
     private String lastMsgId = "";
+    /** Set after a restart until {@link #rebuildDedupe} ran; guarded by the lock. */
+    private boolean dedupeStale;
     private volatile boolean closed;
 
     JsStream(JsContext ctx, JsStreamConfig config, StreamStore store, long created) {
@@ -158,6 +160,9 @@ final class JsStream {
             JsHeaders h = JsHeaders.parse(headers);
             String msgId = "";
             if (!h.isEmpty() && !sourced) {
+                if (dedupeStale) {
+                    rebuildDedupe();
+                }
                 Optional<String> expStream = h.get(JsHeaders.EXPECTED_STREAM);
                 if (expStream.isPresent() && !expStream.get().equals(cfg.name)) {
                     return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamNotMatchErr"));
@@ -241,24 +246,35 @@ final class JsStream {
     }
 
     /**
-     * Rebuilds the duplicate window from the stored messages (after a restart), so a publisher retrying a
-     * message whose acknowledgement was lost in a crash does not store it twice.
+     * After a restart the duplicate window must be rebuilt from the stored messages, so a publisher retrying
+     * a message whose acknowledgement was lost in a crash does not store it twice. It is rebuilt when a
+     * publish first needs it (one with headers): reading back every message of the window at start-up
+     * would make a restart as slow as the window is full.
      */
     void recoverDedupe() {
-        long now = JsJson.nowNanos();
-        long from = store.sequenceAt(now - config.duplicateWindow);
         lock.lock();
         try {
-            for (Optional<StoredMsg> m = store.loadNextMsg(">", from); m.isPresent();
-                    m = store.loadNextMsg(">", m.get().seq() + 1)) {
-                Optional<String> id = JsHeaders.parse(m.get().headers()).get(JsHeaders.MSG_ID);
-                if (id.isPresent()) {
-                    dedupe.put(id.get(), new long[] {m.get().seq(), m.get().timestamp()});
-                    lastMsgId = id.get();
-                }
-            }
+            dedupeStale = true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Reads the msg ids inside the duplicate window back from the store. Called under the lock. */
+    private void rebuildDedupe() {
+        dedupeStale = false;
+        long now = JsJson.nowNanos();
+        long from = store.sequenceAt(now - config.duplicateWindow);
+        for (Optional<StoredMsg> m = store.loadNextMsg(">", from); m.isPresent();
+                m = store.loadNextMsg(">", m.get().seq() + 1)) {
+            if (m.get().headers().length == 0) {
+                continue;
+            }
+            Optional<String> id = JsHeaders.parse(m.get().headers()).get(JsHeaders.MSG_ID);
+            if (id.isPresent()) {
+                dedupe.put(id.get(), new long[] {m.get().seq(), m.get().timestamp()});
+                lastMsgId = id.get();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -29,6 +30,8 @@ final class Sublist {
     private final AtomicLong cacheHits = new AtomicLong();
     private long inserts;
     private long removes;
+    /** Told of every insert and remove (JetStream push consumers wait for interest this way). */
+    private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
 
     private static final class Node {
         Map<String, Node> literals;
@@ -40,6 +43,21 @@ final class Sublist {
         boolean isEmpty() {
             return (literals == null || literals.isEmpty()) && pwc == null && fwc == null
                     && (plain == null || plain.isEmpty()) && (queues == null || queues.isEmpty());
+        }
+    }
+
+    /**
+     * Runs {@code onChange} under the write lock after each later insert and remove, until the returned
+     * handle is run; it must be quick and must not use this sublist.
+     */
+    Runnable watch(Runnable onChange) {
+        watchers.add(onChange);
+        return () -> watchers.remove(onChange);
+    }
+
+    private void changed() {
+        for (Runnable w : watchers) {
+            w.run();
         }
     }
 
@@ -79,6 +97,7 @@ final class Sublist {
             count++;
             inserts++;
             invalidate(sub.subject, tokens);
+            changed();
         } finally {
             lock.writeLock().unlock();
         }
@@ -115,6 +134,7 @@ final class Sublist {
             removes++;
             prune(path, tokens);
             invalidate(sub.subject, tokens);
+            changed();
             return true;
         } finally {
             lock.writeLock().unlock();

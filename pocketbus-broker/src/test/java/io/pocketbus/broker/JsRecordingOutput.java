@@ -1,11 +1,13 @@
 package io.pocketbus.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +17,35 @@ final class JsRecordingOutput implements JsOutput {
     }
 
     final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-    final Set<String> interest = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+    /** What the test declares subscribed; adding or removing tells the watchers, as the account's sublist does. */
+    final Set<String> interest = new AbstractSet<>() {
+        private final Set<String> subjects = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public boolean add(String subject) {
+            boolean added = subjects.add(subject);
+            watchers.forEach(Runnable::run);
+            return added;
+        }
+
+        @Override
+        public boolean remove(Object subject) {
+            boolean removed = subjects.remove(subject);
+            watchers.forEach(Runnable::run);
+            return removed;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return subjects.iterator();
+        }
+
+        @Override
+        public int size() {
+            return subjects.size();
+        }
+    };
 
     @Override
     public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
@@ -31,6 +61,12 @@ final class JsRecordingOutput implements JsOutput {
             }
         }
         return false;
+    }
+
+    @Override
+    public Runnable watchInterest(Runnable onChange) {
+        watchers.add(onChange);
+        return () -> watchers.remove(onChange);
     }
 
     /** Messages taken from the queue while looking for another destination, oldest first. */
