@@ -1,6 +1,7 @@
 package io.pocketbus.core;
 
 import io.pocketbus.core.spi.Dialect;
+import io.pocketbus.core.spi.MessageBus;
 import io.pocketbus.tools.hook.Hook;
 import io.pocketbus.tools.hook.TaggedHook;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ public final class App implements AutoCloseable {
     private final Logs logs = new Logs(this);
     private final Expander expander = new Expander(this);
     private volatile Settings settings = Settings.defaults();
+    private final MessageBus messageBus;
+    private final boolean ownsMessageBus;
 
     private App(Builder b) {
         this.dataDir = b.dataDir;
@@ -40,6 +43,9 @@ public final class App implements AutoCloseable {
         this.readers = b.readers;
         this.files = new FileStorage(dataDir.resolve("storage"));
         AuthRecordHooks.register(this);
+        this.ownsMessageBus = b.messageBus == null;
+        this.messageBus = ownsMessageBus ? LocalMessageBus.create() : b.messageBus;
+        RecordEvents.bind(this);
     }
 
     public static Builder builder() {
@@ -51,8 +57,18 @@ public final class App implements AutoCloseable {
         private Path dataDir;
         private Dialect dialect;
         private int readers = 4;
+        private MessageBus messageBus;
 
         private Builder() {
+        }
+
+        /**
+         * The bus record events are published on (default: an in-JVM {@link LocalMessageBus}, closed with
+         * the app); a bus given here is left open by {@link App#close()}.
+         */
+        public Builder messageBus(MessageBus bus) {
+            this.messageBus = Objects.requireNonNull(bus, "bus");
+            return this;
         }
 
         public Builder dataDir(Path dir) {
@@ -116,7 +132,17 @@ public final class App implements AutoCloseable {
     /** Runs the {@link #onTerminate()} chain, then closes the databases. */
     @Override
     public void close() {
-        hooks.terminate.trigger(new TerminateEvent(this, false), e -> closeDatabases());
+        hooks.terminate.trigger(new TerminateEvent(this, false), e -> {
+            closeDatabases();
+            if (ownsMessageBus) {
+                messageBus.close();
+            }
+        });
+    }
+
+    /** The bus record changes are published on ({@link RecordEvents}). */
+    public MessageBus messageBus() {
+        return messageBus;
     }
 
     private void closeDatabases() {

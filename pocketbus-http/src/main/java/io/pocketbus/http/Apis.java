@@ -35,5 +35,6 @@ public final class Apis {
         new BatchApi(records).bind(api);
         SettingsApi.bind(api);
         LogsApi.bind(api);
+        RealtimeApi.bind(api);
     }
 }

@@ -157,6 +157,10 @@ public final class HttpServer {
             if (jetty == null) {
                 return;
             }
+            // realtime streams never finish on their own: end them so the graceful stop does not wait
+            if (app != null) {
+                Realtime.find(app).ifPresent(Realtime::disconnectAll);
+            }
             try {
                 jetty.stop();
             } catch (Exception e) {
