@@ -79,6 +79,7 @@ public final class Pocketbus implements AutoCloseable {
             try {
                 Apis.bind(http.router(), allowedOrigins, apiHooks);
                 http.start();
+                app.cron().start();
             } catch (RuntimeException e) {
                 app.close();
                 throw e;

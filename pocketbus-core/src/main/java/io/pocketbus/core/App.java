@@ -33,6 +33,8 @@ public final class App implements AutoCloseable {
     private final Tokens tokens = new Tokens(this);
     private final Logs logs = new Logs(this);
     private final Expander expander = new Expander(this);
+    private final io.pocketbus.tools.cron.Cron cron = io.pocketbus.tools.cron.Cron.create(
+            e -> logs.write(LogEntry.ERROR, "Cron job failed", java.util.Map.of("error", String.valueOf(e.getMessage()))));
     private volatile Settings settings = Settings.defaults();
     private final MessageBus messageBus;
     private final boolean ownsMessageBus;
@@ -46,6 +48,7 @@ public final class App implements AutoCloseable {
         this.ownsMessageBus = b.messageBus == null;
         this.messageBus = ownsMessageBus ? LocalMessageBus.create() : b.messageBus;
         RecordEvents.bind(this);
+        SystemCronJobs.register(this);
     }
 
     public static Builder builder() {
@@ -133,6 +136,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         hooks.terminate.trigger(new TerminateEvent(this, false), e -> {
+            cron.stop();
             closeDatabases();
             if (ownsMessageBus) {
                 messageBus.close();
@@ -407,6 +411,14 @@ public final class App implements AutoCloseable {
                     }
                 })
                 .orElseGet(Settings::defaults);
+    }
+
+    /**
+     * The cron scheduler, holding PocketBase's system jobs ({@code __pbLogsCleanup__}, {@code __pbDBOptimize__});
+     * the server starts it, {@link #close()} stops it.
+     */
+    public io.pocketbus.tools.cron.Cron cron() {
+        return cron;
     }
 
     /** The logs in auxiliary.db. */

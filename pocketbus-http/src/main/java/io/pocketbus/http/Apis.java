@@ -36,5 +36,7 @@ public final class Apis {
         SettingsApi.bind(api);
         LogsApi.bind(api);
         RealtimeApi.bind(api);
+        SqlApi.bind(api);
+        CronApi.bind(api);
     }
 }

@@ -64,9 +64,15 @@ final class BatchApi {
         List<SubRequest> requests = parse(body.get("requests"), settings.batchMaxRequests() > 0
                 ? settings.batchMaxRequests() : DEFAULT_MAX_REQUESTS);
         List<Map<String, Object>> results = new ArrayList<>();
+        // settings.batch.timeout bounds the whole transaction; running out rolls everything back
+        long timeoutNanos = settings.batchTimeout() > 0 ? settings.batchTimeout() * 1_000_000_000L : Long.MAX_VALUE;
+        long started = System.nanoTime();
         e.app().runInTransaction(tx -> {
             for (int i = 0; i < requests.size(); i++) {
                 results.add(process(e, requests.get(i), i));
+                if (System.nanoTime() - started > timeoutNanos) {
+                    throw new ApiError(400, "Batch transaction failed.", Map.of());
+                }
             }
         });
         e.json(200, results);

@@ -146,11 +146,47 @@ final class CollectionApi {
     }
 
     private static ObjectNode bodyJson(RequestEvent e, String failure) {
+        ObjectNode body;
         try {
-            return (ObjectNode) Json.tree(e.bindBody());
+            body = (ObjectNode) Json.tree(e.bindBody());
         } catch (ApiError ex) {
             throw new ApiError(400, failure, Map.of(), ex);
         }
+        if (!wellTyped(body)) {
+            // as Go's decoder refusing a value of the wrong JSON type for the collection model
+            throw new ApiError(400, failure, Map.of());
+        }
+        return body;
+    }
+
+    private static final List<String> STRING_KEYS = List.of("id", "name", "type", "viewQuery");
+    private static final List<String> RULE_KEYS = List.of("listRule", "viewRule", "createRule", "updateRule",
+            "deleteRule", "authRule", "manageRule");
+
+    private static boolean wellTyped(ObjectNode body) {
+        for (String key : STRING_KEYS) {
+            if (body.has(key) && !body.get(key).isTextual()) {
+                return false;
+            }
+        }
+        for (String key : RULE_KEYS) {
+            if (body.has(key) && !body.get(key).isTextual() && !body.get(key).isNull()) {
+                return false;
+            }
+        }
+        for (String key : List.of("fields", "indexes")) {
+            if (body.has(key) && !body.get(key).isArray() && !body.get(key).isNull()) {
+                return false;
+            }
+        }
+        if (body.has("fields") && body.get("fields").isArray()) {
+            for (JsonNode field : body.get("fields")) {
+                if (!field.isObject()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Collection parse(JsonNode json, String failure) {

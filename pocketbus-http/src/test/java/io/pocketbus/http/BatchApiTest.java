@@ -53,6 +53,28 @@ class BatchApiTest {
     }
 
     @Test
+    void runningPastTheTimeoutRollsEverythingBack() {
+        ApiScenario.of("batch timeout").request("POST", "/api/batch").json("{\"requests\":["
+                        + "{\"method\":\"POST\",\"url\":\"/api/collections/demo2/records\",\"body\":{\"title\":\"slow\"}}]}")
+                .before(app -> {
+                    var settings = app.settings();
+                    settings.merge(Json.tree(java.util.Map.of("batch", java.util.Map.of("enabled", true, "timeout", 1))));
+                    app.saveSettings(settings);
+                    // the sub-request outlives the 1 s budget
+                    app.onRecordCreate("demo2").bindFunc(ev -> {
+                        long until = System.nanoTime() + 1_200_000_000L;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        ev.next();
+                    });
+                })
+                .status(400).contains("{\"data\":{},\"message\":\"Batch transaction failed.\",\"status\":400}")
+                .after(app -> assertThat(count(app, "slow")).isZero())
+                .run(tmp);
+    }
+
+    @Test
     void validatesTheRequestsList() {
         ApiScenario.of("empty").request("POST", "/api/batch").json("{\"requests\":[]}").status(400)
                 .contains("\"requests\":{\"code\":\"validation_required\"", "Invalid batch request data.").run(tmp);
