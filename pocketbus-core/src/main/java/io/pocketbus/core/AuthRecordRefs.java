@@ -4,6 +4,7 @@ import io.pocketbus.tools.types.DateTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Shared access to the system collections whose rows point at an auth record through
@@ -41,6 +42,26 @@ final class AuthRecordRefs {
     static void deleteAllByRecord(App app, String collectionName, Record authRecord) {
         for (Record r : findAllByRecord(app, collectionName, authRecord)) {
             app.delete(r);
+        }
+    }
+
+    /**
+     * Deletes, for every auth collection, the rows created longer than its {@code maxAge} ago (also while
+     * the method is switched off, so no stale rows outlive it); each through {@link App#delete(Record)}, so
+     * the delete hooks run as for any record.
+     */
+    static void deleteExpired(App app, String collectionName, Function<Collection, Duration> maxAge) {
+        Collection c = collection(app, collectionName);
+        for (Collection auth : app.collections()) {
+            if (!auth.isAuth()) {
+                continue;
+            }
+            DateTime oldestValid = DateTime.now().plusSeconds(-maxAge.apply(auth).toSeconds());
+            List<Record> expired = app.findRecordsBySql(c, "SELECT * FROM " + SchemaSql.quote(c.tableName())
+                    + " WHERE collectionRef = ? AND created < ?", List.of(auth.id(), oldestValid.toString()));
+            for (Record r : expired) {
+                app.delete(r);
+            }
         }
     }
 

@@ -24,6 +24,11 @@ public final class Mfas {
         return AuthRecordRefs.findById(app, COLLECTION, id);
     }
 
+    /** Removes the MFA sessions older than their collection's {@code mfa.duration} (PocketBase's hourly job). */
+    public static void deleteExpired(App app) {
+        AuthRecordRefs.deleteExpired(app, COLLECTION, Mfas::duration);
+    }
+
     public static boolean hasExpired(Record mfa, Duration maxAge) {
         return AuthRecordRefs.hasExpired(mfa, maxAge);
     }

@@ -36,6 +36,11 @@ public final class Otps {
         AuthRecordRefs.deleteAllByRecord(app, COLLECTION, authRecord);
     }
 
+    /** Removes the OTPs older than their collection's {@code otp.duration} (PocketBase's hourly job). */
+    public static void deleteExpired(App app) {
+        AuthRecordRefs.deleteExpired(app, COLLECTION, Otps::duration);
+    }
+
     public static boolean hasExpired(Record otp, Duration maxAge) {
         return AuthRecordRefs.hasExpired(otp, maxAge);
     }

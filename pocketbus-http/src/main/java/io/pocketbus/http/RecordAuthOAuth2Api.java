@@ -105,7 +105,7 @@ final class RecordAuthOAuth2Api {
         if (!error.isEmpty()) {
             message.put("error", error);
         }
-        if (state.isEmpty() || !redirectTarget.deliver(state, e.remoteIp(), message)
+        if (state.isEmpty() || !redirectTarget.deliver(e.app(), state, e.remoteIp(), message)
                 || !error.isEmpty() || code.isEmpty()) {
             failure(e);
             return;

@@ -30,7 +30,7 @@ class OAuth2RedirectTest {
     @Test
     void redirectsAndDeliversToTheStateClient() throws Exception {
         List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-        OAuth2RedirectTarget target = (state, ip, message) -> {
+        OAuth2RedirectTarget target = (app, state, ip, message) -> {
             deliveries.add(new Delivery(state, ip, message));
             return state.equals("known-client");
         };

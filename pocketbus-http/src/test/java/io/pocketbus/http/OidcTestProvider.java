@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A small OpenID Connect provider on loopback (JDK HttpServer): {@code /authorize} issues a code bound to
  * the PKCE challenge and redirect URI and redirects back; {@code /token} checks client credentials, the
- * verifier and the redirect URI; {@code /userinfo} returns the configured user's claims.
+ * verifier and the redirect URI; {@code /userinfo} returns the configured user's claims. Public (in the
+ * test jar) for the SDK's all-in-one OAuth2 flow in pocketbus-it.
  */
-final class OidcTestProvider implements AutoCloseable {
+public final class OidcTestProvider implements AutoCloseable {
     static final String CLIENT_ID = "test-client";
     static final String CLIENT_SECRET = "test-secret";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -30,7 +31,7 @@ final class OidcTestProvider implements AutoCloseable {
     private final Map<String, Boolean> accessTokens = new ConcurrentHashMap<>();
     private volatile Map<String, Object> user = Map.of();
 
-    OidcTestProvider() {
+    public OidcTestProvider() {
         try {
             server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -75,17 +76,17 @@ final class OidcTestProvider implements AutoCloseable {
     }
 
     /** The account the next logins get. */
-    void user(String sub, String email, String username) {
+    public void user(String sub, String email, String username) {
         user = Map.of("sub", sub, "name", "Test " + sub, "preferred_username", username, "email", email,
                 "email_verified", true);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The collection provider config for this server. */
-    Map<String, Object> providerConfig() {
+    public Map<String, Object> providerConfig() {
         return Map.of("name", "oidc", "clientId", CLIENT_ID, "clientSecret", CLIENT_SECRET,
                 "authURL", baseUrl() + "/authorize", "tokenURL", baseUrl() + "/token",
                 "userInfoURL", baseUrl() + "/userinfo", "displayName", "Test OIDC", "pkce", true);
