@@ -32,7 +32,9 @@ class CronApiTest {
         assertThat(body).isEqualTo("[{\"id\":\"alpha\",\"expression\":\"@daily\"},"
                 + "{\"id\":\"zeta\",\"expression\":\"*/5 * * * *\"},"
                 + "{\"id\":\"__pbDBOptimize__\",\"expression\":\"0 0 * * *\"},"
-                + "{\"id\":\"__pbLogsCleanup__\",\"expression\":\"0 */6 * * *\"}]\n");
+                + "{\"id\":\"__pbLogsCleanup__\",\"expression\":\"0 */6 * * *\"},"
+                + "{\"id\":\"__pbMFACleanup__\",\"expression\":\"0 * * * *\"},"
+                + "{\"id\":\"__pbOTPCleanup__\",\"expression\":\"0 * * * *\"}]\n");
     }
 
     @Test
