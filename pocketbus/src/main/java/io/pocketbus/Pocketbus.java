@@ -1,5 +1,6 @@
 package io.pocketbus;
 
+import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.core.App;
 import io.pocketbus.core.RuleCheck;
 import io.pocketbus.db.sqlite.SqliteDialect;
@@ -37,6 +38,7 @@ public final class Pocketbus implements AutoCloseable {
         this.app = newApp(b.dataDir);
         this.http = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod).build();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        PocketbusDomain.bind(app, http.onServe());
     }
 
     public static Builder builder() {
