@@ -25,10 +25,18 @@ final class DomainServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     DomainServer(Path dataDir) {
+        this(dataDir, null);
+    }
+
+    /** With {@code accounts} non-null, projects are bound to those broker accounts. */
+    DomainServer(Path dataDir, ProjectAccounts accounts) {
         app = App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
         app.setRuleValidator(RuleCheck::validate);
         http = HttpServer.builder().app(app).address("127.0.0.1:0").build();
         PocketbusDomain.bind(app, http.onServe());
+        if (accounts != null) {
+            ProjectAccountsBinding.bind(app, http.onServe(), accounts);
+        }
         app.bootstrap();
         Apis.bind(http.router(), List.of("*"), new ApiHooks());
         http.start();
