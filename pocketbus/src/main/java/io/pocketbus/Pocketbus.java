@@ -1,6 +1,9 @@
 package io.pocketbus;
 
+import io.pocketbus.bridge.OperatorIdentity;
 import io.pocketbus.bridge.PocketbusDomain;
+import io.pocketbus.bridge.ProjectAccounts;
+import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.core.App;
 import io.pocketbus.core.RuleCheck;
 import io.pocketbus.db.sqlite.SqliteDialect;
@@ -31,6 +34,7 @@ public final class Pocketbus implements AutoCloseable {
     private final HttpServer http;
     private final List<String> allowedOrigins;
     private final ApiHooks apiHooks = new ApiHooks();
+    private final ProjectAccounts projectAccounts;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
@@ -39,6 +43,9 @@ public final class Pocketbus implements AutoCloseable {
         this.http = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod).build();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         PocketbusDomain.bind(app, http.onServe());
+        // each project is a broker account; the broker authenticates with projectAccounts().configure(...)
+        this.projectAccounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(b.dataDir));
+        ProjectAccountsBinding.bind(app, http.onServe(), projectAccounts);
     }
 
     public static Builder builder() {
@@ -56,6 +63,14 @@ public final class Pocketbus implements AutoCloseable {
     /** The application core: collections, records, hooks. Usable once {@link #start()} bootstrapped it. */
     public App app() {
         return app;
+    }
+
+    /**
+     * The projects' broker accounts (operator identity in {@code <dataDir>/nats/}): a broker serving project
+     * clients is built with {@code projectAccounts().configure(builder)} and then {@code attach}ed.
+     */
+    public ProjectAccounts projectAccounts() {
+        return projectAccounts;
     }
 
     /** The API's request hooks ({@code onRecordCreateRequest("posts")}, ...). */
