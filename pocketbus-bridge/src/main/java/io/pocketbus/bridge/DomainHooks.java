@@ -93,7 +93,7 @@ public final class DomainHooks {
         return app.findRecordById(GROUPS, groupId).map(g -> g.getString("owner")).orElse("");
     }
 
-    private static List<String> originalList(Object original) {
+    static List<String> originalList(Object original) {
         if (original instanceof List<?> list) {
             return list.stream().map(String::valueOf).toList();
         }

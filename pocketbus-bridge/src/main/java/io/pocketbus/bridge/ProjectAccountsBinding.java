@@ -7,6 +7,7 @@ import io.pocketbus.core.Collection;
 import io.pocketbus.core.Record;
 import io.pocketbus.http.ServeEvent;
 import io.pocketbus.tools.hook.Hook;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +61,23 @@ public final class ProjectAccountsBinding {
         app.onRecordAfterDeleteSuccess(PROJECTS).bindFunc(e -> {
             accounts.remove(e.record().id());
             e.next();
+        });
+        app.onRecordUpdate(DomainCollections.USERS).bindFunc(e -> {
+            Record user = e.record();
+            List<String> dropped = DomainHooks.originalList(user.original("groups")).stream()
+                    .filter(g -> !user.getStringList("groups").contains(g)).toList();
+            e.next();
+            if (dropped.isEmpty()) {
+                return;
+            }
+            Collection projects = app.findCollectionByNameOrId(PROJECTS).orElseThrow();
+            List<String> projectIds = new ArrayList<>();
+            for (String group : dropped) {
+                app.findRecordsByField(projects, "group", group).forEach(p -> projectIds.add(p.id()));
+            }
+            // a member who left or was removed loses the projects' messaging at once, once that is committed
+            app.db().onCommit(() -> projectIds.stream().filter(id -> accounts.accountPublicKey(id).isPresent())
+                    .forEach(id -> accounts.revokeMember(id, user.id())));
         });
         onServe.bindFunc(e -> {
             CredentialsApi.bind(e.router(), accounts);

@@ -142,4 +142,30 @@ class ProjectAccountsBindingTest {
         assertThat(gone).isNull();
         assertThat(accounts.accountPublicKey(project)).isEmpty();
     }
+
+    @Test
+    void aMemberWhoLeavesLosesTheirProjectCredentials() {
+        String aliceId = alice.body().path("record").path("id").asText();
+        String team = pb.call("POST", "/api/collections/groups/records", token(alice),
+                Map.of("name", "Team", "owner", aliceId)).body().path("id").asText();
+        group = team;
+        String project = createProject(Map.of());
+        String inv = pb.call("POST", "/api/pocketbus/groups/" + team + "/invitations", token(alice),
+                Map.of("email", "eve@example.com")).body().path("id").asText();
+        assertThat(pb.call("POST", "/api/pocketbus/invitations/" + inv + "/accept", token(eve), null).status())
+                .isEqualTo(200);
+        assertThat(pb.call("POST", "/api/pocketbus/projects/" + project + "/credentials", token(eve), null)
+                .status()).isEqualTo(200);
+        pb.call("POST", "/api/pocketbus/projects/" + project + "/credentials", token(alice), null);
+
+        assertThat(pb.call("POST", "/api/pocketbus/groups/" + team + "/leave", token(eve), null).status())
+                .isEqualTo(204);
+        String eveId = eve.body().path("record").path("id").asText();
+        assertThat(accounts.listCredentials(project)).filteredOn(c -> c.userId().equals(java.util.Optional.of(eveId)))
+                .isNotEmpty().allMatch(c -> c.revokedAt().isPresent());
+        assertThat(accounts.listCredentials(project)).filteredOn(c -> c.userId().equals(java.util.Optional.of(aliceId)))
+                .isNotEmpty().allMatch(c -> c.revokedAt().isEmpty());
+        assertThat(pb.call("POST", "/api/pocketbus/projects/" + project + "/credentials", token(eve), null)
+                .status()).isEqualTo(404);
+    }
 }
