@@ -64,6 +64,14 @@ final class DomainServer implements AutoCloseable {
         }
     }
 
+    /** A POST answered with a file: its status, Content-Disposition and text. */
+    HttpResponse<String> download(String path, String token, Map<String, ?> body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .header("Content-Type", "application/json").header("Authorization", token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Registers a user through the API and signs them in; returns the auth token and record. */
     Response register(String email) {
         Response created = call("POST", "/api/collections/users/records", null,

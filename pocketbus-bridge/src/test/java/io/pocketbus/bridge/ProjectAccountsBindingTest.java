@@ -129,6 +129,17 @@ class ProjectAccountsBindingTest {
     }
 
     @Test
+    void aServiceCredentialDownloadsAsACredsFile() throws Exception {
+        String project = createProject(Map.of());
+        var r = pb.download("/api/pocketbus/projects/" + project + "/service-credentials?download=1", token(alice),
+                Map.of("name", "backup job", "subscribeAllow", List.of("backups.>")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"backup_job.creds\"");
+        assertThat(r.body()).contains("-----BEGIN NATS USER JWT-----").contains("-----BEGIN USER NKEY SEED-----");
+        assertThat(accounts.listCredentials(project)).hasSize(1);
+    }
+
+    @Test
     void deletingTheGroupRemovesItsProjectsAccounts() {
         String team = pb.call("POST", "/api/collections/groups/records", token(alice),
                 Map.of("name", "Team", "owner", alice.body().path("record").path("id").asText()))
