@@ -1,5 +1,9 @@
 package io.pocketbus;
 
+import io.pocketbus.bridge.OperatorIdentity;
+import io.pocketbus.bridge.PocketbusDomain;
+import io.pocketbus.bridge.ProjectAccounts;
+import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.broker.Broker;
 import io.pocketbus.broker.InProcessConnection;
 import io.pocketbus.broker.MonitorResponse;
@@ -45,16 +49,20 @@ public final class Pocketbus implements AutoCloseable {
     private final List<String> allowedOrigins;
     private final Optional<Broker> broker;
     private final ApiHooks apiHooks = new ApiHooks();
+    private final ProjectAccounts projectAccounts;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
     private Pocketbus(Builder b) {
         this.app = newApp(b.dataDir);
-        this.broker = b.nats.map(address -> newBroker(address, b));
+        this.projectAccounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(b.dataDir));
+        this.broker = b.nats.map(address -> newBroker(address, b, projectAccounts));
         HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
         broker.ifPresent(nats -> httpBuilder.webSocketTunnel(NATS_PATH, tunnel(nats)));
         this.http = httpBuilder.build();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        PocketbusDomain.bind(app, http.onServe());
+        ProjectAccountsBinding.bind(app, http.onServe(), projectAccounts);
         broker.ifPresent(nats -> http.onServe().bindFunc(e -> {
             e.router().get(NATS_PATH + "/monitor/{endpoint}", r -> {
                 Map<String, String> query = new LinkedHashMap<>();
@@ -69,12 +77,20 @@ public final class Pocketbus implements AutoCloseable {
     /** Where NATS over WebSocket is served on the HTTP port. */
     public static final String NATS_PATH = "/api/nats";
 
-    private static Broker newBroker(HostPort address, Builder b) {
+    private static Broker newBroker(HostPort address, Builder b, ProjectAccounts accounts) {
         Broker.Builder nats = Broker.builder().host(address.host()).port(address.port());
+        if (b.natsAuthorization) {
+            // every client needs credentials issued for a project (or the app's own account)
+            accounts.configure(nats);
+        }
         b.natsWebSocket.ifPresent(ws -> nats.websocketPort(sameHost("--nats-ws", ws, address).port()));
         b.natsMonitor.ifPresent(m -> nats.monitorPort(sameHost("--nats-monitor", m, address).port()));
         b.natsCustomizer.accept(nats);
-        return nats.build();
+        Broker built = nats.build();
+        if (b.natsAuthorization) {
+            accounts.attach(built);
+        }
+        return built;
     }
 
     /** The broker binds its extra listeners on its client host; another host cannot be honoured. */
@@ -124,6 +140,14 @@ public final class Pocketbus implements AutoCloseable {
     /** The application core: collections, records, hooks. Usable once {@link #start()} bootstrapped it. */
     public App app() {
         return app;
+    }
+
+    /**
+     * The projects' broker accounts (operator identity in {@code <dataDir>/nats/}); the embedded broker
+     * authenticates its clients with them unless {@link Builder#natsAuthorization} is off.
+     */
+    public ProjectAccounts projectAccounts() {
+        return projectAccounts;
     }
 
     /** The API's request hooks ({@code onRecordCreateRequest("posts")}, ...). */
@@ -213,8 +237,19 @@ public final class Pocketbus implements AutoCloseable {
         private Optional<HostPort> natsWebSocket = Optional.empty();
         private Optional<HostPort> natsMonitor = Optional.empty();
         private Consumer<Broker.Builder> natsCustomizer = b -> { };
+        private boolean natsAuthorization = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether NATS clients need credentials issued for a project (or the app's own account): on by
+         * default. Off runs the broker as nats-server without an authorization block, every client in the
+         * global account — for local development only.
+         */
+        public Builder natsAuthorization(boolean required) {
+            this.natsAuthorization = required;
+            return this;
         }
 
         /**

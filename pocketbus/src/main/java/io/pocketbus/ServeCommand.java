@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "WebSocket is served at /api/nats on the HTTP address too.")
     private String nats;
 
+    @Option(names = "--nats-no-auth",
+            description = "Let NATS clients connect without credentials, into one shared account (local development only).")
+    private boolean natsNoAuth;
+
     @Option(names = "--nats-ws", paramLabel = "HOST:PORT",
             description = "Also serve NATS over WebSocket on its own listener (same host as --nats).")
     private String natsWebSocket;
@@ -63,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             Pocketbus.Builder builder = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins);
             if (!nats.equalsIgnoreCase("off")) {
-                builder.nats(nats);
+                builder.nats(nats).natsAuthorization(!natsNoAuth);
                 Optional.ofNullable(natsWebSocket).ifPresent(builder::natsWebSocket);
                 Optional.ofNullable(natsMonitor).ifPresent(builder::natsMonitor);
             } else if (natsWebSocket != null || natsMonitor != null) {

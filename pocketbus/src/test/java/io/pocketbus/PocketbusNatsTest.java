@@ -1,6 +1,7 @@
 package io.pocketbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -8,6 +9,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
+import io.pocketbus.bridge.ProjectLimits;
+import io.pocketbus.bridge.ProjectRole;
 import io.pocketbus.broker.Broker;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.Record;
@@ -16,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -42,7 +46,7 @@ class PocketbusNatsTest {
     @Test
     void natsOverTcpAndOverWebSocketOnTheHttpPort(@TempDir Path dir) throws Exception {
         try (Pocketbus pb = Pocketbus.builder().dataDir(dir.resolve("pb_data")).http("127.0.0.1:0")
-                .nats("127.0.0.1:0").natsMonitor("127.0.0.1:0").natsWebSocket("127.0.0.1:0").build().start()) {
+                .nats("127.0.0.1:0").natsAuthorization(false).natsMonitor("127.0.0.1:0").natsWebSocket("127.0.0.1:0").build().start()) {
             Broker broker = pb.broker().orElseThrow();
             try (Connection tcp = connect("nats://127.0.0.1:" + broker.port());
                     Connection ws = connect("ws://127.0.0.1:" + pb.port() + Pocketbus.NATS_PATH);
@@ -73,9 +77,30 @@ class PocketbusNatsTest {
     }
 
     @Test
-    void monitoringUnderTheApiIsForSuperusersOnly(@TempDir Path dir) throws Exception {
+    void byDefaultNatsClientsNeedProjectCredentials(@TempDir Path dir) throws Exception {
         try (Pocketbus pb = Pocketbus.builder().dataDir(dir.resolve("pb_data")).http("127.0.0.1:0")
                 .nats("127.0.0.1:0").build().start()) {
+            String url = "nats://127.0.0.1:" + pb.broker().orElseThrow().port();
+            assertThatThrownBy(() -> connect(url)).hasStackTraceContaining("Authorization Violation");
+
+            pb.projectAccounts().provision("project1", ProjectLimits.UNLIMITED);
+            Path creds = dir.resolve("member.creds");
+            Files.writeString(creds, pb.projectAccounts()
+                    .issueMemberCredentials("project1", "user1", ProjectRole.MEMBER).credsFile());
+            try (Connection nc = Nats.connect(Options.builder().server(url).maxReconnects(0)
+                    .connectionTimeout(Duration.ofSeconds(30)).authHandler(Nats.credentials(creds.toString())).build())) {
+                Subscription sub = nc.subscribe("greet");
+                nc.publish("greet", "hi".getBytes(StandardCharsets.UTF_8));
+                Message msg = sub.nextMessage(WAIT);
+                assertThat(new String(msg.getData(), StandardCharsets.UTF_8)).isEqualTo("hi");
+            }
+        }
+    }
+
+    @Test
+    void monitoringUnderTheApiIsForSuperusersOnly(@TempDir Path dir) throws Exception {
+        try (Pocketbus pb = Pocketbus.builder().dataDir(dir.resolve("pb_data")).http("127.0.0.1:0")
+                .nats("127.0.0.1:0").natsAuthorization(false).build().start()) {
             Collection superusers = pb.app().findCollectionByNameOrId(Superusers.COLLECTION).orElseThrow();
             Record admin = new Record(superusers);
             admin.set("email", "admin@example.com");

@@ -29,7 +29,7 @@ class NatsJsClientsTest {
                 .as("the NATS JavaScript clients (installed by `npm ci` in the Maven build)").exists();
 
         try (Pocketbus pocketbus = Pocketbus.builder().dataDir(dir.resolve("pb_data")).http("127.0.0.1:0")
-                .nats("127.0.0.1:0").build()) {
+                .nats("127.0.0.1:0").natsAuthorization(false).build()) {
             pocketbus.start();
             Broker broker = pocketbus.broker().orElseThrow();
             ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",

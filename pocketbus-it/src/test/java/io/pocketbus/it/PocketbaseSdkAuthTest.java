@@ -88,7 +88,7 @@ class PocketbaseSdkAuthTest {
     }
 
     /** Serves the received mails to the Node test: waits for the n-th mail to an address. */
-    private static com.sun.net.httpserver.HttpServer mailbox(GreenMail mail) throws IOException {
+    static com.sun.net.httpserver.HttpServer mailbox(GreenMail mail) throws IOException {
         com.sun.net.httpserver.HttpServer server =
                 com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/mail", ex -> {
