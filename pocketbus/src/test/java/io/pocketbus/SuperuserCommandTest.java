@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class SuperuserCommandTest {
-    private static final Path FIXTURE = Path.of("/work/shared/fixtures/pocketbase-v0.39-testdata");
+    private static final Path FIXTURE = Path.of(System.getProperty("pocketbus.shared", "../../shared"), "fixtures", "pocketbase-v0.39-testdata");
 
     @TempDir
     Path dir;

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * (method, URL, headers, body), and the expected status, body fragments and hooks fired.
  */
 final class ApiScenario {
-    static final Path FIXTURE = Path.of("/work/shared/fixtures/pocketbase-v0.39-testdata");
+    static final Path FIXTURE = Path.of(System.getProperty("pocketbus.shared", "../../shared"), "fixtures", "pocketbase-v0.39-testdata");
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final String name;

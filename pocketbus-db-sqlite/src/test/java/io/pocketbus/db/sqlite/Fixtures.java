@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /** Apps over temp copies of the PocketBase-made fixture (the original is never written). */
 final class Fixtures {
-    static final Path PB_FIXTURE = Path.of("/work/shared/fixtures/pocketbase-v0.39-testdata");
+    static final Path PB_FIXTURE = Path.of(System.getProperty("pocketbus.shared", "../../shared"), "fixtures", "pocketbase-v0.39-testdata");
 
     private Fixtures() {
     }
