@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,23 +63,11 @@ class PocketbaseSdkAuthTest {
             ((ObjectNode) users.auth().get("otp")).put("enabled", true);
             app.save(users);
 
-            ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
-                    "src/test/node/pocketbase-sdk-auth.test.mjs").directory(moduleDir.toFile()).redirectErrorStream(true);
-            node.environment().put("POCKETBUS_URL", pocketbus.url());
-            node.environment().put("POCKETBUS_SU_EMAIL", EMAIL);
-            node.environment().put("POCKETBUS_SU_PASSWORD", PASSWORD);
-            node.environment().put("MAILBOX_URL", "http://127.0.0.1:" + mailbox.getAddress().getPort());
-            node.environment().put("NO_COLOR", "1");
-            Process process = node.start();
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process));
-            boolean finished = process.waitFor(5, TimeUnit.MINUTES);
-            if (!finished) {
-                process.destroyForcibly();
-            }
-            String log = output.get(1, TimeUnit.MINUTES);
-            System.out.println(log);
-            assertThat(finished).as("node --test finished in time:%n%s", log).isTrue();
-            assertThat(process.exitValue()).as("node --test exit code; its output:%n%s", log).isZero();
+            NodeTestRunner.run("src/test/node/pocketbase-sdk-auth.test.mjs", Map.of(
+                    "POCKETBUS_URL", pocketbus.url(),
+                    "POCKETBUS_SU_EMAIL", EMAIL,
+                    "POCKETBUS_SU_PASSWORD", PASSWORD,
+                    "MAILBOX_URL", "http://127.0.0.1:" + mailbox.getAddress().getPort()));
         } finally {
             mailbox.stop(0);
             mail.stop();
@@ -137,13 +124,5 @@ class PocketbaseSdkAuthTest {
         });
         server.start();
         return server;
-    }
-
-    private static String read(Process process) {
-        try {
-            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "failed to read the node output: " + e;
-        }
     }
 }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pocketbus.Pocketbus;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.Record;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,32 +36,10 @@ class PocketbaseSdkFilesTest {
             superuser.set("password", PASSWORD);
             pocketbus.app().save(superuser);
 
-            ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
-                    "src/test/node/pocketbase-sdk-files.test.mjs")
-                    .directory(moduleDir.toFile())
-                    .redirectErrorStream(true);
-            node.environment().put("POCKETBUS_URL", pocketbus.url());
-            node.environment().put("POCKETBUS_SU_EMAIL", EMAIL);
-            node.environment().put("POCKETBUS_SU_PASSWORD", PASSWORD);
-            node.environment().put("NO_COLOR", "1");
-            Process process = node.start();
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process));
-            boolean finished = process.waitFor(5, TimeUnit.MINUTES);
-            if (!finished) {
-                process.destroyForcibly();
-            }
-            String log = output.get(1, TimeUnit.MINUTES);
-            System.out.println(log);
-            assertThat(finished).as("node --test finished in time:%n%s", log).isTrue();
-            assertThat(process.exitValue()).as("node --test exit code; its output:%n%s", log).isZero();
-        }
-    }
-
-    private static String read(Process process) {
-        try {
-            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "failed to read the node output: " + e;
+            NodeTestRunner.run("src/test/node/pocketbase-sdk-files.test.mjs", Map.of(
+                    "POCKETBUS_URL", pocketbus.url(),
+                    "POCKETBUS_SU_EMAIL", EMAIL,
+                    "POCKETBUS_SU_PASSWORD", PASSWORD));
         }
     }
 }

@@ -11,11 +11,8 @@ import io.pocketbus.core.Collection;
 import io.pocketbus.core.ExternalAuths;
 import io.pocketbus.core.Record;
 import io.pocketbus.http.OidcTestProvider;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,34 +44,14 @@ class PocketbaseSdkOAuth2Test {
             app.save(users);
             oidc.user("sub-sdk", "oauth2-sdk@example.com", "oauth2sdk");
 
-            ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
-                    "src/test/node/pocketbase-sdk-oauth2.test.mjs").directory(moduleDir.toFile()).redirectErrorStream(true);
-            node.environment().put("POCKETBUS_URL", pocketbus.url());
-            node.environment().put("NO_COLOR", "1");
-            Process process = node.start();
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process));
-            boolean finished = process.waitFor(3, TimeUnit.MINUTES);
-            if (!finished) {
-                process.destroyForcibly();
-            }
-            String log = output.get(1, TimeUnit.MINUTES);
-            System.out.println(log);
-            assertThat(finished).as("node --test finished in time:%n%s", log).isTrue();
-            assertThat(process.exitValue()).as("node --test exit code; its output:%n%s", log).isZero();
+            NodeTestRunner.run("src/test/node/pocketbase-sdk-oauth2.test.mjs", Map.of(
+                    "POCKETBUS_URL", pocketbus.url()));
 
             Record user = app.findAuthRecordByEmail("users", "oauth2-sdk@example.com").orElseThrow();
             assertThat(ExternalAuths.findAllByRecord(app, user)).singleElement().satisfies(link -> {
                 assertThat(link.getString("provider")).isEqualTo("oidc");
                 assertThat(link.getString("providerId")).isEqualTo("sub-sdk");
             });
-        }
-    }
-
-    private static String read(Process process) {
-        try {
-            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "failed to read the node output: " + e;
         }
     }
 }
