@@ -40,7 +40,7 @@ final class RateLimits {
     /** The default middleware for every route: path labels only. */
     Handler<RequestEvent> global() {
         return Handler.of(ID, PRIORITY, e -> {
-            Settings settings = e.app().settings();
+            Settings settings = e.app().currentSettings();
             if (!skip(e, settings)) {
                 findRule(settings, pathLabels(e), audiences(e))
                         .ifPresent(rule -> check(e, rule.label() + rule.audience(), rule));
@@ -54,7 +54,7 @@ final class RateLimits {
         return Handler.of(ID, PRIORITY, e -> {
             Collection collection = e.app().findCollectionByNameOrId(e.pathParam("collection"))
                     .orElseThrow(() -> ApiError.notFound("Missing or invalid collection context."));
-            Settings settings = e.app().settings();
+            Settings settings = e.app().currentSettings();
             if (!skip(e, settings)) {
                 List<String> labels = new ArrayList<>();
                 StringBuilder id = new StringBuilder(collection.id()).append(e.method()).append(' ');
