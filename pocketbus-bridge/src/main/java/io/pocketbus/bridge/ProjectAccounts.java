@@ -2,6 +2,7 @@ package io.pocketbus.bridge;
 
 import io.pocketbus.broker.Broker;
 import io.pocketbus.broker.CloseReason;
+import io.pocketbus.broker.JetStreamLimits;
 import io.pocketbus.broker.JwtMemoryResolver;
 import io.pocketbus.broker.JwtUserClaims;
 import io.pocketbus.broker.NKey;
@@ -105,6 +106,7 @@ public final class ProjectAccounts {
      */
     public void attach(Broker broker) {
         this.broker = Optional.of(broker);
+        projects.values().forEach(p -> applyJetStreamLimits(broker, p));
     }
 
     public OperatorIdentity identity() {
@@ -320,11 +322,19 @@ public final class ProjectAccounts {
         }
     }
 
-    /** Persists first, then publishes the re-issued account JWT (which tells the broker's listeners). */
+    /**
+     * Persists first, then publishes the re-issued account JWT (which tells the broker's listeners) and applies
+     * its JetStream limits to the broker, as nats-server applies an updated account JWT's.
+     */
     private void save(ProjectAccount p) {
         files.save(p);
         projects.put(p.projectId(), p);
         resolver.store(identity.issueAccountJwt(p.claims()));
+        broker.ifPresent(b -> applyJetStreamLimits(b, p));
+    }
+
+    private static void applyJetStreamLimits(Broker b, ProjectAccount p) {
+        b.applyJetStreamLimits(p.account().publicKey(), JetStreamLimits.of(p.claims().limits()));
     }
 
     private ProjectAccount require(String projectId) {

@@ -27,6 +27,11 @@ final class RawConnect {
 
     /** As {@link #attempt(int, IssuedCredential)}, with protocol lines sent between CONNECT and PING. */
     static String attempt(int port, IssuedCredential credential, String commands) throws IOException {
+        return attempt(port, credential.jwt(), credential.seed(), commands);
+    }
+
+    /** As {@link #attempt(int, IssuedCredential)}, with a user JWT and seed as the REST API hands them out. */
+    static String attempt(int port, String jwt, String seed, String commands) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             InputStream in = s.getInputStream();
@@ -35,8 +40,8 @@ final class RawConnect {
                 throw new IllegalStateException("INFO without a nonce");
             }
             String sig = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(NKey.fromSeed(credential.seed()).sign(m.group(1).getBytes(StandardCharsets.UTF_8)));
-            String connect = "CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1,\"jwt\":\"" + credential.jwt()
+                    .encodeToString(NKey.fromSeed(seed).sign(m.group(1).getBytes(StandardCharsets.UTF_8)));
+            String connect = "CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1,\"jwt\":\"" + jwt
                     + "\",\"sig\":\"" + sig + "\"}\r\n" + commands + "PING\r\n";
             s.getOutputStream().write(connect.getBytes(StandardCharsets.US_ASCII));
             StringBuilder answer = new StringBuilder();

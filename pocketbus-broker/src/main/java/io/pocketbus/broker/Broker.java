@@ -405,6 +405,15 @@ public final class Broker implements AutoCloseable {
         });
     }
 
+    /**
+     * Applies an account JWT's JetStream limits ({@code mem_storage}, {@code disk_storage}, {@code streams},
+     * {@code consumer}) to that account, now and whenever it is next used; call it again when the JWT is
+     * updated. Does nothing when JetStream is off.
+     */
+    public void applyJetStreamLimits(String account, JetStreamLimits limits) {
+        jetStream.ifPresent(js -> js.applyLimits(account, limits));
+    }
+
     /** The account if anything ever used it, else null. */
     Account existingAccount(String name) {
         return accounts.get(name);

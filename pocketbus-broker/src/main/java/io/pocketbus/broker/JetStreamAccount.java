@@ -32,7 +32,8 @@ final class JetStreamAccount implements JsContext {
 
     private final String name;
     private final JetStreamConfig jsConfig;
-    private final JetStreamLimits limits;
+    /** Replaced when the account's JWT changes its JetStream limits; read without a lock on every check. */
+    private volatile JetStreamLimits limits;
     private final JsOutput output;
     private final Optional<Path> dir;
     private final Map<String, JsStream> streams = new ConcurrentHashMap<>();
@@ -63,6 +64,19 @@ final class JetStreamAccount implements JsContext {
 
     JetStreamLimits limits() {
         return limits;
+    }
+
+    /**
+     * New limits for what comes next: streams, consumers and messages already stored are kept, as
+     * nats-server keeps them when an account JWT lowers its JetStream limits.
+     */
+    void updateLimits(JetStreamLimits newLimits) {
+        admin.lock();
+        try {
+            this.limits = newLimits;
+        } finally {
+            admin.unlock();
+        }
     }
 
     // ---- JsContext ----
@@ -230,6 +244,7 @@ final class JetStreamAccount implements JsContext {
 
     /** A stream's max_bytes is reserved against the account's limit for its storage type. */
     private void checkReservation(JsStreamConfig cfg, JsStream self) {
+        JetStreamLimits limits = this.limits;
         long limit = cfg.storage == StreamStore.Type.MEMORY ? limits.maxMemory() : limits.maxStorage();
         if (limit < 0) {
             return;

@@ -10,4 +10,9 @@ package io.pocketbus.broker;
  */
 public record JetStreamLimits(long maxMemory, long maxStorage, long maxStreams, long maxConsumers) {
     public static final JetStreamLimits UNLIMITED = new JetStreamLimits(-1, -1, -1, -1);
+
+    /** The JetStream part of an account JWT's {@code nats.limits}. */
+    public static JetStreamLimits of(JwtLimits jwt) {
+        return new JetStreamLimits(jwt.memStorage(), jwt.diskStorage(), jwt.streams(), jwt.consumer());
+    }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JetStreamService {
     private final JetStreamConfig config;
     private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
+    /** Limits from account JWTs, which take the place of the configured ones, as in operator mode. */
+    private final Map<String, JetStreamLimits> jwtLimits = new ConcurrentHashMap<>();
 
     JetStreamService(JetStreamConfig config) {
         this.config = config;
@@ -23,7 +25,8 @@ final class JetStreamService {
     /** Called once when the broker creates an account: subscribes the API and recovers stored streams. */
     void accountCreated(Account account) {
         Output out = new Output(account);
-        Optional<JetStreamLimits> limits = config.limitsFor(account.name);
+        Optional<JetStreamLimits> limits = Optional.ofNullable(jwtLimits.get(account.name))
+                .or(() -> config.limitsFor(account.name));
         Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
         account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
             JsApiReply r = JetStreamApi.handle(jsa, subject, reply(m), headers(m), body(m));
@@ -34,6 +37,8 @@ final class JetStreamService {
         }
         JetStreamAccount a = jsa.get();
         accounts.put(account.name, a);
+        // limits applied while the account was being set up are not lost
+        Optional.ofNullable(jwtLimits.get(account.name)).ifPresent(a::updateLimits);
         account.sublist.insert(new Subscription("$JS.ACK.>", (router, m, subject, hops) -> ack(a, subject, m)));
         account.sublist.insert(new Subscription("$JS.FC.>", (router, m, subject, hops) -> {
             String[] t = subject.split("\\.");
@@ -43,6 +48,18 @@ final class JetStreamService {
             return 1;
         }));
         a.recover();
+    }
+
+    /**
+     * Applies the JetStream limits of an account's JWT: at once to its JetStream if the account has been
+     * used, else when it is. An account whose JetStream was disabled by configuration stays without it.
+     */
+    void applyLimits(String account, JetStreamLimits limits) {
+        jwtLimits.put(account, limits);
+        JetStreamAccount a = accounts.get(account);
+        if (a != null) {
+            a.updateLimits(limits);
+        }
     }
 
     private static int answer(Output out, JsApiReply r, String reply) {
