@@ -98,3 +98,54 @@ test("the owner removes a member", async () => {
   await bob.send(`/api/pocketbus/groups/${team.id}/members/${aliceId}`, { method: "DELETE" });
   assert.equal(await status(alice.collection("groups").getOne(team.id)), 404);
 });
+
+test("roles: a viewer sees the projects, changes nothing, and gets viewer credentials until made a member", async () => {
+  const studio = await alice.collection("groups").create({ name: "Studio", owner: aliceId });
+  const project = await alice.collection("projects").create({ name: "Board", group: studio.id });
+  assert.equal(await status(alice.send(`/api/pocketbus/groups/${studio.id}/invitations`, {
+    method: "POST", body: { email: "eve@example.com", role: "admin" },
+  })), 400);
+  const inv = await alice.send(`/api/pocketbus/groups/${studio.id}/invitations`, {
+    method: "POST", body: { email: "eve@example.com", role: "viewer" },
+  });
+  assert.equal(inv.role, "viewer");
+  await eve.send(`/api/pocketbus/invitations/${inv.id}/accept`, { method: "POST" });
+  const eveId = eve.authStore.record.id;
+
+  assert.equal((await eve.collection("groups").getOne(studio.id)).name, "Studio");
+  const seen = await eve.collection("projects").getFullList({ filter: `group = "${studio.id}"` });
+  assert.deepEqual(seen.map((p) => p.name), ["Board"]);
+  assert.equal(await status(eve.collection("projects").create({ name: "Mine", group: studio.id })), 400);
+  assert.equal(await status(eve.collection("projects").update(project.id, { name: "Renamed" })), 404);
+  assert.equal(await status(eve.collection("projects").delete(project.id)), 404);
+  const viewerCreds = await eve.send(`/api/pocketbus/projects/${project.id}/credentials`, { method: "POST" });
+  assert.equal(viewerCreds.role, "viewer");
+
+  assert.equal(await status(eve.send(`/api/pocketbus/groups/${studio.id}/members/${aliceId}/role`, {
+    method: "POST", body: { role: "viewer" },
+  })), 403);
+  const changed = await alice.send(`/api/pocketbus/groups/${studio.id}/members/${eveId}/role`, {
+    method: "POST", body: { role: "member" },
+  });
+  assert.equal(changed.role, "member");
+  const memberCreds = await eve.send(`/api/pocketbus/projects/${project.id}/credentials`, { method: "POST" });
+  assert.equal(memberCreds.role, "member");
+  await eve.collection("projects").create({ name: "Mine", group: studio.id });
+  const feed = await eve.collection("activities").getFullList({ filter: `group = "${studio.id}"` });
+  assert.ok(feed.some((a) => a.verb === "role.member" && a.actor === aliceId && a.target === eveId));
+  assert.ok(feed.some((a) => a.verb === "project.created" && a.actor === aliceId));
+});
+
+test("fellow members see each other's records, emails only where visible; others see nobody", async () => {
+  const users = await eve.collection("users").getFullList();
+  const ids = users.map((u) => u.id).sort();
+  assert.deepEqual(ids, [aliceId, eve.authStore.record.id].sort());
+  const aliceSeen = users.find((u) => u.id === aliceId);
+  assert.equal(aliceSeen.email, undefined);
+  await alice.collection("users").update(aliceId, { emailVisibility: true });
+  assert.equal((await eve.collection("users").getOne(aliceId)).email, "alice@example.com");
+
+  const stranger = await register("stranger@example.com");
+  assert.deepEqual((await stranger.collection("users").getFullList()).map((u) => u.id), [stranger.authStore.record.id]);
+  assert.equal(await status(stranger.collection("users").getOne(aliceId)), 404);
+});

@@ -19,8 +19,10 @@ import java.util.Optional;
 
 /**
  * NATS credentials for a project's members: a short-lived member credential (JWT + seed, for nats.ws in a
- * browser) and named, scoped service credentials (created, listed, revoked; the {@code .creds} file is given
- * once, at creation, since seeds are never stored). Only members of the project's group get past 404.
+ * browser) with the permissions of the user's role in the group, and named, scoped service credentials
+ * (created, listed, revoked; the {@code .creds} file is given once, at creation, since seeds are never stored).
+ * Only members and viewers of the project's group get past 404; viewers list service credentials but neither
+ * create nor revoke them (403).
  */
 final class CredentialsApi {
     private CredentialsApi() {
@@ -36,10 +38,11 @@ final class CredentialsApi {
 
     private static void memberCredentials(RequestEvent e, ProjectAccounts accounts) {
         Record user = signedInUser(e);
-        Record project = memberProject(e, user);
-        // every member of the group works with the project's messages; the role is the membership's
-        IssuedCredential c = accounts.issueMemberCredentials(project.id(), user.id(), ProjectRole.MEMBER);
+        Record project = visibleProject(e, user);
+        ProjectRole role = Memberships.roleOf(e.app(), user.id(), project.getString("group")).orElseThrow();
+        IssuedCredential c = accounts.issueMemberCredentials(project.id(), user.id(), role);
         Map<String, Object> out = info(c.info());
+        out.put("role", Memberships.name(role));
         out.put("account", accounts.accountPublicKey(project.id()).orElse(""));
         out.put("jwt", c.jwt());
         out.put("seed", c.seed());
@@ -87,7 +90,7 @@ final class CredentialsApi {
     }
 
     private static void listService(RequestEvent e, ProjectAccounts accounts) {
-        Record project = memberProject(e, signedInUser(e));
+        Record project = visibleProject(e, signedInUser(e));
         List<Map<String, Object>> items = accounts.listCredentials(project.id()).stream()
                 .filter(i -> i.kind() == CredentialInfo.Kind.SERVICE).map(CredentialsApi::info).toList();
         e.json(200, Map.of("items", items));
@@ -135,10 +138,20 @@ final class CredentialsApi {
                 .orElseThrow(() -> ApiError.unauthorized("The request requires valid record authorization token."));
     }
 
-    private static Record memberProject(RequestEvent e, Record user) {
+    /** The project, if the user is a member or a viewer of its group; otherwise 404, as its view rule would. */
+    private static Record visibleProject(RequestEvent e, Record user) {
         return e.app().findRecordById(PROJECTS, e.pathParam("id"))
-                .filter(p -> DomainHooks.isMember(e.app(), user.id(), p.getString("group")))
+                .filter(p -> Memberships.roleOf(e.app(), user.id(), p.getString("group")).isPresent())
                 .orElseThrow(() -> ApiError.notFound("The requested resource wasn't found."));
+    }
+
+    /** The project, if the user is a full member of its group; a viewer gets 403, anyone else 404. */
+    private static Record memberProject(RequestEvent e, Record user) {
+        Record project = visibleProject(e, user);
+        if (Memberships.roleOf(e.app(), user.id(), project.getString("group")).orElseThrow() != ProjectRole.MEMBER) {
+            throw ApiError.forbidden("Only the group's members can manage the project's credentials.");
+        }
+        return project;
     }
 
     private static ApiError fieldError(String field, String code, String message) {

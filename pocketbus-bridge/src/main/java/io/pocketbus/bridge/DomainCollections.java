@@ -21,7 +21,19 @@ public final class DomainCollections {
     public static final String INVITATIONS = "invitations";
     public static final String ACTIVITIES = "activities";
 
+    /** The signed-in user is a full member of the record's group: creates and changes its projects. */
     static final String MEMBER_OF_GROUP = "@request.auth.groups.id ?= group";
+    /** Members and viewers both see a group's projects, activities and invitations. */
+    static final String SEES_GROUP = MEMBER_OF_GROUP + " || @request.auth.viewing.id ?= group";
+    /**
+     * Users see their own record and those of the users they share a group with, whatever the role; the
+     * email only where {@code emailVisibility} allows, as for any auth record. Only a user qualifies: for a
+     * guest or another auth collection the membership lists are empty, and two empty lists compare equal.
+     */
+    static final String SHARES_A_GROUP = "id = @request.auth.id || (@request.auth.collectionName = 'users'"
+            + " && (@request.auth.groups.id ?= groups.id || @request.auth.groups.id ?= viewing.id"
+            + " || @request.auth.viewing.id ?= groups.id"
+            + " || (viewing:length > 0 && @request.auth.viewing.id ?= viewing.id)))";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DomainCollections() {
@@ -52,8 +64,9 @@ public final class DomainCollections {
         c.addField(text("name", true, 255));
         c.addField(relation("owner", usersId, true, 1, true));
         c.addField(field("bool", "personal"));
-        c.setListRule(Optional.of("@request.auth.groups.id ?= id"));
-        c.setViewRule(Optional.of("@request.auth.groups.id ?= id"));
+        String seesGroup = "@request.auth.groups.id ?= id || @request.auth.viewing.id ?= id";
+        c.setListRule(Optional.of(seesGroup));
+        c.setViewRule(Optional.of(seesGroup));
         c.setCreateRule(Optional.of("@request.auth.collectionName = 'users' && owner = @request.auth.id"
                 + " && @request.body.personal:isset = false"));
         c.setUpdateRule(Optional.of("owner = @request.auth.id && @request.body.owner:isset = false"
@@ -71,8 +84,9 @@ public final class DomainCollections {
         for (String limit : ProjectSettings.LIMIT_FIELDS) {
             c.addField(number(limit));
         }
-        c.setListRule(Optional.of(MEMBER_OF_GROUP));
-        c.setViewRule(Optional.of(MEMBER_OF_GROUP));
+        // viewers see the projects; only full members create, change and delete them
+        c.setListRule(Optional.of(SEES_GROUP));
+        c.setViewRule(Optional.of(SEES_GROUP));
         c.setCreateRule(Optional.of(MEMBER_OF_GROUP));
         c.setUpdateRule(Optional.of(MEMBER_OF_GROUP + " && @request.body.group:isset = false"));
         c.setDeleteRule(Optional.of(MEMBER_OF_GROUP));
@@ -89,11 +103,17 @@ public final class DomainCollections {
         ObjectNode status = node("select", "status");
         status.put("required", true);
         status.put("maxSelect", 1);
-        status.putArray("values").add(Invitations.PENDING).add(Invitations.ACCEPTED).add(Invitations.DECLINED);
+        status.putArray("values").add(Invitations.PENDING).add(Invitations.ACCEPTED).add(Invitations.DECLINED)
+                .add(Invitations.EXPIRED);
         c.addField(Field.fromJson(status));
         c.addField(field("date", "expires"));
-        // the invitee sees their own invitations; members see their group's
-        String rule = MEMBER_OF_GROUP + " || (@request.auth.id != '' && email = @request.auth.email)";
+        ObjectNode role = node("select", "role");
+        role.put("required", true);
+        role.put("maxSelect", 1);
+        role.putArray("values").add(Invitations.ROLE_MEMBER).add(Invitations.ROLE_VIEWER);
+        c.addField(Field.fromJson(role));
+        // the invitee sees their own invitations; members and viewers see their group's
+        String rule = SEES_GROUP + " || (@request.auth.id != '' && email = @request.auth.email)";
         c.setListRule(Optional.of(rule));
         c.setViewRule(Optional.of(rule));
         app.save(c);
@@ -105,25 +125,43 @@ public final class DomainCollections {
         c.addField(relation("actor", usersId, false, 1, false));
         c.addField(text("verb", true, 64));
         c.addField(text("target", false, 255));
-        c.setListRule(Optional.of(MEMBER_OF_GROUP));
-        c.setViewRule(Optional.of(MEMBER_OF_GROUP));
+        c.setListRule(Optional.of(SEES_GROUP));
+        c.setViewRule(Optional.of(SEES_GROUP));
         app.save(c);
     }
 
-    /** Adds mygroup/groups to users and keeps users from setting either through the API. */
+    /**
+     * Adds mygroup, groups (full memberships) and viewing (the groups the user views) to users, keeps users
+     * from setting any of them through the API, and lets them see the users they share a group with.
+     */
     private static void extendUsers(App app, String groupsId) {
         Collection users = app.findCollectionByNameOrId(USERS).orElseThrow().copy();
-        if (users.field("mygroup").isPresent()) {
+        if (users.field("viewing").isPresent()) {
             return;
         }
-        users.addField(relation("mygroup", groupsId, false, 1, false));
-        users.addField(relation("groups", groupsId, false, 0, false));
-        String untouched = "@request.body.mygroup:isset = false && @request.body.groups:isset = false";
-        users.setCreateRule(Optional.of(users.createRule().map(r -> r.isBlank() ? untouched
-                : "(" + r + ") && " + untouched).orElse(untouched)));
-        users.updateRule().ifPresent(r -> users.setUpdateRule(Optional.of(
-                r.isBlank() ? untouched : "(" + r + ") && " + untouched)));
+        String untouched = "@request.body.viewing:isset = false";
+        if (users.field("mygroup").isEmpty()) {
+            users.addField(relation("mygroup", groupsId, false, 1, false));
+            users.addField(relation("groups", groupsId, false, 0, false));
+            untouched = "@request.body.mygroup:isset = false && @request.body.groups:isset = false && " + untouched;
+        }
+        users.addField(relation("viewing", groupsId, false, 0, false));
+        users.setCreateRule(Optional.of(guarded(users.createRule(), untouched)));
+        if (users.updateRule().isPresent()) {
+            users.setUpdateRule(Optional.of(guarded(users.updateRule(), untouched)));
+        }
+        users.setListRule(Optional.of(seesToo(users.listRule())));
+        users.setViewRule(Optional.of(seesToo(users.viewRule())));
         app.save(users);
+    }
+
+    private static String guarded(Optional<String> rule, String clause) {
+        return rule.filter(r -> !r.isBlank()).map(r -> "(" + r + ") && " + clause).orElse(clause);
+    }
+
+    /** A locked rule (superusers only) becomes the fellow members' rule; an open one stays open. */
+    private static String seesToo(Optional<String> rule) {
+        return rule.map(r -> r.isBlank() ? r : "(" + r + ") || " + SHARES_A_GROUP).orElse(SHARES_A_GROUP);
     }
 
     private static Collection base(String name) {

@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * The membership invariants as record hooks, so they hold on every write path (REST, batch, SDK, server code):
  * a user gets a personal group in the same transaction; a group's owner is a member; ownership only moves to a
- * member; an owner never drops out of their group; a personal group is not deleted while its owner exists.
+ * member; an owner never drops out of their group (nor becomes its viewer); a user does not both belong to and
+ * view a group; a personal group is not deleted while its owner exists.
  */
 public final class DomainHooks {
     private DomainHooks() {
@@ -74,6 +75,10 @@ public final class DomainHooks {
         app.onRecordUpdate(USERS).bindFunc(e -> {
             Record user = e.record();
             List<String> now = user.getStringList("groups");
+            if (user.getStringList(Memberships.VIEWER_FIELD).stream().anyMatch(now::contains)) {
+                throw fieldError(Memberships.VIEWER_FIELD, "validation_member_and_viewer",
+                        "A user is either a member or a viewer of a group, not both.");
+            }
             for (String left : originalList(user.original("groups"))) {
                 if (!now.contains(left) && ownerOf(app, left).equals(user.id())) {
                     throw fieldError("groups", "validation_owner_cannot_leave",

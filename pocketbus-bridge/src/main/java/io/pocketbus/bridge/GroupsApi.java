@@ -16,16 +16,15 @@ import io.pocketbus.tools.mailer.MailAddress;
 import io.pocketbus.tools.mailer.MailMessage;
 import io.pocketbus.tools.types.DateTime;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What plain record CRUD cannot express: invitations (invite, accept, decline), removing a member, leaving, and
- * transferring ownership, under {@code /api/pocketbus}. Each change runs in one transaction with its activity.
- * A group the caller is not a member of answers 404, as a record the view rule hides would.
+ * What plain record CRUD cannot express: invitations (invite with a role, accept, decline), changing a member's
+ * role, removing a member, leaving, and transferring ownership, under {@code /api/pocketbus}. Each change runs
+ * in one transaction with its activity. A group the caller neither is a member of nor views answers 404, as a
+ * record the view rule hides would.
  */
 final class GroupsApi {
     static final Duration INVITATION_TTL = Duration.ofDays(7);
@@ -40,6 +39,7 @@ final class GroupsApi {
         api.post("/invitations/{id}/accept", e -> answer(e, true));
         api.post("/invitations/{id}/decline", e -> answer(e, false));
         api.delete("/groups/{id}/members/{userId}", GroupsApi::removeMember);
+        api.post("/groups/{id}/members/{userId}/role", GroupsApi::changeRole);
         api.post("/groups/{id}/leave", GroupsApi::leave);
         api.post("/groups/{id}/transfer", GroupsApi::transfer);
     }
@@ -48,12 +48,14 @@ final class GroupsApi {
         App app = e.app();
         Record user = signedInUser(e);
         Record group = ownedGroup(e, user);
-        String email = String.valueOf(e.bindBody().getOrDefault("email", "")).trim().toLowerCase(Locale.ROOT);
+        Map<String, Object> body = e.bindBody();
+        String email = String.valueOf(body.getOrDefault("email", "")).trim().toLowerCase(Locale.ROOT);
         if (!EMAIL.matcher(email).matches()) {
             throw fieldError("email", "validation_is_email", "Must be a valid email address.");
         }
+        ProjectRole role = role(body, Invitations.ROLE_MEMBER);
         boolean alreadyMember = app.findAuthRecordByEmail(USERS, email)
-                .map(u -> u.getStringList("groups").contains(group.id())).orElse(false);
+                .flatMap(u -> Memberships.roleOf(u, group.id())).isPresent();
         if (alreadyMember) {
             throw fieldError("email", "validation_already_member", "The user is already a member of the group.");
         }
@@ -63,6 +65,7 @@ final class GroupsApi {
             inv.set("email", email);
             inv.set("invitedBy", user.id());
             inv.set("status", Invitations.PENDING);
+            inv.set("role", Memberships.name(role));
             inv.set("expires", DateTime.now().plusSeconds(INVITATION_TTL.toSeconds()).toString());
             app.save(inv);
             Activities.write(app, group.id(), user.id(), "invited", email);
@@ -78,22 +81,28 @@ final class GroupsApi {
         Record invitation = app.findRecordById(INVITATIONS, e.pathParam("id"))
                 .filter(inv -> inv.getString("email").equalsIgnoreCase(user.email()))
                 .orElseThrow(() -> ApiError.notFound("The requested resource wasn't found."));
+        if (Invitations.EXPIRED.equals(invitation.getString("status"))) {
+            throw ApiError.badRequest("The invitation has expired.");
+        }
         if (!Invitations.PENDING.equals(invitation.getString("status"))) {
             throw ApiError.badRequest("The invitation was already answered.");
         }
         if (DateTime.parse(invitation.getString("expires")).map(x -> x.isBefore(DateTime.now())).orElse(true)) {
+            // remembered, so the group's owner sees why nobody joined
+            invitation.set("status", Invitations.EXPIRED);
+            app.save(invitation);
             throw ApiError.badRequest("The invitation has expired.");
         }
         String groupId = invitation.getString("group");
+        // invitations stored before roles existed have none: they were for full members
+        ProjectRole role = Memberships.parse(invitation.getString("role")).orElse(ProjectRole.MEMBER);
         app.runInTransaction(tx -> {
             invitation.set("status", accept ? Invitations.ACCEPTED : Invitations.DECLINED);
             app.save(invitation);
             if (accept) {
                 Record member = app.findRecordById(USERS, user.id()).orElseThrow();
-                List<String> groups = new ArrayList<>(member.getStringList("groups"));
-                if (!groups.contains(groupId)) {
-                    groups.add(groupId);
-                    member.set("groups", groups);
+                if (Memberships.roleOf(member, groupId).isEmpty()) {
+                    Memberships.setRole(member, groupId, role);
                     app.save(member);
                 }
             }
@@ -113,6 +122,35 @@ final class GroupsApi {
         e.noContent(204);
     }
 
+    /** The owner makes a member a viewer or a viewer a member; the owner's own role is always member. */
+    private static void changeRole(RequestEvent e) {
+        App app = e.app();
+        Record owner = signedInUser(e);
+        Record group = ownedGroup(e, owner);
+        String userId = e.pathParam("userId");
+        ProjectRole role = role(e.bindBody(), "");
+        if (userId.equals(owner.id())) {
+            throw ApiError.badRequest("The owner's role cannot change; transfer the ownership first.");
+        }
+        app.runInTransaction(tx -> {
+            Record member = app.findRecordById(USERS, userId)
+                    .filter(u -> Memberships.roleOf(u, group.id()).isPresent())
+                    .orElseThrow(() -> ApiError.notFound("The user is not a member of the group."));
+            if (Memberships.roleOf(member, group.id()).orElseThrow() != role) {
+                Memberships.setRole(member, group.id(), role);
+                app.save(member);
+                Activities.write(app, group.id(), owner.id(), "role." + Memberships.name(role), userId);
+            }
+        });
+        e.json(200, Map.of("user", userId, "group", group.id(), "role", Memberships.name(role)));
+    }
+
+    private static ProjectRole role(Map<String, Object> body, String otherwise) {
+        String name = String.valueOf(body.getOrDefault("role", otherwise)).trim();
+        return Memberships.parse(name.isEmpty() ? otherwise : name).orElseThrow(() -> fieldError("role",
+                "validation_invalid_value", "Must be " + Invitations.ROLE_MEMBER + " or " + Invitations.ROLE_VIEWER + "."));
+    }
+
     private static void leave(RequestEvent e) {
         Record user = signedInUser(e);
         Record group = memberGroup(e, user);
@@ -126,11 +164,9 @@ final class GroupsApi {
     private static void dropMember(App app, Record group, String userId, String actorId, String verb) {
         app.runInTransaction(tx -> {
             Record member = app.findRecordById(USERS, userId)
-                    .filter(u -> u.getStringList("groups").contains(group.id()))
+                    .filter(u -> Memberships.roleOf(u, group.id()).isPresent())
                     .orElseThrow(() -> ApiError.notFound("The user is not a member of the group."));
-            List<String> groups = new ArrayList<>(member.getStringList("groups"));
-            groups.remove(group.id());
-            member.set("groups", groups);
+            Memberships.drop(member, group.id());
             if (group.id().equals(member.getString("mygroup"))) {
                 member.set("mygroup", "");
             }
@@ -163,11 +199,11 @@ final class GroupsApi {
                 .orElseThrow(() -> ApiError.unauthorized("The request requires valid record authorization token."));
     }
 
-    /** The group, if the user is a member; otherwise 404, as for a record hidden by its view rule. */
+    /** The group, if the user is a member or views it; otherwise 404, as for a record hidden by its view rule. */
     private static Record memberGroup(RequestEvent e, Record user) {
         String id = e.pathParam("id");
         return e.app().findRecordById(GROUPS, id)
-                .filter(g -> DomainHooks.isMember(e.app(), user.id(), g.id()))
+                .filter(g -> Memberships.roleOf(e.app(), user.id(), g.id()).isPresent())
                 .orElseThrow(() -> ApiError.notFound("The requested resource wasn't found."));
     }
 

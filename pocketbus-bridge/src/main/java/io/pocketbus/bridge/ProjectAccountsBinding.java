@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Keeps each project's broker account in step with its record: provisioned when the project is created,
  * its limits updated with the record, removed (with its streams) when the project goes, all after commit so a
  * rolled-back change leaves the broker alone; on start, reconciled with the projects in the database. Also
- * writes the project changes to the group's activity feed (inside the change's transaction) and serves the
- * credentials endpoints.
+ * writes the project changes, with the user who made them, to the group's activity feed (inside the change's
+ * transaction) and serves the credentials endpoints.
  */
 public final class ProjectAccountsBinding {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectAccountsBinding.class);
@@ -36,18 +36,18 @@ public final class ProjectAccountsBinding {
         });
         app.onRecordCreate(PROJECTS).bindFunc(e -> {
             e.next();
-            Activities.write(app, e.record().getString("group"), "", "project.created", e.record().id());
+            Activities.write(app, e.record().getString("group"), Actors.current(), "project.created", e.record().id());
         });
         app.onRecordUpdate(PROJECTS).bindFunc(e -> {
             e.next();
-            Activities.write(app, e.record().getString("group"), "", "project.updated", e.record().id());
+            Activities.write(app, e.record().getString("group"), Actors.current(), "project.updated", e.record().id());
         });
         app.onRecordDelete(PROJECTS).bindFunc(e -> {
             Record project = e.record();
             e.next();
             // the group itself may be going in the same cascade, taking its feed along
             if (app.findRecordById(DomainCollections.GROUPS, project.getString("group")).isPresent()) {
-                Activities.write(app, project.getString("group"), "", "project.deleted", project.id());
+                Activities.write(app, project.getString("group"), Actors.current(), "project.deleted", project.id());
             }
         });
         app.onRecordAfterCreateSuccess(PROJECTS).bindFunc(e -> {
@@ -64,8 +64,7 @@ public final class ProjectAccountsBinding {
         });
         app.onRecordUpdate(DomainCollections.USERS).bindFunc(e -> {
             Record user = e.record();
-            List<String> dropped = DomainHooks.originalList(user.original("groups")).stream()
-                    .filter(g -> !user.getStringList("groups").contains(g)).toList();
+            List<String> dropped = lostRole(user);
             e.next();
             if (dropped.isEmpty()) {
                 return;
@@ -75,14 +74,31 @@ public final class ProjectAccountsBinding {
             for (String group : dropped) {
                 app.findRecordsByField(projects, "group", group).forEach(p -> projectIds.add(p.id()));
             }
-            // a member who left or was removed loses the projects' messaging at once, once that is committed
+            // a user who left, was removed or became a viewer loses the credentials issued for their former
+            // role at once, once that is committed
             app.db().onCommit(() -> projectIds.stream().filter(id -> accounts.accountPublicKey(id).isPresent())
                     .forEach(id -> accounts.revokeMember(id, user.id())));
         });
         onServe.bindFunc(e -> {
             CredentialsApi.bind(e.router(), accounts);
+            Actors.bind(e.router());
             e.next();
         });
+    }
+
+    /**
+     * The groups in which this change takes a role from the user: full memberships given up (left, removed,
+     * or made a viewer) and views given up without becoming a member.
+     */
+    private static List<String> lostRole(Record user) {
+        List<String> members = user.getStringList(Memberships.MEMBER_FIELD);
+        List<String> viewing = user.getStringList(Memberships.VIEWER_FIELD);
+        List<String> lost = new ArrayList<>();
+        DomainHooks.originalList(user.original(Memberships.MEMBER_FIELD)).stream()
+                .filter(g -> !members.contains(g)).forEach(lost::add);
+        DomainHooks.originalList(user.original(Memberships.VIEWER_FIELD)).stream()
+                .filter(g -> !viewing.contains(g) && !members.contains(g)).forEach(lost::add);
+        return lost;
     }
 
     /** Every project in the database has its account with its limits; no account outlives its project. */
