@@ -9,7 +9,7 @@ final class RecordAuthFlows {
     }
 
     static void bind(RouterGroup api, RateLimits limits, RecordAuthResponse authResponse,
-                     OAuth2RedirectTarget oauth2Redirects) {
+                     OAuth2RedirectTarget oauth2Redirects, RecordCrudApi records) {
         ResendThrottle verificationMails = new ResendThrottle();
         ResendThrottle passwordResetMails = new ResendThrottle();
         RouterGroup collection = api.group("/collections/{collection}");
@@ -18,7 +18,7 @@ final class RecordAuthFlows {
         RecordAuthEmailChangeApi.bind(collection, limits);
         new RecordAuthOtpApi(limits, authResponse).bind(collection);
         new RecordAuthImpersonateApi(authResponse).bind(collection);
-        new RecordAuthOAuth2Api(authResponse, oauth2Redirects).bind(api, collection, limits);
+        new RecordAuthOAuth2Api(authResponse, oauth2Redirects, records).bind(api, collection, limits);
         SettingsTestEmailApi.bind(api);
     }
 }

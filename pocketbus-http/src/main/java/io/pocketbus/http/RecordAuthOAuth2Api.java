@@ -24,7 +24,7 @@ import java.util.TreeMap;
 
 /**
  * OAuth2 login ({@code auth-with-oauth2}: code + PKCE verifier exchanged with the provider, the account
- * linked through {@code _externalAuths}, a new record created through the create rule when none matches),
+ * linked through {@code _externalAuths}, a new record signed up through the create request when none matches),
  * the providers of {@code auth-methods}, and {@code /api/oauth2-redirect}.
  */
 final class RecordAuthOAuth2Api {
@@ -34,10 +34,12 @@ final class RecordAuthOAuth2Api {
 
     private final RecordAuthResponse authResponse;
     private final OAuth2RedirectTarget redirectTarget;
+    private final RecordAuthOAuth2SignUp signUp;
 
-    RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget) {
+    RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget, RecordCrudApi records) {
         this.authResponse = authResponse;
         this.redirectTarget = redirectTarget;
+        this.signUp = new RecordAuthOAuth2SignUp(records, new OAuth2Avatars());
     }
 
     void bind(RouterGroup api, RouterGroup collection, RateLimits limits) {
@@ -198,7 +200,7 @@ final class RecordAuthOAuth2Api {
     }
 
     /** PocketBase's oauth2Submit: create or update the record, then make sure the link exists. */
-    private static Record submit(RequestEvent e, Collection collection, String providerName, OAuth2User user,
+    private Record submit(RequestEvent e, Collection collection, String providerName, OAuth2User user,
                                  Optional<Record> found, Optional<Record> link, Optional<Record> loggedIn,
                                  Map<String, Object> createData) {
         Record record;
@@ -207,7 +209,7 @@ final class RecordAuthOAuth2Api {
             if (collection.isSuperusers()) {
                 throw ApiError.badRequest("Superusers are not allowed to sign-up with OAuth2.");
             }
-            record = create(e, collection, user, createData);
+            record = signUp.create(e, collection, user, createData);
             if (record.email().equals(user.email()) && !record.verified()) {
                 record.set("verified", true);
                 e.app().save(record);
@@ -241,56 +243,5 @@ final class RecordAuthOAuth2Api {
             ExternalAuths.link(e.app(), record, providerName, user.id());
         }
         return record;
-    }
-
-    /** A new record through the collection's create rule, with the provider's data mapped into it. */
-    private static Record create(RequestEvent e, Collection collection, OAuth2User user, Map<String, Object> data) {
-        JsonNode mapped = collection.auth().get("oauth2").path("mappedFields");
-        if (RecordAuthForms.text(data, "email").isEmpty()) {
-            data.put("email", user.email());
-        }
-        putMapped(data, mapped.path("id").asText(""), user.id());
-        putMapped(data, mapped.path("name").asText(""), user.name());
-        String usernameField = mapped.path("username").asText("");
-        if (!usernameField.isEmpty() && !data.containsKey(usernameField) && !user.username().isEmpty()
-                && collection.field(usernameField).isPresent()
-                && e.app().findFirstRecordByData(collection, usernameField, user.username()).isEmpty()) {
-            data.put(usernameField, user.username());
-        }
-        String avatarField = mapped.path("avatarURL").asText("");
-        if (!avatarField.isEmpty() && !user.avatarURL().isEmpty()
-                && collection.field(avatarField).filter(f -> !f.type().equals("file")).isPresent()) {
-            putMapped(data, avatarField, user.avatarURL());
-        }
-        if (RecordAuthForms.text(data, "password").isEmpty()) {
-            String password = RandomStrings.random(30);
-            data.put("password", password);
-            data.put("passwordConfirm", password);
-        }
-        RequestInfo base = e.requestInfo();
-        RequestInfo info = new RequestInfo(CONTEXT_OAUTH2, "POST", base.query(), base.headers(), data, base.auth());
-        if (collection.createRule().isEmpty() && !info.isSuperuser()) {
-            throw ApiError.forbidden("Only superusers can perform this action.");
-        }
-        Record record = new Record(collection);
-        RecordUpsert form = new RecordUpsert(e.app(), record);
-        form.load(data);
-        boolean allowed;
-        try {
-            allowed = info.isSuperuser() || RuleCheck.canCreate(e.app(), record, info);
-        } catch (FilterException ex) {
-            allowed = false;
-        }
-        if (!allowed) {
-            throw ApiError.badRequest("Failed to create record.");
-        }
-        form.submit("Failed to create record.");
-        return record;
-    }
-
-    private static void putMapped(Map<String, Object> data, String field, String value) {
-        if (!field.isEmpty() && !data.containsKey(field)) {
-            data.put(field, value);
-        }
     }
 }

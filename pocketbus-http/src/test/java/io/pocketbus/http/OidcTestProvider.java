@@ -22,6 +22,8 @@ public final class OidcTestProvider implements AutoCloseable {
     static final String CLIENT_ID = "test-client";
     static final String CLIENT_SECRET = "test-secret";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** What {@code /avatar.png} serves: a real 4x4 PNG, so content sniffing sees an image. */
+    public static final byte[] AVATAR_PNG = png();
 
     private record Grant(String challenge, String redirectUri) {
     }
@@ -64,6 +66,12 @@ public final class OidcTestProvider implements AutoCloseable {
             respond(ex, 200, Map.of("access_token", access, "token_type", "Bearer", "expires_in", 3600,
                     "refresh_token", "refresh-" + access));
         });
+        server.createContext("/avatar.png", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "image/png");
+            ex.sendResponseHeaders(200, AVATAR_PNG.length);
+            ex.getResponseBody().write(AVATAR_PNG);
+            ex.close();
+        });
         server.createContext("/userinfo", ex -> {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !accessTokens.containsKey(auth.replace("Bearer ", ""))) {
@@ -81,6 +89,12 @@ public final class OidcTestProvider implements AutoCloseable {
                 "email_verified", true);
     }
 
+    /** The account the next logins get, with a {@code picture} at {@code picturePath} on this server. */
+    public void user(String sub, String email, String username, String picturePath) {
+        user = Map.of("sub", sub, "name", "Test " + sub, "preferred_username", username, "email", email,
+                "email_verified", true, "picture", baseUrl() + picturePath);
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -90,6 +104,19 @@ public final class OidcTestProvider implements AutoCloseable {
         return Map.of("name", "oidc", "clientId", CLIENT_ID, "clientSecret", CLIENT_SECRET,
                 "authURL", baseUrl() + "/authorize", "tokenURL", baseUrl() + "/token",
                 "userInfoURL", baseUrl() + "/userinfo", "displayName", "Test OIDC", "pkce", true);
+    }
+
+    private static byte[] png() {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(4, 4,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(1, 1, 0x336699);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static String first(Map<String, List<String>> params, String key) {
