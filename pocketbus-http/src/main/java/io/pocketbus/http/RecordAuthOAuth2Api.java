@@ -35,6 +35,7 @@ final class RecordAuthOAuth2Api {
     private final RecordAuthResponse authResponse;
     private final OAuth2RedirectTarget redirectTarget;
     private final RecordAuthOAuth2SignUp signUp;
+    private final AppleRedirectNames appleNames = new AppleRedirectNames();
 
     RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget, RecordCrudApi records) {
         this.authResponse = authResponse;
@@ -72,7 +73,7 @@ final class RecordAuthOAuth2Api {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("name", provider.get().name());
             info.put("displayName", provider.get().displayName());
-            info.put("logo", "");
+            info.put("logo", provider.get().logo());
             info.put("state", state);
             info.put("authURL", authURL);
             info.put("authUrl", authURL);
@@ -82,6 +83,17 @@ final class RecordAuthOAuth2Api {
             out.add(info);
         }
         return out;
+    }
+
+    /** {@code GET /api/collections/meta/oauth2-providers}: every provider the server knows, for the dashboard. */
+    static void listProviders(RequestEvent e) {
+        e.json(200, OAuth2Providers.all().stream().map(p -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", p.name());
+            item.put("displayName", p.displayName());
+            item.put("logo", p.logo());
+            return item;
+        }).toList());
     }
 
     private void redirect(RequestEvent e) {
@@ -106,6 +118,9 @@ final class RecordAuthOAuth2Api {
         message.put("code", code);
         if (!error.isEmpty()) {
             message.put("error", error);
+        }
+        if (!state.isEmpty() && error.isEmpty()) {
+            appleNames.remember(code, data.getOrDefault("user", ""));
         }
         if (state.isEmpty() || !redirectTarget.deliver(e.app(), state, e.remoteIp(), message)
                 || !error.isEmpty() || code.isEmpty()) {
@@ -148,12 +163,21 @@ final class RecordAuthOAuth2Api {
         }
         OAuth2Provider provider = OAuth2Providers.of(config.orElseThrow())
                 .orElseThrow(() -> ApiError.internal("Failed to init provider " + providerName + ".", null));
-        OAuth2User user;
+        JsonNode token;
         try {
-            user = provider.authenticate(code, RecordAuthForms.text(body, "codeVerifier"), redirectURL);
+            token = provider.fetchToken(code, RecordAuthForms.text(body, "codeVerifier"), redirectURL);
         } catch (OAuth2Exception ex) {
             throw new ApiError(400, "Failed to fetch OAuth2 token.", Map.of(), ex);
         }
+        OAuth2User fetched;
+        try {
+            fetched = provider.fetchUser(token);
+        } catch (OAuth2Exception ex) {
+            throw new ApiError(400, "Failed to fetch OAuth2 user.", Map.of(), ex);
+        }
+        // Apple's name only came with the first redirect, kept under this code
+        OAuth2User user = providerName.equals("apple") && fetched.name().isEmpty()
+                ? appleNames.take(code).map(fetched::withName).orElse(fetched) : fetched;
 
         Optional<Record> link = ExternalAuths.findByProvider(e.app(), collection, providerName, user.id());
         Optional<Record> record = link.flatMap(l -> e.app().findRecordById(collection, l.getString("recordRef")))

@@ -65,6 +65,10 @@ class RecordAuthOAuth2Test {
         }
         assertThat(provider).isNotNull();
         assertThat(provider.path("displayName").asText()).isEqualTo("Test OIDC");
+        assertThat(provider.path("logo").asText()).startsWith("<svg ").endsWith("</svg>");
+        for (JsonNode legacy : methods.path("authProviders")) {
+            assertThat(legacy.path("logo").asText()).isEmpty();
+        }
         assertThat(provider.path("state").asText()).hasSize(30);
         assertThat(provider.path("codeVerifier").asText()).hasSize(43);
         assertThat(provider.path("codeChallengeMethod").asText()).isEqualTo("S256");
@@ -267,5 +271,17 @@ class RecordAuthOAuth2Test {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(AuthFlowFixtures.user(pb.app, "url@example.com").getString("name"))
                 .isEqualTo(oidc.baseUrl() + "/avatar.png");
+    }
+
+    @Test
+    void theProviderListIsForSuperusers() {
+        // the SVGs come with "<" HTML-escaped, as Go's encoding/json writes them
+        ApiScenario.of("all providers").request("GET", "/api/collections/meta/oauth2-providers")
+                .auth("_superusers", "test@example.com").status(200)
+                .contains("[{\"name\":\"apple\",\"displayName\":\"Apple\",\"logo\":\"\\u003csvg ",
+                        "{\"name\":\"oidc3\",\"displayName\":\"OIDC\",\"logo\":\"\\u003csvg ").run(tmp);
+        ApiScenario.of("user").request("GET", "/api/collections/meta/oauth2-providers")
+                .auth("users", "test@example.com").status(403).run(tmp);
+        ApiScenario.of("guest").request("GET", "/api/collections/meta/oauth2-providers").status(401).run(tmp);
     }
 }
