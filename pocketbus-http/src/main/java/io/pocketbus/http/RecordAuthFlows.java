@@ -2,7 +2,7 @@ package io.pocketbus.http;
 
 /**
  * Registers the auth flow endpoints beyond password login and refresh: verification, password reset, email
- * change, OTP, impersonation, OAuth2, and the test mail of the settings.
+ * change, OTP, impersonation, OAuth2, and the settings' test mail and Apple client secret.
  */
 final class RecordAuthFlows {
     private RecordAuthFlows() {
@@ -20,5 +20,6 @@ final class RecordAuthFlows {
         new RecordAuthImpersonateApi(authResponse).bind(collection);
         new RecordAuthOAuth2Api(authResponse, oauth2Redirects, records).bind(api, collection, limits);
         SettingsTestEmailApi.bind(api);
+        AppleClientSecretApi.bind(api);
     }
 }

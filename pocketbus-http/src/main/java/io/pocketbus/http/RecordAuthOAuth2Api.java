@@ -119,11 +119,20 @@ final class RecordAuthOAuth2Api {
         if (!error.isEmpty()) {
             message.put("error", error);
         }
-        if (!state.isEmpty() && error.isEmpty()) {
+        if (state.isEmpty()) {
+            failure(e);
+            return;
+        }
+        // kept before the message goes out, so the login it triggers finds it; dropped if nobody got it
+        if (error.isEmpty()) {
             appleNames.remember(code, data.getOrDefault("user", ""));
         }
-        if (state.isEmpty() || !redirectTarget.deliver(e.app(), state, e.remoteIp(), message)
-                || !error.isEmpty() || code.isEmpty()) {
+        if (!redirectTarget.deliver(e.app(), state, e.remoteIp(), message)) {
+            appleNames.take(code);
+            failure(e);
+            return;
+        }
+        if (!error.isEmpty() || code.isEmpty()) {
             failure(e);
             return;
         }

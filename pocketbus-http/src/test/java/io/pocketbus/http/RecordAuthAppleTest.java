@@ -15,6 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -150,5 +155,79 @@ class RecordAuthAppleTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body()).contains("Failed to fetch OAuth2 user.");
         assertThat(pb.app.findAuthRecordByEmail("users", "mallory@example.com")).isEmpty();
+    }
+
+    @Test
+    void aRedirectNobodyReceivesKeepsNoName() throws Exception {
+        apple.user("nameless-sub", "nameless@example.com", "");
+        JsonNode method = appleMethod();
+        String redirectURL = pb.baseUrl() + "/api/oauth2-redirect";
+        HttpResponse<Void> authorized = BROWSER.send(HttpRequest.newBuilder(URI.create(method.path("authURL").asText()
+                + URLEncoder.encode(redirectURL, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.discarding());
+        String code = RequestBody.parseUrlEncoded(URI.create(authorized.headers().firstValue("Location").orElseThrow())
+                .getRawQuery()).get("code").getFirst();
+        // no realtime client has this state: the redirect fails and the name is not kept for the code
+        HttpResponse<String> posted = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectURL))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("state=nobody&code=" + code + "&user="
+                        + URLEncoder.encode("{\"name\":{\"firstName\":\"Eve\"}}", StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.headers().firstValue("Location")).hasValue("../_/#/auth/oauth2-redirect-failure");
+        AuthFlowServer.Response r = pb.post("/api/collections/users/auth-with-oauth2", MAPPER.writeValueAsString(
+                Map.of("provider", "apple", "code", code, "codeVerifier", method.path("codeVerifier").asText(),
+                        "redirectURL", redirectURL)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(MAPPER.readTree(r.body()).path("meta").path("name").asText()).isEmpty();
+    }
+
+    @Test
+    void theClientSecretIsAnEs256JwtForApple() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair key = generator.generateKeyPair();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        String su = pb.tokenOf("_superusers", "test@example.com");
+        String path = "/api/settings/apple/generate-client-secret";
+        AuthFlowServer.Response r = pb.post(path, MAPPER.writeValueAsString(Map.of("clientId", "com.example.web",
+                "teamId", "TEAM123456", "keyId", "KEY1234567", "privateKey", pem, "duration", 3600)),
+                "Authorization", su);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String[] jwt = MAPPER.readTree(r.body()).path("secret").asText().split("\\.");
+        Base64.Decoder b64 = Base64.getUrlDecoder();
+        assertThat(new String(b64.decode(jwt[0]), StandardCharsets.UTF_8))
+                .isEqualTo("{\"alg\":\"ES256\",\"kid\":\"KEY1234567\",\"typ\":\"JWT\"}");
+        JsonNode claims = MAPPER.readTree(b64.decode(jwt[1]));
+        assertThat(claims.path("iss").asText()).isEqualTo("TEAM123456");
+        assertThat(claims.path("sub").asText()).isEqualTo("com.example.web");
+        assertThat(claims.path("aud").get(0).asText()).isEqualTo("https://appleid.apple.com");
+        assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(3600);
+        Signature ecdsa = Signature.getInstance("SHA256withECDSAinP1363Format");
+        ecdsa.initVerify(key.getPublic());
+        ecdsa.update((jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII));
+        assertThat(ecdsa.verify(b64.decode(jwt[2]))).isTrue();
+
+        AuthFlowServer.Response invalid = pb.post(path, "{\"teamId\":\"short\",\"privateKey\":\"nope\","
+                + "\"duration\":99999999}", "Authorization", su);
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(MAPPER.readTree(invalid.body())).isEqualTo(MAPPER.readTree("""
+                {"data":{"clientId":{"code":"validation_required","message":"Cannot be blank."},
+                 "duration":{"code":"validation_max_less_equal_than_required",
+                  "message":"Must be no greater than 15777000.","params":{"threshold":15777000}},
+                 "keyId":{"code":"validation_required","message":"Cannot be blank."},
+                 "privateKey":{"code":"validation_match_invalid","message":"Must be in a valid format."},
+                 "teamId":{"code":"validation_length_invalid","message":"The length must be exactly 10.",
+                  "params":{"max":10,"min":10}}},
+                 "message":"Invalid client secret data.","status":400}"""));
+        AuthFlowServer.Response badKey = pb.post(path, MAPPER.writeValueAsString(Map.of("clientId", "c",
+                "teamId", "TEAM123456", "keyId", "KEY1234567", "duration", 60,
+                "privateKey", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")), "Authorization", su);
+        assertThat(badKey.status()).isEqualTo(400);
+        assertThat(badKey.body()).contains("Failed to generate client secret. Raw error: ");
+        assertThat(pb.post(path, "{}").status()).isEqualTo(401);
+        assertThat(pb.post(path, "{}", "Authorization", pb.tokenOf("users", "test@example.com")).status())
+                .isEqualTo(403);
     }
 }
