@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The new account of an OAuth2 sign-up, as PocketBase's {@code sendOAuth2RecordCreateRequest}: the
@@ -95,6 +96,7 @@ final class RecordAuthOAuth2SignUp {
         e.auth().ifPresent(create::setAuth);
         create.subRequestFiles(files);
         records.create(create);
+        // as PocketBase: anything but a 200 with the record (a hook may answer otherwise) is a failed sign-up
         String id = "";
         if (exchange.responseStatus() == 200) {
             try {
@@ -103,8 +105,7 @@ final class RecordAuthOAuth2SignUp {
                 id = "";
             }
         }
-        String createdId = id;
-        return e.app().findRecordById(collection, createdId).filter(r -> !createdId.isEmpty())
-                .orElseThrow(() -> ApiError.badRequest("Failed to create OAuth2 auth record."));
+        Optional<Record> created = id.isEmpty() ? Optional.empty() : e.app().findRecordById(collection, id);
+        return created.orElseThrow(() -> ApiError.badRequest("Failed to create OAuth2 auth record."));
     }
 }

@@ -209,6 +209,16 @@ class RecordAuthOAuth2Test {
     }
 
     @Test
+    void aCreateHookThatAnswersItselfLeavesNoAccount() throws Exception {
+        hooks.onRecordCreateRequest("users").bindFunc(ev -> ev.request().json(200, Map.of("handled", true)));
+        oidc.user("sub-answered", "answered@example.com", "answered");
+        AuthFlowServer.Response r = login(authorize());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).contains("Failed to authenticate.");
+        assertThat(pb.app.findAuthRecordByEmail("users", "answered@example.com")).isEmpty();
+    }
+
+    @Test
     void theCreateRuleSeesTheOAuth2Context() throws Exception {
         changeUsers(c -> c.setCreateRule(Optional.of("@request.context != 'oauth2'")));
         oidc.user("sub-rule", "rule@example.com", "rule");
