@@ -515,7 +515,18 @@ public final class App implements AutoCloseable {
         });
     }
 
-    /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
+    /**
+     * The record of a source collection that holds a view collection's file (PocketBase's
+     * {@code FindRecordByViewFile}): view files are stored, and served, under that record's path.
+     */
+    public Optional<Record> findRecordByViewFile(Collection view, String fileFieldName, String filename) {
+        if (!view.isView()) {
+            return Optional.empty();
+        }
+        return ViewFields.findRecordByViewFile(this, view, fileFieldName, filename);
+    }
+
+        /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
     public List<Record> findRecordsByIds(Collection collection, List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
