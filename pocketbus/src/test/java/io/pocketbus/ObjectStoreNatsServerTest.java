@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Options;
+import io.pocketbus.core.Collection;
+import io.pocketbus.core.CollectionType;
+import io.pocketbus.core.FileField;
 import io.pocketbus.core.FileStorage;
+import io.pocketbus.core.FileUpload;
+import io.pocketbus.core.Record;
+import io.pocketbus.core.Settings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Object Store backend on a real nats-server (Debian's, with JetStream): two nodes, each with its own
+ * The Object Store backend on a real nats-server (Debian's, with JetStream): nodes, each with its own
  * connection, share files — what lets several Pocketbus nodes serve the same file fields.
  */
 class ObjectStoreNatsServerTest {
@@ -63,6 +69,35 @@ class ObjectStoreNatsServerTest {
     private Options options() {
         return Options.builder().server("nats://127.0.0.1:" + port).maxReconnects(0)
                 .connectionTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @Test
+    void pocketbusNodesOnTheSameNatsServeEachOthersFiles() throws Exception {
+        try (Pocketbus nodeA = Pocketbus.builder().dataDir(dir.resolve("a")).http("127.0.0.1:0")
+                .objectStoreNats(options()).build().start();
+                Pocketbus nodeB = Pocketbus.builder().dataDir(dir.resolve("b")).http("127.0.0.1:0")
+                        .objectStoreNats(options()).build().start()) {
+            for (Pocketbus node : new Pocketbus[] {nodeA, nodeB}) {
+                Settings settings = node.app().settings();
+                settings.merge(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        "{\"objectStore\":{\"enabled\":true,\"bucket\":\"nodes\"}}"));
+                node.app().saveSettings(settings);
+            }
+            // a record with a file created on node A only
+            Collection docs = new Collection(CollectionType.BASE, "docs");
+            docs.setId("pbc_shared_docs");
+            docs.addField(new FileField("doc").setMaxSelect(1));
+            nodeA.app().save(docs);
+            byte[] content = "shared across nodes".getBytes(StandardCharsets.UTF_8);
+            Record record = new Record(nodeA.app().findCollectionByNameOrId("docs").orElseThrow());
+            FileUpload upload = FileUpload.of("shared.txt", content);
+            record.attachUpload("doc", upload);
+            record.set("doc", upload.storedName());
+            nodeA.app().save(record);
+            String key = "pbc_shared_docs/" + record.id() + "/" + record.getString("doc");
+            assertThat(nodeB.app().files().read(key)).isEqualTo(content);
+            assertThat(dir.resolve("a/storage")).doesNotExist();
+        }
     }
 
     @Test
