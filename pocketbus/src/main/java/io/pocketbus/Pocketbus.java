@@ -1,15 +1,10 @@
 package io.pocketbus;
 
-import io.nats.client.Connection;
-import io.nats.client.ErrorListener;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.pocketbus.bridge.OperatorIdentity;
 import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.bridge.ProjectAccounts;
 import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.broker.Broker;
-import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.InProcessConnection;
 import io.pocketbus.broker.JetStreamConfig;
 import io.pocketbus.broker.MonitorResponse;
@@ -26,8 +21,6 @@ import io.pocketbus.http.ServeEvent;
 import io.pocketbus.tools.hook.Hook;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,8 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pocketbus embedded in a Java program: the app on its data directory, the HTTP API and, when asked for with
@@ -55,7 +46,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Pocketbus implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Pocketbus.class);
     private final App app;
     private final HttpServer http;
     private final List<String> allowedOrigins;
@@ -98,31 +88,8 @@ public final class Pocketbus implements AutoCloseable {
             return Optional.empty();
         }
         boolean authorization = b.natsAuthorization;
-        return Optional.of(new NatsObjectStorage(() -> {
-            Broker nats = broker.orElseThrow();
-            String host;
-            try {
-                host = InetAddress.getByName(nats.host()).isAnyLocalAddress() ? "127.0.0.1" : nats.host();
-            } catch (UnknownHostException e) {
-                host = nats.host();
-            }
-            Options.Builder options = Options.builder()
-                    .server("nats://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + nats.port())
-                    .connectionName("pocketbus-files").maxReconnects(0)
-                    // the connection ends when the broker stops, just before the app: not an error to report
-                    .errorListener(new ErrorListener() {
-                        @Override
-                        public void exceptionOccurred(Connection conn, Exception exp) {
-                            LOG.debug("files connection to the embedded broker: {}", exp.toString());
-                        }
-                    });
-            if (authorization) {
-                CredsFile creds = projectAccounts.identity().appCredentials();
-                options.authHandler(Nats.staticCredentials(creds.jwt().toCharArray(),
-                        creds.seed().toCharArray()));
-            }
-            return options.build();
-        }));
+        return Optional.of(NatsObjectStorage.onBroker(() -> broker.orElseThrow(),
+                () -> authorization ? Optional.of(projectAccounts.identity().appCredentials()) : Optional.empty()));
     }
 
     /** Where NATS over WebSocket is served on the HTTP port. */
@@ -298,7 +265,7 @@ public final class Pocketbus implements AutoCloseable {
         private Optional<HostPort> natsMonitor = Optional.empty();
         private Consumer<Broker.Builder> natsCustomizer = b -> { };
         private boolean natsAuthorization = true;
-        private Optional<Options> objectStoreNats = Optional.empty();
+        private Optional<io.nats.client.Options> objectStoreNats = Optional.empty();
 
         private Builder() {
         }
@@ -344,7 +311,7 @@ public final class Pocketbus implements AutoCloseable {
          * Keeps file fields' Object Store (when the {@code objectStore} settings enable it) on this NATS server
          * instead of the embedded broker, so several Pocketbus nodes share their files.
          */
-        public Builder objectStoreNats(Options options) {
+        public Builder objectStoreNats(io.nats.client.Options options) {
             this.objectStoreNats = Optional.of(options);
             return this;
         }

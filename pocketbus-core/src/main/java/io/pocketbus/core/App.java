@@ -526,7 +526,7 @@ public final class App implements AutoCloseable {
         return ViewFields.findRecordByViewFile(this, view, fileFieldName, filename);
     }
 
-        /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
+    /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */
     public List<Record> findRecordsByIds(Collection collection, List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
