@@ -36,7 +36,7 @@ public final class FilesBench {
     private static final String BOUNDARY = "pocketbusFilesBench";
     private static final List<String> BACKENDS = List.of("local", "objectstore");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = BenchHttp.newClient();
     private final ObjectMapper json = new ObjectMapper();
     /** "operation|side" → one figure per round. */
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -62,7 +62,7 @@ public final class FilesBench {
     private void run(Path jar, int rounds, int files, int thumbs) throws Exception {
         Path dir = Files.createTempDirectory("pocketbus-files-bench");
         String java = ServerProcess.javaBinary();
-        exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com", "benchpassword1",
+        BenchHttp.exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com", "benchpassword1",
                 "--dir", dir.resolve("pb_data").toString()));
         int pbPort = ServerProcess.freePort();
         List<String> serve = new ArrayList<>(List.of(java));
@@ -81,15 +81,13 @@ public final class FilesBench {
                 ServerProcess baseline = ServerProcess.command("baseline", base, basePort)) {
             String pb = "http://127.0.0.1:" + pbPort;
             String bl = "http://127.0.0.1:" + basePort;
-            awaitHealthy(pb);
-            token = post(pb + "/api/collections/_superusers/auth-with-password", "application/json",
-                    "{\"identity\":\"bench@example.com\",\"password\":\"benchpassword1\"}".getBytes(StandardCharsets.UTF_8))
-                    .path("token").asText();
-            post(pb + "/api/collections", "application/json", """
+            BenchHttp.awaitHealthy(http, pb);
+            token = BenchHttp.post(http, pb + "/api/collections/_superusers/auth-with-password", null,
+                    "{\"identity\":\"bench@example.com\",\"password\":\"benchpassword1\"}").path("token").asText();
+            BenchHttp.post(http, pb + "/api/collections", token, """
                     {"name":"uploads","type":"base","listRule":"","viewRule":"","createRule":"","fields":[
                      {"name":"doc","type":"file","maxSelect":1,"maxSize":20971520},
-                     {"name":"image","type":"file","maxSelect":1,"maxSize":20971520,"thumbs":["100x100"]}]}"""
-                    .getBytes(StandardCharsets.UTF_8));
+                     {"name":"image","type":"file","maxSelect":1,"maxSize":20971520,"thumbs":["100x100"]}]}""");
             byte[] image = multipart("image", "photo.png", "image/png", png(1600, 1200));
             // warm both servers' paths before measuring
             for (String backend : BACKENDS) {
@@ -172,7 +170,7 @@ public final class FilesBench {
     private List<String> uploads(String pb, byte[] body, int count, int clients) throws Exception {
         List<String> urls = new ArrayList<>();
         parallel(count, clients, () -> {
-            JsonNode record = post(pb + RECORDS, "multipart/form-data; boundary=" + BOUNDARY, body);
+            JsonNode record = postMultipart(pb + RECORDS, body);
             String url = pb + "/api/files/uploads/" + record.path("id").asText() + "/" + record.path("doc").asText();
             synchronized (urls) {
                 urls.add(url);
@@ -215,7 +213,7 @@ public final class FilesBench {
         List<Double> first = new ArrayList<>();
         List<Double> cached = new ArrayList<>();
         for (int i = 0; i < images; i++) {
-            JsonNode record = post(pb + RECORDS, "multipart/form-data; boundary=" + BOUNDARY, imageUpload);
+            JsonNode record = postMultipart(pb + RECORDS, imageUpload);
             String url = pb + "/api/files/uploads/" + record.path("id").asText() + "/" + record.path("image").asText()
                     + "?thumb=100x100";
             first.add(timeThumb(url));
@@ -294,38 +292,14 @@ public final class FilesBench {
         return out.toByteArray();
     }
 
-    private void awaitHealthy(String base) throws InterruptedException {
-        for (int i = 0; i < 6000; i++) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException(base + " never became healthy");
-    }
-
-    private JsonNode post(String url, String contentType, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+    private JsonNode postMultipart(String url, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
         }
         return json.readTree(r.body());
-    }
-
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + command);
-        }
     }
 }
