@@ -69,6 +69,7 @@ public final class FilesBaselineServer extends Handler.Abstract {
             return false;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.length);
         response.write(true, ByteBuffer.wrap(content), callback);
         return true;
     }
