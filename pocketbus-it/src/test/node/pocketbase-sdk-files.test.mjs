@@ -1,6 +1,8 @@
 // File fields through the official PocketBase JavaScript SDK: uploads with FormData/Blob, downloads and
 // thumbs through pb.files.getURL, protected files with pb.files.getToken.
-// Started by io.pocketbus.it.PocketbaseSdkFilesTest with POCKETBUS_URL and a superuser's credentials.
+// Started by io.pocketbus.it.PocketbaseSdkFilesTest with POCKETBUS_URL and a superuser's credentials, once per
+// storage backend: POCKETBUS_FILES_BACKEND=objectstore switches file fields to the broker's Object Store
+// through the settings first.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import PocketBase, { ClientResponseError } from "pocketbase";
@@ -8,6 +10,7 @@ import PocketBase, { ClientResponseError } from "pocketbase";
 const url = process.env.POCKETBUS_URL;
 const email = process.env.POCKETBUS_SU_EMAIL;
 const password = process.env.POCKETBUS_SU_PASSWORD;
+const backend = process.env.POCKETBUS_FILES_BACKEND ?? "local";
 assert.ok(url && email && password, "POCKETBUS_URL, POCKETBUS_SU_EMAIL and POCKETBUS_SU_PASSWORD must be set");
 
 const pb = new PocketBase(url);
@@ -29,6 +32,10 @@ let record;
 
 test("setup: superuser and a collection with file fields", async () => {
   await pb.collection("_superusers").authWithPassword(email, password);
+  if (backend === "objectstore") {
+    const settings = await pb.settings.update({ objectStore: { enabled: true, bucket: "sdk_files" } });
+    assert.deepEqual(settings.objectStore, { enabled: true, bucket: "sdk_files" });
+  }
   docs = await pb.collections.create({
     name: "docs",
     type: "base",

@@ -6,8 +6,10 @@ import io.pocketbus.bridge.ProjectAccounts;
 import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.broker.Broker;
 import io.pocketbus.broker.InProcessConnection;
+import io.pocketbus.broker.JetStreamConfig;
 import io.pocketbus.broker.MonitorResponse;
 import io.pocketbus.core.App;
+import io.pocketbus.core.ObjectStorage;
 import io.pocketbus.core.RuleCheck;
 import io.pocketbus.db.sqlite.SqliteDialect;
 import io.pocketbus.http.ApiHooks;
@@ -54,7 +56,7 @@ public final class Pocketbus implements AutoCloseable {
     private boolean started;
 
     private Pocketbus(Builder b) {
-        this.app = newApp(b.dataDir);
+        this.app = newApp(b.dataDir, objectStorage(b));
         this.projectAccounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(b.dataDir));
         this.broker = b.nats.map(address -> newBroker(address, b, projectAccounts));
         HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
@@ -74,11 +76,30 @@ public final class Pocketbus implements AutoCloseable {
         }));
     }
 
+    /**
+     * The Object Store backend of file fields: on the NATS server given with {@link Builder#objectStoreNats},
+     * else on the embedded broker as the app's own account; none without either.
+     */
+    private Optional<ObjectStorage> objectStorage(Builder b) {
+        if (b.objectStoreNats.isPresent()) {
+            return Optional.of(new NatsObjectStorage(b.objectStoreNats::get));
+        }
+        if (b.nats.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean authorization = b.natsAuthorization;
+        return Optional.of(NatsObjectStorage.onBroker(() -> broker.orElseThrow(),
+                () -> authorization ? Optional.of(projectAccounts.identity().appCredentials()) : Optional.empty()));
+    }
+
     /** Where NATS over WebSocket is served on the HTTP port. */
     public static final String NATS_PATH = "/api/nats";
 
     private static Broker newBroker(HostPort address, Builder b, ProjectAccounts accounts) {
         Broker.Builder nats = Broker.builder().host(address.host()).port(address.port());
+        // JetStream on by default (the Object Store of file fields needs it); its store is the broker's own,
+        // which backups leave out (Backups.JETSTREAM_DIR)
+        nats.jetStream(JetStreamConfig.storeDir(b.dataDir.resolve("jetstream")).build());
         if (b.natsAuthorization) {
             // every client needs credentials issued for a project (or the app's own account)
             accounts.configure(nats);
@@ -131,7 +152,13 @@ public final class Pocketbus implements AutoCloseable {
 
     /** The app on its embedded defaults (SQLite), not yet bootstrapped. */
     static App newApp(Path dataDir) {
-        App app = App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
+        return newApp(dataDir, Optional.empty());
+    }
+
+    private static App newApp(Path dataDir, Optional<ObjectStorage> objectStorage) {
+        App.Builder builder = App.builder().dataDir(dataDir).dialect(SqliteDialect.create());
+        objectStorage.ifPresent(builder::objectStorage);
+        App app = builder.build();
         // collection saves check that every API rule compiles, as PocketBase does
         app.setRuleValidator(RuleCheck::validate);
         return app;
@@ -238,6 +265,7 @@ public final class Pocketbus implements AutoCloseable {
         private Optional<HostPort> natsMonitor = Optional.empty();
         private Consumer<Broker.Builder> natsCustomizer = b -> { };
         private boolean natsAuthorization = true;
+        private Optional<io.nats.client.Options> objectStoreNats = Optional.empty();
 
         private Builder() {
         }
@@ -276,6 +304,15 @@ public final class Pocketbus implements AutoCloseable {
         /** Further broker settings (authenticator, accounts, JetStream, a configuration file, …). */
         public Builder natsBroker(Consumer<Broker.Builder> customizer) {
             this.natsCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /**
+         * Keeps file fields' Object Store (when the {@code objectStore} settings enable it) on this NATS server
+         * instead of the embedded broker, so several Pocketbus nodes share their files.
+         */
+        public Builder objectStoreNats(io.nats.client.Options options) {
+            this.objectStoreNats = Optional.of(options);
             return this;
         }
 

@@ -2,6 +2,8 @@ package io.pocketbus;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -57,6 +59,14 @@ final class ServeCommand implements Callable<Integer> {
                     + "as --nats); superusers reach them at /api/nats/monitor/ in any case.")
     private String natsMonitor;
 
+    @Option(names = "--files-nats", paramLabel = "URL",
+            description = "Keep file fields' Object Store (when the objectStore settings enable it) on this NATS server "
+                    + "instead of the embedded broker, so several nodes share their files.")
+    private String filesNats;
+
+    @Option(names = "--files-nats-creds", paramLabel = "FILE", description = "The .creds file for --files-nats.")
+    private Path filesNatsCreds;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dev) {
@@ -73,7 +83,15 @@ final class ServeCommand implements Callable<Integer> {
             } else if (natsWebSocket != null || natsMonitor != null) {
                 throw new IllegalArgumentException("--nats-ws and --nats-monitor need the broker: --nats is off");
             }
-            pocketbus = builder.build();
+            if (filesNats != null) {
+                Options.Builder files = Options.builder().servers(filesNats.split(","))
+                        .connectionName("pocketbus-files").maxReconnects(-1);
+                Optional.ofNullable(filesNatsCreds).ifPresent(f -> files.authHandler(Nats.credentials(f.toString())));
+                builder.objectStoreNats(files.build());
+            } else if (filesNatsCreds != null) {
+                throw new IllegalArgumentException("--files-nats-creds needs --files-nats");
+            }
+                        pocketbus = builder.build();
             pocketbus.start();
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("Error: " + e.getMessage());

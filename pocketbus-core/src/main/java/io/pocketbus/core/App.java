@@ -30,6 +30,8 @@ public final class App implements AutoCloseable {
     private volatile CollectionPersistence collectionPersistence;
     private volatile RuleValidator ruleValidator;
     private final FileStorage files;
+    private final Optional<ObjectStorage> objectStorage;
+    private final java.util.concurrent.ConcurrentHashMap<String, FileStorage> buckets = new java.util.concurrent.ConcurrentHashMap<>();
     private final Tokens tokens = new Tokens(this);
     private final Logs logs = new Logs(this);
     private final Expander expander = new Expander(this);
@@ -44,6 +46,7 @@ public final class App implements AutoCloseable {
         this.dialect = b.dialect;
         this.readers = b.readers;
         this.files = b.files != null ? b.files : new LocalFileStorage(dataDir.resolve("storage"));
+        this.objectStorage = Optional.ofNullable(b.objectStorage);
         this.ownsMessageBus = b.messageBus == null;
         this.messageBus = ownsMessageBus ? LocalMessageBus.create() : b.messageBus;
         AuthRecordHooks.register(this);
@@ -62,6 +65,7 @@ public final class App implements AutoCloseable {
         private int readers = 4;
         private MessageBus messageBus;
         private FileStorage files;
+        private ObjectStorage objectStorage;
 
         private Builder() {
         }
@@ -97,6 +101,15 @@ public final class App implements AutoCloseable {
         /** The storage backend for file fields (default: {@link LocalFileStorage} on {@code <dataDir>/storage}). */
         public Builder fileStorage(FileStorage storage) {
             this.files = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /**
+         * The Object Store backend that the {@code objectStore} settings switch file fields to (none by
+         * default: then those settings cannot be enabled); closed with the app.
+         */
+        public Builder objectStorage(ObjectStorage storage) {
+            this.objectStorage = Objects.requireNonNull(storage, "storage");
             return this;
         }
 
@@ -145,6 +158,7 @@ public final class App implements AutoCloseable {
         hooks.terminate.trigger(new TerminateEvent(this, false), e -> {
             cron.stop();
             closeDatabases();
+            objectStorage.ifPresent(ObjectStorage::close);
             if (ownsMessageBus) {
                 messageBus.close();
             }
@@ -416,6 +430,10 @@ public final class App implements AutoCloseable {
     /** Validates and stores the settings ({@code _params} row {@code settings}); 400 with field errors if invalid. */
     public void saveSettings(Settings newSettings) {
         java.util.Map<String, Object> errors = newSettings.validate();
+        if (newSettings.objectStoreEnabled() && objectStorage.isEmpty() && !errors.containsKey("objectStore")) {
+            errors.put("objectStore", java.util.Map.of("enabled", ValidationError.of("validation_object_store_unavailable",
+                    "The Object Store needs the NATS broker.")));
+        }
         if (!errors.isEmpty()) {
             throw ApiError.badRequest("An error occurred while submitting the form.", errors);
         }
@@ -452,8 +470,23 @@ public final class App implements AutoCloseable {
         return logs;
     }
 
-    /** The file fields' storage: {@link LocalFileStorage} on {@code <dataDir>/storage} unless the builder set one. */
+    /**
+     * The file fields' storage as the current settings select it, like PocketBase's {@code NewFilesystem}: the
+     * Object Store bucket when {@code objectStore.enabled} is on, else {@link #localFiles()}. Switching the
+     * settings takes effect at once; files are not moved between backends.
+     */
     public FileStorage files() {
+        Settings current = settings;
+        if (!current.objectStoreEnabled()) {
+            return files;
+        }
+        ObjectStorage store = objectStorage.orElseThrow(() -> ApiError.internal(
+                "The Object Store backend is not available.", new IllegalStateException("no ObjectStorage configured")));
+        return buckets.computeIfAbsent(current.objectStoreBucket(), store::open);
+    }
+
+    /** The data directory's storage: {@link LocalFileStorage} on {@code <dataDir>/storage} unless the builder set one. */
+    public FileStorage localFiles() {
         return files;
     }
 
@@ -480,6 +513,17 @@ public final class App implements AutoCloseable {
                 e.record().withEmailVisible(true);
             }
         });
+    }
+
+    /**
+     * The record of a source collection that holds a view collection's file (PocketBase's
+     * {@code FindRecordByViewFile}): view files are stored, and served, under that record's path.
+     */
+    public Optional<Record> findRecordByViewFile(Collection view, String fileFieldName, String filename) {
+        if (!view.isView()) {
+            return Optional.empty();
+        }
+        return ViewFields.findRecordByViewFile(this, view, fileFieldName, filename);
     }
 
     /** Records of {@code collection} with the given ids (any order; unknown ids are skipped). */

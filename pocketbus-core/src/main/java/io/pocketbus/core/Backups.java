@@ -27,13 +27,22 @@ import java.util.zip.ZipOutputStream;
  * PocketBase's backups: zips of the data directory in {@code <dataDir>/backups}. A backup is consistent while
  * the app runs — each database is copied with SQLite's {@code VACUUM INTO} (a transactionally consistent
  * snapshot), the other files as they are. A restore unpacks a zip next to the data, then swaps it in while the
- * app's databases are closed ({@link App#restart}); the files it replaced are removed afterwards.
+ * app's databases are closed ({@link App#restart}); the files it replaced are removed afterwards. When the
+ * settings keep file fields in the Object Store, its bucket goes into the zip's {@code objectstore/} in the
+ * data directory's storage layout (with {@code .attrs} sidecars), and a restore puts it back into the bucket.
  */
 public final class Backups {
     /** PocketBase's backup name rule. */
     public static final Pattern NAME = Pattern.compile("^[a-z0-9_-]+\\.zip$");
     static final String BACKUPS_DIR = "backups";
     static final String TEMP_DIR = ".pb_temp_to_delete";
+    /** Where a backup keeps the Object Store bucket's files. */
+    static final String OBJECT_STORE_DIR = "objectstore";
+    /**
+     * The embedded broker's JetStream store (the distribution keeps it there): its live files belong to the
+     * running broker, so backups neither copy nor replace them; the Object Store bucket goes in {@code objectstore/}.
+     */
+    static final String JETSTREAM_DIR = "jetstream";
     private static final Set<String> DATABASES = Set.of("data.db", "auxiliary.db");
     private static final DateTimeFormatter DEFAULT_NAME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
             .withZone(ZoneOffset.UTC);
@@ -112,6 +121,11 @@ public final class Backups {
                         addFile(out, work.resolve(db), db);
                     }
                     addTree(out, app.dataDir());
+                    if (app.currentSettings().objectStoreEnabled()) {
+                        Path exported = work.resolve(OBJECT_STORE_DIR);
+                        copyFiles(app.files(), new LocalFileStorage(exported));
+                        addTree(out, work, exported);
+                    }
                 }
                 Files.createDirectories(dir());
                 Files.move(zip, target);
@@ -172,6 +186,7 @@ public final class Backups {
                     throw ApiError.badRequest("Missing data.db in the backup.");
                 }
                 app.restart(() -> swapIn(extracted, old));
+                restoreObjectStore();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
@@ -179,6 +194,33 @@ public final class Backups {
                 deleteTree(old);
             }
         });
+    }
+
+    /**
+     * Replaces the bucket's files with the restored {@code objectstore/} when the restored settings use the
+     * Object Store, then drops that folder: it is the bucket's copy, not part of the data directory.
+     */
+    private void restoreObjectStore() throws IOException {
+        Path restored = app.dataDir().resolve(OBJECT_STORE_DIR);
+        if (!Files.isDirectory(restored)) {
+            return;
+        }
+        try {
+            if (app.currentSettings().objectStoreEnabled()) {
+                FileStorage bucket = app.files();
+                bucket.listAll().forEach(bucket::delete);
+                copyFiles(new LocalFileStorage(restored), bucket);
+            }
+        } finally {
+            deleteTree(restored);
+        }
+    }
+
+    private static void copyFiles(FileStorage from, FileStorage to) {
+        for (String key : from.listAll()) {
+            String type = from.attributes(key).map(FileStorage.Attributes::contentType).orElse("");
+            to.write(key, from.read(key), type, Optional.empty());
+        }
     }
 
     /** Moves the current entries to {@code old}, then the extracted ones in; puts the old ones back on failure. */
@@ -214,7 +256,8 @@ public final class Backups {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path p : files) {
                 String name = p.getFileName().toString();
-                if (!name.equals(BACKUPS_DIR) && !name.equals(TEMP_DIR) && !name.equals("lost+found")) {
+                if (!name.equals(BACKUPS_DIR) && !name.equals(TEMP_DIR) && !name.equals(JETSTREAM_DIR)
+                        && !name.equals("lost+found")) {
                     out.add(p);
                 }
             }
@@ -244,16 +287,22 @@ public final class Backups {
         }
     }
 
+    /** The data directory's entries but its databases (added from their snapshots) and a stale objectstore/. */
     private void addTree(ZipOutputStream out, Path data) throws IOException {
         for (Path top : entries(data)) {
             String name = top.getFileName().toString();
-            if (DATABASES.stream().anyMatch(db -> name.equals(db) || name.startsWith(db + "-"))) {
-                continue;
+            boolean database = DATABASES.stream().anyMatch(db -> name.equals(db) || name.startsWith(db + "-"));
+            if (!database && !name.equals(OBJECT_STORE_DIR)) {
+                addTree(out, data, top);
             }
-            try (Stream<Path> walk = Files.walk(top)) {
-                for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-                    addFile(out, p, data.relativize(p).toString().replace('\\', '/'));
-                }
+        }
+    }
+
+    /** Adds the files under {@code top}, named by their path relative to {@code base}. */
+    private static void addTree(ZipOutputStream out, Path base, Path top) throws IOException {
+        try (Stream<Path> walk = Files.walk(top)) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                addFile(out, p, base.relativize(p).toString().replace('\\', '/'));
             }
         }
     }

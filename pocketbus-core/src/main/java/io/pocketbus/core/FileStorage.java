@@ -33,6 +33,9 @@ public interface FileStorage {
     /** The keys directly or indirectly under {@code prefix}, sidecars excluded. */
     List<String> list(String prefix);
 
+    /** Every stored key, sidecars excluded (for backups). */
+    List<String> listAll();
+
     /** Reads a whole stored file. */
     default byte[] read(String key) {
         try (InputStream in = open(key)) {

@@ -209,7 +209,15 @@ public final class LocalFileStorage implements FileStorage {
 
     @Override
     public List<String> list(String prefix) {
-        Path dir = resolve(prefix);
+        return keysUnder(resolve(prefix));
+    }
+
+    @Override
+    public List<String> listAll() {
+        return keysUnder(root);
+    }
+
+    private List<String> keysUnder(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

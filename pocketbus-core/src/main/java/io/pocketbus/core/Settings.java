@@ -13,9 +13,14 @@ import java.util.Map;
 /**
  * The application settings, stored as PocketBase stores them ({@code _params} row {@code settings}) and kept
  * in its JSON shape and key order: superuserIPs, smtp, backups, s3, meta, rateLimits, trustedProxy, batch,
- * logs. Unknown keys found in a stored row are kept.
+ * logs. Pocketbus adds one section, {@code objectStore: {enabled, bucket}}, which selects the files backend as
+ * {@code s3} does in PocketBase; it is absent until set, so the settings keep PocketBase's exact shape. Unknown
+ * keys found in a stored row are kept.
  */
 public final class Settings {
+    /** ADR-20's bucket name rule. */
+    public static final String DEFAULT_OBJECT_STORE_BUCKET = "pb_storage";
+    private static final java.util.regex.Pattern BUCKET_NAME = java.util.regex.Pattern.compile("^[a-zA-Z0-9_-]+$");
     private final ObjectNode node;
 
     private Settings(ObjectNode node) {
@@ -153,6 +158,16 @@ public final class Settings {
         return node.path("logs").path("logAuthId").asBoolean(false);
     }
 
+    /** Whether file fields are kept in the broker's Object Store ({@link #objectStoreBucket()}) instead of storage/. */
+    public boolean objectStoreEnabled() {
+        return node.path("objectStore").path("enabled").asBoolean(false);
+    }
+
+    /** The bucket of {@code objectStore} ({@value #DEFAULT_OBJECT_STORE_BUCKET} when not set). */
+    public String objectStoreBucket() {
+        return node.path("objectStore").path("bucket").asText(DEFAULT_OBJECT_STORE_BUCKET);
+    }
+
     public boolean smtpEnabled() {
         return node.path("smtp").path("enabled").asBoolean(false);
     }
@@ -186,6 +201,12 @@ public final class Settings {
         if (batchMaxRequests() < 0 || batchTimeout() < 0) {
             errors.put("batch", Map.of("maxRequests", ValidationError.of("validation_min_greater_equal_than_required",
                     "Must be no less than 0.")));
+        }
+        if (objectStoreEnabled() && objectStoreBucket().isEmpty()) {
+            errors.put("objectStore", Map.of("bucket", ValidationError.required()));
+        } else if (!objectStoreBucket().isEmpty() && !BUCKET_NAME.matcher(objectStoreBucket()).matches()) {
+            errors.put("objectStore", Map.of("bucket", ValidationError.of("validation_match_invalid",
+                    "Must be in a valid format.")));
         }
         if (logsMaxDays() < 0) {
             errors.put("logs", Map.of("maxDays", ValidationError.of("validation_min_greater_equal_than_required",

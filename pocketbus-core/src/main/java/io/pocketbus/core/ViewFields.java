@@ -50,7 +50,7 @@ final class ViewFields {
             }
         }
         Map<String, String> expressions = new LinkedHashMap<>();
-        Map<String, Field> sources = sourceFields(app, query, expressions);
+        Map<String, Source> sources = sourceFields(app, query, expressions);
         List<Field> fields = new ArrayList<>();
         boolean hasId = false;
         for (String[] col : columns) {
@@ -60,7 +60,7 @@ final class ViewFields {
                 hasId = true;
                 f = viewIdField();
             } else {
-                Field src = sources.get(name);
+                Field src = Optional.ofNullable(sources.get(name)).map(Source::field).orElse(null);
                 f = src != null ? src.copy()
                         : byExpression(name, expressions.getOrDefault(name, ""), col[1] == null ? "" : col[1]);
                 f.setName(name);
@@ -117,8 +117,48 @@ final class ViewFields {
         return new JsonField(name);
     }
 
+    /** A collection field that a view column reads directly. */
+    private record Source(Collection collection, Field field) { }
+
+    /** PocketBase's limit on views over views when looking for a view file's record. */
+    private static final int MAX_VIEW_FILE_DEPTH = 5;
+
+    /**
+     * The record that holds a view collection's file, as PocketBase's {@code FindRecordByViewFile}: the view
+     * column's source field is followed through views over views (up to {@value #MAX_VIEW_FILE_DEPTH}), then
+     * the first record of the source collection whose field holds {@code filename}. Empty when the column
+     * is not read from a collection's file field or no record holds the file.
+     */
+    static Optional<Record> findRecordByViewFile(App app, Collection view, String fieldName, String filename) {
+        Collection current = view;
+        String column = fieldName;
+        for (int level = 1; level <= MAX_VIEW_FILE_DEPTH; level++) {
+            String query = current.viewQuery().trim().replaceAll(";\\s*$", "");
+            Source source = sourceFields(app, query, new LinkedHashMap<>()).get(column);
+            if (source == null) {
+                return Optional.empty();
+            }
+            if (source.collection().isView()) {
+                current = source.collection();
+                column = source.field().name();
+                continue;
+            }
+            if (!(source.field() instanceof FileField file)) {
+                return Optional.empty();
+            }
+            String table = SchemaSql.quote(source.collection().tableName());
+            String col = SchemaSql.quote(file.name());
+            String sql = file.isMultiple()
+                    ? "SELECT " + table + ".* FROM " + table + " INNER JOIN "
+                            + io.pocketbus.tools.search.JsonSql.jsonEach(table + "." + col) + " je WHERE je.value = ? LIMIT 1"
+                    : "SELECT * FROM " + table + " WHERE " + col + " = ? LIMIT 1";
+            return app.findRecordsBySql(source.collection(), sql, List.of(filename)).stream().findFirst();
+        }
+        return Optional.empty();
+    }
+
     /** Result column name → the collection field it reads directly, for plain column references. */
-    private static Map<String, Field> sourceFields(App app, String query, Map<String, String> expressions) {
+    private static Map<String, Source> sourceFields(App app, String query, Map<String, String> expressions) {
         Map<String, Collection> aliases = new LinkedHashMap<>();
         Matcher m = SOURCE.matcher(query);
         Collection first = null;
@@ -136,7 +176,7 @@ final class ViewFields {
                 first = c.get();
             }
         }
-        Map<String, Field> out = new LinkedHashMap<>();
+        Map<String, Source> out = new LinkedHashMap<>();
         for (String item : selectItems(query)) {
             Matcher im = ITEM.matcher(item.trim());
             if (!im.matches()) {
@@ -152,7 +192,7 @@ final class ViewFields {
                 Collection src = expr.equals("*") ? first : aliases.get(expr.substring(0, expr.length() - 2)
                         .replaceAll("[`\"\\[\\]]", "").toLowerCase(Locale.ROOT));
                 if (src != null) {
-                    src.fields().forEach(f -> out.putIfAbsent(f.name(), f));
+                    src.fields().forEach(f -> out.putIfAbsent(f.name(), new Source(src, f)));
                 }
                 continue;
             }
@@ -166,7 +206,7 @@ final class ViewFields {
             }
             Optional<Field> f = src.field(cm.group(2));
             if (f.isPresent()) {
-                out.put(alias != null ? alias : cm.group(2), f.get());
+                out.put(alias != null ? alias : cm.group(2), new Source(src, f.get()));
             }
         }
         return out;

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code /api/files}: the file token and file downloads, as PocketBase's {@code apis/file.go} — protected
- * files with a file token and the collection's view rule, thumbs made once and kept next to the file, and
- * {@code http.ServeContent}'s headers, conditional and range requests.
+ * files with a file token and the collection's view rule, a view collection's files from the source record
+ * that holds them, thumbs made once and kept next to the file, and {@code http.ServeContent}'s headers,
+ * conditional and range requests.
  */
 final class FileApi {
     /** PocketBase always allows this thumb size, besides the field's own. */
@@ -67,9 +68,13 @@ final class FileApi {
         if (field.isProtected() && !canAccessProtected(e, record)) {
             throw ApiError.notFound("");
         }
+        // a view's files live under the record of the collection the view reads them from
+        Record fileRecord = collection.isView()
+                ? app.findRecordByViewFile(collection, field.name(), filename).orElseThrow(() -> ApiError.notFound(""))
+                : record;
         String originalKey;
         try {
-            originalKey = FileStorage.fileKey(record, filename);
+            originalKey = FileStorage.fileKey(fileRecord, filename);
         } catch (ApiError invalid) {
             throw ApiError.notFound("");
         }
@@ -80,7 +85,7 @@ final class FileApi {
         String thumb = e.queryParam("thumb").orElse("");
         if (!thumb.isEmpty() && Thumbs.isValidSize(thumb) && ContentTypes.isImage(original.contentType())
                 && (thumb.equals(DEFAULT_THUMB_SIZE) || field.thumbs().contains(thumb))) {
-            String thumbKey = FileStorage.thumbKey(record, filename, thumb);
+            String thumbKey = FileStorage.thumbKey(fileRecord, filename, thumb);
             if (ensureThumb(app.files(), originalKey, original, thumbKey)) {
                 servedKey = thumbKey;
                 servedName = thumb + "_" + filename;

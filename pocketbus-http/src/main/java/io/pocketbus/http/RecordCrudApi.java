@@ -27,8 +27,8 @@ final class RecordCrudApi {
         RouterGroup records = api.group("/collections/{collection}/records");
         records.get("", this::list);
         records.get("/{id}", this::view);
-        records.post("", this::create);
-        records.patch("/{id}", this::update);
+        records.post("", this::create).bind(BodyLimit.forCollection());
+        records.patch("/{id}", this::update).bind(BodyLimit.forCollection());
         records.delete("/{id}", this::delete);
     }
 

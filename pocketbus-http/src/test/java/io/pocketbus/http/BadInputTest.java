@@ -136,7 +136,7 @@ class BadInputTest {
                 c("list: unknown collection", "", "GET", "/api/collections/missing/records", null, 404,
                         "\"message\":\"Missing collection context.\""),
                 c("create: unknown collection", "", "POST", "/api/collections/missing/records", "{}", 404,
-                        "\"message\":\"Missing collection context.\""),
+                        "\"message\":\"Missing or invalid collection context.\""),
                 c("delete: unknown collection", "", "DELETE", "/api/collections/missing/records/84nmscqy84lsi1t",
                         null, 404, "\"message\":\"Missing collection context.\""),
                 c("collections view: unknown", "su", "GET", "/api/collections/missing", null, 404),

@@ -51,6 +51,28 @@ class FileApiTest {
     }
 
     @Test
+    void viewCollectionFilesAreServedFromTheSourceRecord() throws IOException {
+        try (FileTestServer s = new FileTestServer(tmp)) {
+            Path demo1Files = s.storage().resolve("wsmn24bux7wo113/84nmscqy84lsi1t");
+            byte[] original = Files.readAllBytes(demo1Files.resolve("test_QZFjKjXchk.txt"));
+            // view2 reads file_many from view1, which reads it from demo1
+            for (String view : new String[] {"view1", "view2"}) {
+                HttpResponse<byte[]> r = s.get("/api/files/" + view + "/84nmscqy84lsi1t/test_QZFjKjXchk.txt");
+                assertThat(r.statusCode()).as(view).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(original);
+            }
+            HttpResponse<byte[]> thumb = s.get("/api/files/view2/84nmscqy84lsi1t/300_WlbFWSGmW9.png?thumb=100x100");
+            assertThat(thumb.statusCode()).isEqualTo(200);
+            assertThat(ImageIO.read(new ByteArrayInputStream(thumb.body())).getWidth()).isEqualTo(100);
+            assertThat(demo1Files.resolve("thumbs_300_WlbFWSGmW9.png/100x100_300_WlbFWSGmW9.png")).exists();
+            assertThat(s.storage().resolve(s.app.findCollectionByNameOrId("view2").orElseThrow().id())).doesNotExist();
+            // a name the view record does not hold, and a record the view does not have
+            assertThat(s.get("/api/files/view2/84nmscqy84lsi1t/missing_abcdefghij.txt").statusCode()).isEqualTo(404);
+            assertThat(s.get("/api/files/view2/al1h9ijdeojtsjy/test_QZFjKjXchk.txt").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void rangeAndConditionalRequests() {
         try (FileTestServer s = new FileTestServer(tmp)) {
             byte[] whole = s.get(AVATAR).body();
