@@ -9,6 +9,7 @@ import io.pocketbus.broker.InProcessConnection;
 import io.pocketbus.broker.MonitorResponse;
 import io.pocketbus.core.App;
 import io.pocketbus.core.RuleCheck;
+import io.pocketbus.core.spi.MessageBus;
 import io.pocketbus.db.sqlite.SqliteDialect;
 import io.pocketbus.http.ApiHooks;
 import io.pocketbus.http.Apis;
@@ -50,12 +51,15 @@ public final class Pocketbus implements AutoCloseable {
     private final Optional<Broker> broker;
     private final ApiHooks apiHooks = new ApiHooks();
     private final ProjectAccounts projectAccounts;
+    private final Optional<NatsMessageBus> bus;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
     private Pocketbus(Builder b) {
-        this.app = newApp(b.dataDir);
         this.projectAccounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(b.dataDir));
+        this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
+                .orElseGet(() -> NatsMessageBus.connect(url)));
+        this.app = newApp(b.dataDir, bus);
         this.broker = b.nats.map(address -> newBroker(address, b, projectAccounts));
         HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
         broker.ifPresent(nats -> httpBuilder.webSocketTunnel(NATS_PATH, tunnel(nats)));
@@ -131,7 +135,14 @@ public final class Pocketbus implements AutoCloseable {
 
     /** The app on its embedded defaults (SQLite), not yet bootstrapped. */
     static App newApp(Path dataDir) {
-        App app = App.builder().dataDir(dataDir).dialect(SqliteDialect.create()).build();
+        return newApp(dataDir, Optional.empty());
+    }
+
+    /** The app on SQLite, publishing its record events on {@code bus} if given (else in this JVM only). */
+    private static App newApp(Path dataDir, Optional<? extends MessageBus> bus) {
+        App.Builder builder = App.builder().dataDir(dataDir).dialect(SqliteDialect.create());
+        bus.ifPresent(builder::messageBus);
+        App app = builder.build();
         // collection saves check that every API rule compiles, as PocketBase does
         app.setRuleValidator(RuleCheck::validate);
         return app;
@@ -183,6 +194,7 @@ public final class Pocketbus implements AutoCloseable {
             } catch (RuntimeException e) {
                 broker.ifPresent(Broker::shutdown);
                 app.close();
+                bus.ifPresent(NatsMessageBus::close);
                 throw e;
             }
             started = true;
@@ -206,6 +218,8 @@ public final class Pocketbus implements AutoCloseable {
         lock.lock();
         try {
             if (!started) {
+                // built but never started: only the bus connection is open
+                bus.ifPresent(NatsMessageBus::close);
                 return;
             }
             started = false;
@@ -215,7 +229,12 @@ public final class Pocketbus implements AutoCloseable {
                 try {
                     broker.ifPresent(Broker::shutdown);
                 } finally {
-                    app.close();
+                    try {
+                        app.close();
+                    } finally {
+                        // the app does not own a bus it was given
+                        bus.ifPresent(NatsMessageBus::close);
+                    }
                 }
             }
         } finally {
@@ -238,8 +257,26 @@ public final class Pocketbus implements AutoCloseable {
         private Optional<HostPort> natsMonitor = Optional.empty();
         private Consumer<Broker.Builder> natsCustomizer = b -> { };
         private boolean natsAuthorization = true;
+        private Optional<String> busUrl = Optional.empty();
+        private Optional<Path> busCredentials = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Scale-out: record events, and so realtime, go over the external NATS server or cluster at {@code url}
+         * ({@code nats://host:port}, several separated by commas) instead of staying in this JVM, so that every
+         * node on the same NATS delivers every node's changes to its realtime clients. Off by default.
+         */
+        public Builder bus(String url) {
+            this.busUrl = Optional.of(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /** The {@code .creds} file the {@link #bus} connection authenticates with. */
+        public Builder busCredentials(Path credsFile) {
+            this.busCredentials = Optional.of(Objects.requireNonNull(credsFile, "credsFile"));
+            return this;
         }
 
         /**

@@ -57,6 +57,15 @@ final class ServeCommand implements Callable<Integer> {
                     + "as --nats); superusers reach them at /api/nats/monitor/ in any case.")
     private String natsMonitor;
 
+    @Option(names = "--bus-url", paramLabel = "URL",
+            description = "Scale-out: carry record events and realtime over this external NATS server or cluster "
+                    + "(nats://host:port, several separated by commas), shared by every Pocketbus node.")
+    private String busUrl;
+
+    @Option(names = "--bus-creds", paramLabel = "FILE",
+            description = "The .creds file to authenticate the --bus-url connection with.")
+    private Path busCreds;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dev) {
@@ -66,6 +75,12 @@ final class ServeCommand implements Callable<Integer> {
         Pocketbus pocketbus;
         try {
             Pocketbus.Builder builder = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins);
+            if (busUrl != null) {
+                builder.bus(busUrl);
+                Optional.ofNullable(busCreds).ifPresent(builder::busCredentials);
+            } else if (busCreds != null) {
+                throw new IllegalArgumentException("--bus-creds needs --bus-url");
+            }
             if (!nats.equalsIgnoreCase("off")) {
                 builder.nats(nats).natsAuthorization(!natsNoAuth);
                 Optional.ofNullable(natsWebSocket).ifPresent(builder::natsWebSocket);
@@ -92,6 +107,7 @@ final class ServeCommand implements Callable<Integer> {
 
         out.printf("%s Server started at %s%n", LocalDateTime.now().format(BANNER_TIME), pocketbus.url());
         out.printf("├─ REST API:  %s/api/%n", pocketbus.url());
+        Optional.ofNullable(busUrl).ifPresent(url -> out.printf("├─ Bus:       %s%n", url));
         pocketbus.broker().ifPresentOrElse(broker -> {
             out.printf("├─ NATS:      nats://%s:%d%n", broker.host(), broker.port());
             broker.websocketPort().ifPresent(p -> out.printf("├─ NATS WS:   ws://%s:%d%n", broker.host(), p));
