@@ -180,6 +180,14 @@ public final class ProjectAccounts {
         return projects.keySet().stream().sorted().toList();
     }
 
+    /**
+     * Calls {@code listener} after every change of an account JWT (a project provisioned, updated or removed, a
+     * credential revoked), synchronously, before the change returns; {@link #resolverPreload()} then holds it.
+     */
+    public void onAccountsChanged(Runnable listener) {
+        resolver.onUpdate(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Every account JWT (system, app, projects) by account public key: a nats-server's {@code resolver_preload}. */
     public Map<String, String> resolverPreload() {
         Map<String, String> out = new LinkedHashMap<>();
