@@ -5,6 +5,7 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.impl.Headers;
+import io.pocketbus.broker.CredsFile;
 import io.pocketbus.core.spi.MessageBus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,12 @@ public final class NatsMessageBus implements MessageBus {
             throw new IllegalArgumentException("cannot read the NATS credentials file " + credsFile);
         }
         return connect(options(url).authHandler(Nats.credentials(credsFile.toString())).build());
+    }
+
+    /** Connects to {@code url} as the user of {@code creds}. */
+    public static NatsMessageBus connect(String url, CredsFile creds) {
+        return connect(options(url).authHandler(Nats.staticCredentials(creds.jwt().toCharArray(),
+                creds.seed().toCharArray())).build());
     }
 
     private static Options.Builder options(String url) {

@@ -1,5 +1,6 @@
 package io.pocketbus;
 
+import io.pocketbus.bridge.NatsServerAccountSync;
 import io.pocketbus.bridge.OperatorIdentity;
 import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.bridge.ProjectAccounts;
@@ -52,13 +53,20 @@ public final class Pocketbus implements AutoCloseable {
     private final ApiHooks apiHooks = new ApiHooks();
     private final ProjectAccounts projectAccounts;
     private final Optional<NatsMessageBus> bus;
+    private final Optional<NatsServerAccountSync> accountSync;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
     private Pocketbus(Builder b) {
         this.projectAccounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(b.dataDir));
+        // first, so that the app account exists on the external servers before the bus connects into it, and the
+        // projects reconciled at bootstrap reach them too
+        this.accountSync = b.natsResolverUrl.map(url -> NatsServerAccountSync.start(projectAccounts, url));
         this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
-                .orElseGet(() -> NatsMessageBus.connect(url)));
+                // servers in operator mode: the record events belong in the app's own account
+                .orElseGet(() -> accountSync.isPresent()
+                        ? NatsMessageBus.connect(url, projectAccounts.identity().appCredentials())
+                        : NatsMessageBus.connect(url)));
         this.app = newApp(b.dataDir, bus);
         this.broker = b.nats.map(address -> newBroker(address, b, projectAccounts));
         HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
@@ -195,6 +203,7 @@ public final class Pocketbus implements AutoCloseable {
                 broker.ifPresent(Broker::shutdown);
                 app.close();
                 bus.ifPresent(NatsMessageBus::close);
+                accountSync.ifPresent(NatsServerAccountSync::close);
                 throw e;
             }
             started = true;
@@ -218,8 +227,9 @@ public final class Pocketbus implements AutoCloseable {
         lock.lock();
         try {
             if (!started) {
-                // built but never started: only the bus connection is open
+                // built but never started: only the connections to external NATS are open
                 bus.ifPresent(NatsMessageBus::close);
+                accountSync.ifPresent(NatsServerAccountSync::close);
                 return;
             }
             started = false;
@@ -234,6 +244,7 @@ public final class Pocketbus implements AutoCloseable {
                     } finally {
                         // the app does not own a bus it was given
                         bus.ifPresent(NatsMessageBus::close);
+                        accountSync.ifPresent(NatsServerAccountSync::close);
                     }
                 }
             }
@@ -259,6 +270,7 @@ public final class Pocketbus implements AutoCloseable {
         private boolean natsAuthorization = true;
         private Optional<String> busUrl = Optional.empty();
         private Optional<Path> busCredentials = Optional.empty();
+        private Optional<String> natsResolverUrl = Optional.empty();
 
         private Builder() {
         }
@@ -270,6 +282,18 @@ public final class Pocketbus implements AutoCloseable {
          */
         public Builder bus(String url) {
             this.busUrl = Optional.of(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /**
+         * Scale-out with projects served by an external nats-server (cluster) in operator mode with a
+         * {@code full} resolver ({@link NatsServerAccountSync#fullResolverConfig}): every account JWT is pushed to
+         * the servers at {@code url} on start and after each change, so revocations close live connections there
+         * and new limits apply at once. The {@link #bus}, unless given {@link #busCredentials}, then connects as
+         * the app account's user.
+         */
+        public Builder natsResolver(String url) {
+            this.natsResolverUrl = Optional.of(Objects.requireNonNull(url, "url"));
             return this;
         }
 

@@ -66,6 +66,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "The .creds file to authenticate the --bus-url connection with.")
     private Path busCreds;
 
+    @Option(names = "--nats-resolver-url", paramLabel = "URL",
+            description = "Scale-out: the projects are served by this external nats-server (cluster) in operator mode "
+                    + "with a full resolver; push every project account JWT to it on start and on every change "
+                    + "(revocations close live connections there at once). Without --bus-creds, the --bus-url "
+                    + "connection then authenticates as the app account.")
+    private String natsResolverUrl;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dev) {
@@ -81,6 +88,7 @@ final class ServeCommand implements Callable<Integer> {
             } else if (busCreds != null) {
                 throw new IllegalArgumentException("--bus-creds needs --bus-url");
             }
+            Optional.ofNullable(natsResolverUrl).ifPresent(builder::natsResolver);
             if (!nats.equalsIgnoreCase("off")) {
                 builder.nats(nats).natsAuthorization(!natsNoAuth);
                 Optional.ofNullable(natsWebSocket).ifPresent(builder::natsWebSocket);
