@@ -331,8 +331,11 @@ public final class ProjectAccounts {
     /** Persists first, then publishes the re-issued account JWT (which tells the broker's listeners). */
     private void save(ProjectAccount p) {
         files.save(p);
-        projects.put(p.projectId(), p);
-        resolver.store(identity.issueAccountJwt(p.claims()));
+        ProjectAccount before = projects.put(p.projectId(), p);
+        // issuing a credential leaves the claims as they were: no account JWT to sign, verify and push again
+        if (before == null || !before.claims().equals(p.claims())) {
+            resolver.store(identity.issueAccountJwt(p.claims()));
+        }
     }
 
     private ProjectAccount require(String projectId) {
