@@ -14,7 +14,7 @@ import java.util.Locale;
  * Credentials issuance: {@code POST /api/pocketbus/projects/{id}/credentials} (a signed-in member gets a user JWT
  * and nkey seed for the project) from 1 and 16 concurrent clients, each its own member of the project's group,
  * against the distribution jar's {@code serve} in its own JVM. Reports requests/s and p50/p99 latency, the median
- * round of each.
+ * round of each, and the server's CPU time per request (which a busy, shared machine does not inflate).
  *
  * <p>Usage: {@code bench/run-credentials-bench [--rounds 3] [--ops 2000] [--heap 1g] [--server-jvm-arg ARG]...}
  */
@@ -67,8 +67,8 @@ public final class CredentialsBench {
         String path = server.base() + "/api/pocketbus/projects/" + project + "/credentials";
 
         issue(server, path, tokens, 4, ops / 2);
-        System.out.println("| clients | requests/s | p50 ms | p99 ms |");
-        System.out.println("|---:|---:|---:|---:|");
+        System.out.println("| clients | requests/s | p50 ms | p99 ms | server CPU ms/request |");
+        System.out.println("|---:|---:|---:|---:|---:|");
         for (int clients : new int[] {1, MAX_CLIENTS}) {
             List<Run> runs = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -78,16 +78,18 @@ public final class CredentialsBench {
             }
             runs.sort((a, b) -> Double.compare(a.rate(), b.rate()));
             Run median = runs.get(runs.size() / 2);
-            System.out.printf(Locale.ROOT, "| %d | %,.1f | %.2f | %.2f |%n", clients, median.rate(),
-                    median.percentileMillis(0.50), median.percentileMillis(0.99));
+            System.out.printf(Locale.ROOT, "| %d | %,.1f | %.2f | %.2f | %.2f |%n", clients, median.rate(),
+                    median.percentileMillis(0.50), median.percentileMillis(0.99), median.serverCpuMillis()
+                            / median.sortedNanos().length);
         }
     }
 
     private static Run issue(PocketbusServe server, String path, String[] tokens, int clients, int ops)
-            throws InterruptedException {
+            throws InterruptedException, IOException {
         int each = Math.max(1, ops / clients);
         long[][] latencies = new long[clients][each];
         List<Thread> threads = new ArrayList<>();
+        double cpuBefore = server.cpuMillis();
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -116,10 +118,10 @@ public final class CredentialsBench {
         }
         long elapsed = System.nanoTime() - start;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Run(all, all.length * 1e9 / elapsed);
+        return new Run(all, all.length * 1e9 / elapsed, server.cpuMillis() - cpuBefore);
     }
 
-    private record Run(long[] sortedNanos, double rate) {
+    private record Run(long[] sortedNanos, double rate, double serverCpuMillis) {
         double percentileMillis(double p) {
             return sortedNanos[(int) Math.min(sortedNanos.length - 1, Math.ceil(p * sortedNanos.length) - 1)] / 1e6;
         }

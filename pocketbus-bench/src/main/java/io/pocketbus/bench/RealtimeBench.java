@@ -89,13 +89,14 @@ public final class RealtimeBench {
         round(server, subscribers, 0, 20, 3);
         System.out.printf(Locale.ROOT, "%nRealtime fan-out, %d SSE subscribers on %s/*, %d s per rate%n%n",
                 subscribers.size(), COLLECTION, seconds);
-        System.out.println("| create rate /s (target) | achieved /s | deliveries /s | p50 ms | p99 ms | max ms | lost |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| create rate /s (target) | achieved /s | deliveries /s | p50 ms | p99 ms | max ms | lost "
+                + "| server CPU µs/delivery |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
         int best = 0;
         for (int r = 0; r < rates.length; r++) {
             Result res = round(server, subscribers, r + 1, rates[r], seconds);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d |%n", rates[r],
-                    res.achievedRate, res.deliveryRate, res.p50, res.p99, res.max, res.lost);
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %,.0f | %.1f | %.1f | %.1f | %d | %.1f |%n", rates[r],
+                    res.achievedRate, res.deliveryRate, res.p50, res.p99, res.max, res.lost, res.cpuMicrosPerDelivery);
             if (res.lost == 0 && best == r) {
                 best = r + 1;
             }
@@ -106,7 +107,8 @@ public final class RealtimeBench {
         subscribers.forEach(Subscriber::close);
     }
 
-    private record Result(double achievedRate, double deliveryRate, double p50, double p99, double max, long lost) {
+    private record Result(double achievedRate, double deliveryRate, double p50, double p99, double max, long lost,
+                          double cpuMicrosPerDelivery) {
     }
 
     /** Creates {@code rate × seconds} records at a steady pace, then waits until every delivery arrived or stalled. */
@@ -117,6 +119,7 @@ public final class RealtimeBench {
         subscribers.forEach(s -> s.expect(round, total, sentAt));
         List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>(total);
         String path = server.base() + "/api/collections/" + COLLECTION + "/records";
+        double cpuBefore = server.cpuMillis();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + (long) (i * 1e9 / rate);
@@ -151,13 +154,15 @@ public final class RealtimeBench {
             }
             Thread.sleep(20);
         }
+        // the server CPU includes the creates: what one delivery costs with its share of the write path
+        double cpuMicros = (server.cpuMillis() - cpuBefore) * 1000 / Math.max(1, received);
         long lastDelivery = subscribers.stream().mapToLong(Subscriber::lastDelivery).max().orElse(start);
         long[] latencies = subscribers.stream().flatMapToLong(Subscriber::latencies).sorted().toArray();
         if (latencies.length == 0) {
-            return new Result(achieved, 0, Double.NaN, Double.NaN, Double.NaN, expected);
+            return new Result(achieved, 0, Double.NaN, Double.NaN, Double.NaN, expected, cpuMicros);
         }
         return new Result(achieved, received * 1e9 / (lastDelivery - start), percentile(latencies, 0.50),
-                percentile(latencies, 0.99), latencies[latencies.length - 1] / 1e6, expected - received);
+                percentile(latencies, 0.99), latencies[latencies.length - 1] / 1e6, expected - received, cpuMicros);
     }
 
     private static double percentile(long[] sorted, double p) {
