@@ -10,8 +10,6 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
-import io.pocketbus.bridge.NatsServerAccountSync;
-import io.pocketbus.bridge.OperatorIdentity;
 import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.NKey;
 import io.pocketbus.core.Collection;
@@ -19,6 +17,8 @@ import io.pocketbus.core.Record;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scale-out on Debian's nats-server 2.9 in operator mode with a full resolver, the embedded broker off:
+ * Scale-out on Debian's nats-server 2.9 in operator mode with a full resolver (configured from
+ * {@code pocketbus nats-server-config}), the embedded broker off:
  * Pocketbus pushes the project accounts there, its record events travel in the app account there, and what the
  * REST API does to credentials and limits takes effect on that server at once.
  */
@@ -65,13 +66,14 @@ class ExternalNatsServerTest {
     void start() throws Exception {
         assumeTrue(Files.isExecutable(NATS_SERVER), "Debian's nats-server is not installed");
         Path data = dir.resolve("pb_data");
-        OperatorIdentity identity = OperatorIdentity.loadOrCreate(data);
+        StringWriter operatorConfig = new StringWriter();
+        assertThat(PocketbusCli.commandLine().setOut(new PrintWriter(operatorConfig)).execute("nats-server-config",
+                "--dir", data.toString(), "--resolver-dir", dir.resolve("resolver").toString())).isZero();
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        String config = "listen: 127.0.0.1:" + port + "\n" + NatsServerAccountSync.fullResolverConfig(identity,
-                identity.directory().resolve("operator.jwt"), dir.resolve("resolver"));
+        String config = "listen: 127.0.0.1:" + port + "\n" + operatorConfig;
         Path conf = Files.writeString(dir.resolve("nats-server.conf"), config);
         Path log = dir.resolve("nats-server.log");
         server = new ProcessBuilder(NATS_SERVER.toString(), "-c", conf.toString()).redirectErrorStream(true)

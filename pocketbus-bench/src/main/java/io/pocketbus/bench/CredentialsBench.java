@@ -16,7 +16,7 @@ import java.util.Locale;
  * against the distribution jar's {@code serve} in its own JVM. Reports requests/s and p50/p99 latency, the median
  * round of each, and the server's CPU time per request (which a busy, shared machine does not inflate).
  *
- * <p>Usage: {@code bench/run-credentials-bench [--rounds 3] [--ops 2000] [--heap 1g] [--server-jvm-arg ARG]...}
+ * <p>Usage: {@code bench/run-credentials-bench [--rounds 3] [--ops 200] [--heap 1g] [--server-jvm-arg ARG]...}
  */
 public final class CredentialsBench {
     private static final int MAX_CLIENTS = 16;
@@ -24,7 +24,7 @@ public final class CredentialsBench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of("pocketbus/target/pocketbus.jar");
         int rounds = 3;
-        int ops = 2000;
+        int ops = 200;
         String heap = "1g";
         List<String> serverJvm = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
