@@ -118,14 +118,21 @@ public final class NatsServerAccountSync implements AutoCloseable {
         lock.lock();
         try {
             Map<String, String> current = accounts.resolverPreload();
-            current.forEach((account, jwt) -> {
-                if (!jwt.equals(pushed.get(account)) && push(account, jwt)) {
-                    pushed.put(account, jwt);
+            for (Map.Entry<String, String> e : current.entrySet()) {
+                if (e.getValue().equals(pushed.get(e.getKey()))) {
+                    continue;
                 }
-            });
+                Answer answer = push(e.getKey(), e.getValue());
+                if (answer == Answer.ACKNOWLEDGED) {
+                    pushed.put(e.getKey(), e.getValue());
+                } else if (answer == Answer.NONE) {
+                    // unreachable: the rest would each wait as long; they go at the next change or reconnect
+                    return;
+                }
+            }
             List<String> gone = new ArrayList<>(pushed.keySet());
             gone.removeAll(current.keySet());
-            if (!gone.isEmpty() && delete(gone)) {
+            if (!gone.isEmpty() && delete(gone) == Answer.ACKNOWLEDGED) {
                 gone.forEach(pushed::remove);
             }
         } finally {
@@ -143,7 +150,10 @@ public final class NatsServerAccountSync implements AutoCloseable {
         sync();
     }
 
-    private boolean push(String account, String jwt) {
+    /** How the resolver answered a request. */
+    private enum Answer { ACKNOWLEDGED, REFUSED, NONE }
+
+    private Answer push(String account, String jwt) {
         return request("$SYS.REQ.ACCOUNT." + account + ".CLAIMS.UPDATE", jwt, "update of account " + account);
     }
 
@@ -151,7 +161,7 @@ public final class NatsServerAccountSync implements AutoCloseable {
      * A generic JWT self-signed by the operator's signing key, listing the accounts in {@code nats.accounts}: the
      * only form nats-server accepts for deleting accounts from its resolver.
      */
-    private boolean delete(List<String> accountKeys) {
+    private Answer delete(List<String> accountKeys) {
         NKey signer = accounts.identity().operatorSigningKey();
         ObjectNode nats = JSON.createObjectNode();
         nats.putArray("accounts").addAll(accountKeys.stream().map(JSON.getNodeFactory()::textNode).toList());
@@ -170,25 +180,25 @@ public final class NatsServerAccountSync implements AutoCloseable {
         return request(CLAIMS_DELETE, jwt, "deletion of account(s) " + accountKeys);
     }
 
-    /** Sends one request to the resolver; true when a server acknowledged it (the first answer counts). */
-    private boolean request(String subject, String body, String what) {
+    /** Sends one request to the resolver (the first server's answer counts). */
+    private Answer request(String subject, String body, String what) {
         CompletableFuture<Message> reply = connection.request(subject, body.getBytes(StandardCharsets.UTF_8));
         try {
             JsonNode answer = JSON.readTree(reply.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .getData());
             if (answer.has("error")) {
                 LOG.warn("nats-server refused the {}: {}", what, answer.path("error").path("description").asText());
-                return false;
+                return Answer.REFUSED;
             }
             LOG.debug("nats-server: {} - {}", what, answer.path("data").path("message").asText());
-            return true;
+            return Answer.ACKNOWLEDGED;
         } catch (TimeoutException | ExecutionException | IOException e) {
             LOG.warn("nats-server did not acknowledge the {} ({}); it is retried at the next change", what,
                     e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            return false;
+            return Answer.NONE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Answer.NONE;
         }
     }
 

@@ -46,12 +46,17 @@ class NatsServerAccountSyncTest {
         Path operatorJwt = Files.writeString(dir.resolve("operator.jwt"), accounts.identity().operatorJwt());
         String config = "listen: 127.0.0.1:" + port + "\n"
                 + NatsServerAccountSync.fullResolverConfig(accounts.identity(), operatorJwt, dir.resolve("jwt"));
-        Path conf = Files.writeString(dir.resolve("nats-server.conf"), config);
-        Path log = dir.resolve("nats-server.log");
-        server = new ProcessBuilder(NATS_SERVER.toString(), "-c", conf.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitListening(log);
+        Files.writeString(dir.resolve("nats-server.conf"), config);
+        startServer();
         sync = NatsServerAccountSync.start(accounts, "nats://127.0.0.1:" + port);
+    }
+
+    private void startServer() throws Exception {
+        Path log = dir.resolve("nats-server.log");
+        server = new ProcessBuilder(NATS_SERVER.toString(), "-c", dir.resolve("nats-server.conf").toString())
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitListening(log);
     }
 
     @AfterEach
@@ -137,5 +142,25 @@ class NatsServerAccountSyncTest {
             assertThat(c.awaitClosed()).isTrue();
         }
         assertThat(RawConnect.attempt(port, member)).doesNotContain("PONG");
+    }
+
+    @Test
+    void changesMadeWhileTheServerIsDownArePushedWhenTheConnectionIsBack() throws Exception {
+        IssuedCredential service = accounts.createServiceCredential("before", "svc", CredentialScope.FULL, Optional.empty());
+        assertThat(RawConnect.attempt(port, service)).endsWith("PONG\n");
+        server.destroy();
+        server.waitFor(10, TimeUnit.SECONDS);
+
+        accounts.revoke("before", service.info().id());
+        accounts.provision("meanwhile", ProjectLimits.UNLIMITED);
+        startServer();
+        IssuedCredential later = accounts.issueMemberCredentials("meanwhile", "u1", ProjectRole.MEMBER);
+        // the resync after reconnecting brings the revocation and the new account; nothing else changes
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!RawConnect.attempt(port, later).endsWith("PONG\n")) {
+            assertThat(System.nanoTime()).as("the new account reached the restarted server").isLessThan(giveUp);
+            server.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        assertThat(RawConnect.attempt(port, service)).contains("Authorization Violation");
     }
 }
