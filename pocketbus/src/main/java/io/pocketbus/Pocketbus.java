@@ -62,11 +62,16 @@ public final class Pocketbus implements AutoCloseable {
         // first, so that the app account exists on the external servers before the bus connects into it, and the
         // projects reconciled at bootstrap reach them too
         this.accountSync = b.natsResolverUrl.map(url -> NatsServerAccountSync.start(projectAccounts, url));
-        this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
-                // servers in operator mode: the record events belong in the app's own account
-                .orElseGet(() -> accountSync.isPresent()
-                        ? NatsMessageBus.connect(url, projectAccounts.identity().appCredentials())
-                        : NatsMessageBus.connect(url)));
+        try {
+            this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
+                    // servers in operator mode: the record events belong in the app's own account
+                    .orElseGet(() -> accountSync.isPresent()
+                            ? NatsMessageBus.connect(url, projectAccounts.identity().appCredentials())
+                            : NatsMessageBus.connect(url)));
+        } catch (RuntimeException e) {
+            accountSync.ifPresent(NatsServerAccountSync::close);
+            throw e;
+        }
         this.app = newApp(b.dataDir, bus);
         this.broker = b.nats.map(address -> newBroker(address, b, projectAccounts));
         HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
