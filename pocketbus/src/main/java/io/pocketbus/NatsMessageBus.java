@@ -5,8 +5,11 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.impl.Headers;
+import io.pocketbus.broker.CredsFile;
 import io.pocketbus.core.spi.MessageBus;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,8 +34,25 @@ public final class NatsMessageBus implements MessageBus {
 
     /** Connects to {@code url} (e.g. {@code nats://127.0.0.1:4222}, several separated by commas). */
     public static NatsMessageBus connect(String url) {
-        return connect(Options.builder().servers(url.split(",")).connectionName("pocketbus")
-                .maxReconnects(-1).build());
+        return connect(options(url).build());
+    }
+
+    /** Connects to {@code url} as the user of a {@code .creds} file (a NATS server in operator mode). */
+    public static NatsMessageBus connect(String url, Path credsFile) {
+        if (!Files.isReadable(credsFile)) {
+            throw new IllegalArgumentException("cannot read the NATS credentials file " + credsFile);
+        }
+        return connect(options(url).authHandler(Nats.credentials(credsFile.toString())).build());
+    }
+
+    /** Connects to {@code url} as the user of {@code creds}. */
+    public static NatsMessageBus connect(String url, CredsFile creds) {
+        return connect(options(url).authHandler(Nats.staticCredentials(creds.jwt().toCharArray(),
+                creds.seed().toCharArray())).build());
+    }
+
+    private static Options.Builder options(String url) {
+        return Options.builder().servers(url.split(",")).connectionName("pocketbus").maxReconnects(-1);
     }
 
     /** Connects with jnats {@code options} (credentials, TLS, reconnect policy). */

@@ -1,5 +1,6 @@
 package io.pocketbus;
 
+import io.pocketbus.bridge.NatsServerAccountSync;
 import io.pocketbus.bridge.OperatorIdentity;
 import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.bridge.ProjectAccounts;
@@ -11,6 +12,7 @@ import io.pocketbus.broker.MonitorResponse;
 import io.pocketbus.core.App;
 import io.pocketbus.core.ObjectStorage;
 import io.pocketbus.core.RuleCheck;
+import io.pocketbus.core.spi.MessageBus;
 import io.pocketbus.db.sqlite.SqliteDialect;
 import io.pocketbus.http.ApiHooks;
 import io.pocketbus.http.Apis;
@@ -52,12 +54,27 @@ public final class Pocketbus implements AutoCloseable {
     private final Optional<Broker> broker;
     private final ApiHooks apiHooks = new ApiHooks();
     private final ProjectAccounts projectAccounts;
+    private final Optional<NatsMessageBus> bus;
+    private final Optional<NatsServerAccountSync> accountSync;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
 
     private Pocketbus(Builder b) {
-        this.app = newApp(b.dataDir, objectStorage(b));
         this.projectAccounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(b.dataDir));
+        // first, so that the app account exists on the external servers before the bus connects into it, and the
+        // projects reconciled at bootstrap reach them too
+        this.accountSync = b.natsResolverUrl.map(url -> NatsServerAccountSync.start(projectAccounts, url));
+        try {
+            this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
+                    // servers in operator mode: the record events belong in the app's own account
+                    .orElseGet(() -> accountSync.isPresent()
+                            ? NatsMessageBus.connect(url, projectAccounts.identity().appCredentials())
+                            : NatsMessageBus.connect(url)));
+        } catch (RuntimeException e) {
+            accountSync.ifPresent(NatsServerAccountSync::close);
+            throw e;
+        }
+        this.app = newApp(b.dataDir, bus, objectStorage(b));
         this.broker = b.nats.map(address -> newBroker(address, b, projectAccounts));
         HttpServer.Builder httpBuilder = HttpServer.builder().app(app).address(b.http).gracePeriod(b.gracePeriod);
         broker.ifPresent(nats -> httpBuilder.webSocketTunnel(NATS_PATH, tunnel(nats)));
@@ -152,11 +169,17 @@ public final class Pocketbus implements AutoCloseable {
 
     /** The app on its embedded defaults (SQLite), not yet bootstrapped. */
     static App newApp(Path dataDir) {
-        return newApp(dataDir, Optional.empty());
+        return newApp(dataDir, Optional.empty(), Optional.empty());
     }
 
-    private static App newApp(Path dataDir, Optional<ObjectStorage> objectStorage) {
+    /**
+     * The app on SQLite, publishing its record events on {@code bus} if given (else in this JVM only), with
+     * file fields' Object Store backend if given.
+     */
+    private static App newApp(Path dataDir, Optional<? extends MessageBus> bus,
+            Optional<ObjectStorage> objectStorage) {
         App.Builder builder = App.builder().dataDir(dataDir).dialect(SqliteDialect.create());
+        bus.ifPresent(builder::messageBus);
         objectStorage.ifPresent(builder::objectStorage);
         App app = builder.build();
         // collection saves check that every API rule compiles, as PocketBase does
@@ -210,6 +233,8 @@ public final class Pocketbus implements AutoCloseable {
             } catch (RuntimeException e) {
                 broker.ifPresent(Broker::shutdown);
                 app.close();
+                bus.ifPresent(NatsMessageBus::close);
+                accountSync.ifPresent(NatsServerAccountSync::close);
                 throw e;
             }
             started = true;
@@ -233,6 +258,9 @@ public final class Pocketbus implements AutoCloseable {
         lock.lock();
         try {
             if (!started) {
+                // built but never started: only the connections to external NATS are open
+                bus.ifPresent(NatsMessageBus::close);
+                accountSync.ifPresent(NatsServerAccountSync::close);
                 return;
             }
             started = false;
@@ -242,7 +270,13 @@ public final class Pocketbus implements AutoCloseable {
                 try {
                     broker.ifPresent(Broker::shutdown);
                 } finally {
-                    app.close();
+                    try {
+                        app.close();
+                    } finally {
+                        // the app does not own a bus it was given
+                        bus.ifPresent(NatsMessageBus::close);
+                        accountSync.ifPresent(NatsServerAccountSync::close);
+                    }
                 }
             }
         } finally {
@@ -266,8 +300,39 @@ public final class Pocketbus implements AutoCloseable {
         private Consumer<Broker.Builder> natsCustomizer = b -> { };
         private boolean natsAuthorization = true;
         private Optional<io.nats.client.Options> objectStoreNats = Optional.empty();
+        private Optional<String> busUrl = Optional.empty();
+        private Optional<Path> busCredentials = Optional.empty();
+        private Optional<String> natsResolverUrl = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Scale-out: record events, and so realtime, go over the external NATS server or cluster at {@code url}
+         * ({@code nats://host:port}, several separated by commas) instead of staying in this JVM, so that every
+         * node on the same NATS delivers every node's changes to its realtime clients. Off by default.
+         */
+        public Builder bus(String url) {
+            this.busUrl = Optional.of(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /**
+         * Scale-out with projects served by an external nats-server (cluster) in operator mode with a
+         * {@code full} resolver ({@link NatsServerAccountSync#fullResolverConfig}): every account JWT is pushed to
+         * the servers at {@code url} on start and after each change, so revocations close live connections there
+         * and new limits apply at once. The {@link #bus}, unless given {@link #busCredentials}, then connects as
+         * the app account's user.
+         */
+        public Builder natsResolver(String url) {
+            this.natsResolverUrl = Optional.of(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /** The {@code .creds} file the {@link #bus} connection authenticates with. */
+        public Builder busCredentials(Path credsFile) {
+            this.busCredentials = Optional.of(Objects.requireNonNull(credsFile, "credsFile"));
+            return this;
         }
 
         /**

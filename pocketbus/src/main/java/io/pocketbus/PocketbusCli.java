@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code pocketbus} command line, in PocketBase's shape: {@code serve}, {@code superuser}, {@code --version}, and {@code broker} (NATS alone). */
 @Command(name = "pocketbus", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "PocketBase and NATS in one program.",
-        subcommands = {ServeCommand.class, BrokerCommand.class, SuperuserCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BrokerCommand.class, SuperuserCommand.class, NatsServerConfigCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PocketbusCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -67,6 +67,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--files-nats-creds", paramLabel = "FILE", description = "The .creds file for --files-nats.")
     private Path filesNatsCreds;
 
+    @Option(names = "--bus-url", paramLabel = "URL",
+            description = "Scale-out: carry record events and realtime over this external NATS server or cluster "
+                    + "(nats://host:port, several separated by commas), shared by every Pocketbus node.")
+    private String busUrl;
+
+    @Option(names = "--bus-creds", paramLabel = "FILE",
+            description = "The .creds file to authenticate the --bus-url connection with.")
+    private Path busCreds;
+
+    @Option(names = "--nats-resolver-url", paramLabel = "URL",
+            description = "Scale-out: the projects are served by this external nats-server (cluster) in operator mode "
+                    + "with a full resolver; push every project account JWT to it on start and on every change "
+                    + "(revocations close live connections there at once). Without --bus-creds, the --bus-url "
+                    + "connection then authenticates as the app account.")
+    private String natsResolverUrl;
+
     @Override
     public Integer call() throws InterruptedException {
         if (dev) {
@@ -76,6 +92,13 @@ final class ServeCommand implements Callable<Integer> {
         Pocketbus pocketbus;
         try {
             Pocketbus.Builder builder = Pocketbus.builder().dataDir(dir).http(http).allowedOrigins(origins);
+            if (busUrl != null) {
+                builder.bus(busUrl);
+                Optional.ofNullable(busCreds).ifPresent(builder::busCredentials);
+            } else if (busCreds != null) {
+                throw new IllegalArgumentException("--bus-creds needs --bus-url");
+            }
+            Optional.ofNullable(natsResolverUrl).ifPresent(builder::natsResolver);
             if (!nats.equalsIgnoreCase("off")) {
                 builder.nats(nats).natsAuthorization(!natsNoAuth);
                 Optional.ofNullable(natsWebSocket).ifPresent(builder::natsWebSocket);
@@ -110,6 +133,7 @@ final class ServeCommand implements Callable<Integer> {
 
         out.printf("%s Server started at %s%n", LocalDateTime.now().format(BANNER_TIME), pocketbus.url());
         out.printf("├─ REST API:  %s/api/%n", pocketbus.url());
+        Optional.ofNullable(busUrl).ifPresent(url -> out.printf("├─ Bus:       %s%n", url));
         pocketbus.broker().ifPresentOrElse(broker -> {
             out.printf("├─ NATS:      nats://%s:%d%n", broker.host(), broker.port());
             broker.websocketPort().ifPresent(p -> out.printf("├─ NATS WS:   ws://%s:%d%n", broker.host(), p));

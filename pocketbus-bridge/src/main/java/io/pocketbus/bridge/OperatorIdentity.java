@@ -132,6 +132,21 @@ public final class OperatorIdentity {
         return new CredsFile(jwt, user.seed().orElseThrow());
     }
 
+    /**
+     * Credentials of a user in the system account, signed by that account's own key: what an external
+     * nats-server in operator mode accepts for {@code $SYS.REQ.…} account JWT updates.
+     */
+    CredsFile systemCredentials(String name) {
+        NKey user = NKey.create(NKey.Type.USER, random);
+        String jwt = NatsJwt.issue(JwtUserClaims.builder(user.publicKey()).name(name).build(), systemAccount, clock);
+        return new CredsFile(jwt, user.seed().orElseThrow());
+    }
+
+    /** The operator's signing key: it signs account JWTs and a nats-server's account delete requests. */
+    NKey operatorSigningKey() {
+        return operatorSigning;
+    }
+
     /** Signs account claims with the operator's signing key. */
     String issueAccountJwt(JwtAccountClaims claims) {
         return NatsJwt.issue(claims, operatorSigning, clock);

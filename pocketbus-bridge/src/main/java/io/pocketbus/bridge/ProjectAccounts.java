@@ -182,6 +182,14 @@ public final class ProjectAccounts {
         return projects.keySet().stream().sorted().toList();
     }
 
+    /**
+     * Calls {@code listener} after every change of an account JWT (a project provisioned, updated or removed, a
+     * credential revoked), synchronously, before the change returns; {@link #resolverPreload()} then holds it.
+     */
+    public void onAccountsChanged(Runnable listener) {
+        resolver.onUpdate(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Every account JWT (system, app, projects) by account public key: a nats-server's {@code resolver_preload}. */
     public Map<String, String> resolverPreload() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -328,9 +336,12 @@ public final class ProjectAccounts {
      */
     private void save(ProjectAccount p) {
         files.save(p);
-        projects.put(p.projectId(), p);
-        resolver.store(identity.issueAccountJwt(p.claims()));
-        broker.ifPresent(b -> applyJetStreamLimits(b, p));
+        ProjectAccount before = projects.put(p.projectId(), p);
+        // issuing a credential leaves the claims as they were: no account JWT to sign, verify and push again
+        if (before == null || !before.claims().equals(p.claims())) {
+            resolver.store(identity.issueAccountJwt(p.claims()));
+            broker.ifPresent(b -> applyJetStreamLimits(b, p));
+        }
     }
 
     private static void applyJetStreamLimits(Broker b, ProjectAccount p) {

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -183,21 +185,40 @@ public final class Realtime {
             return;
         }
         Collection c = collection.get();
+        // Subscribers who see the event alike get the same frame: computed once per event (fan-out hot spot)
+        Map<FrameKey, Optional<String>> frames = new HashMap<>();
         for (RealtimeClient client : clients.values()) {
             for (RealtimeSubscription sub : client.subscriptions()) {
                 Optional<RealtimeSubscription.Kind> kind = sub.match(c.id(), c.name(), record.id());
                 if (kind.isPresent()) {
-                    deliver(client, sub, kind.get(), action, record);
+                    deliver(client, sub, kind.get(), action, record, frames);
                 }
             }
         }
     }
 
+    /**
+     * What a frame's data depends on besides the event: the subscriber's auth (the very record bound to it, or
+     * none for a guest; {@link Record} has identity equality), the kind of match, and the options the rules see.
+     */
+    private record FrameKey(Record auth, RealtimeSubscription.Kind kind, Map<String, String> query,
+                            Map<String, String> headers) {
+        static FrameKey of(Optional<Record> auth, RealtimeSubscription sub, RealtimeSubscription.Kind kind) {
+            return new FrameKey(auth.orElse(null), kind, sub.query(), sub.headers());
+        }
+    }
+
     private void deliver(RealtimeClient client, RealtimeSubscription sub, RealtimeSubscription.Kind kind,
-                         String action, Record record) {
+                         String action, Record record, Map<FrameKey, Optional<String>> frames) {
         Optional<String> data;
         try {
-            data = RealtimeAccess.frameData(app, client, sub, kind, action, record);
+            Optional<Record> auth = client.auth();
+            FrameKey key = FrameKey.of(auth, sub, kind);
+            data = frames.get(key);
+            if (data == null) {
+                data = RealtimeAccess.frameData(app, auth, sub, kind, action, record);
+                frames.put(key, data);
+            }
         } catch (RuntimeException e) {
             // one subscriber's failing check must not cost the others their event
             LOG.warn("realtime delivery of {} to {} failed", record, client.id(), e);

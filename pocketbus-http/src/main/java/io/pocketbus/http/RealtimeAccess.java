@@ -33,11 +33,11 @@ final class RealtimeAccess {
     private RealtimeAccess() {
     }
 
-    /** The frame data for {@code sub}, or empty when the subscriber may not see the record. */
-    static Optional<String> frameData(App app, RealtimeClient client, RealtimeSubscription sub,
+    /** The frame data for {@code sub} of a subscriber with {@code auth}, or empty when it may not see the record. */
+    static Optional<String> frameData(App app, Optional<Record> auth, RealtimeSubscription sub,
                                       RealtimeSubscription.Kind kind, String action, Record record) {
         RequestInfo info = new RequestInfo(RequestInfo.CONTEXT_REALTIME, "GET", sub.query(), sub.headers(),
-                Map.of(), client.auth());
+                Map.of(), auth);
         Collection collection = record.collection();
         try {
             if (!canAccess(app, info, collection, kind, action, record, sub.query().getOrDefault("filter", ""))) {
