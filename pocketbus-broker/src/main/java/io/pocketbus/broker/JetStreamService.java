@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream's subjects and its direct-get subjects — and publishes replies and deliveries into the account.
  */
 final class JetStreamService {
+    private static final byte[] EMPTY = new byte[0];
     private final JetStreamConfig config;
     private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
 
@@ -26,8 +27,8 @@ final class JetStreamService {
         Optional<JetStreamLimits> limits = config.limitsFor(account.name);
         Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
         account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
-            JsApiReply r = JetStreamApi.handle(jsa, subject, reply(m), headers(m), body(m));
-            return answer(out, r, reply(m));
+            String reply = reply(m);
+            return answer(out, router, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
         }));
         if (jsa.isEmpty()) {
             return;
@@ -45,12 +46,12 @@ final class JetStreamService {
         a.recover();
     }
 
-    private static int answer(Output out, JsApiReply r, String reply) {
+    private static int answer(Output out, MessageRouter requester, JsApiReply r, String reply) {
         if (!r.handled()) {
             return 0;
         }
         if (r.hasMessage() && !reply.isEmpty()) {
-            out.publish(reply, "", r.headers(), r.payload());
+            out.reply(requester, reply, r.headers(), r.payload());
         }
         return 1;
     }
@@ -88,7 +89,7 @@ final class JetStreamService {
 
     static byte[] headers(ProtocolParser.Message m) {
         if (m.headerLength <= 0) {
-            return new byte[0];
+            return EMPTY;
         }
         byte[] h = new byte[m.headerLength];
         System.arraycopy(m.payload, m.payloadOffset, h, 0, m.headerLength);
@@ -112,15 +113,52 @@ final class JetStreamService {
 
         @Override
         public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
-            int hl = headers.length > 0 ? headers.length : -1;
-            byte[] data = new byte[headers.length + payload.length];
-            System.arraycopy(headers, 0, data, 0, headers.length);
-            System.arraycopy(payload, 0, data, headers.length, payload.length);
-            ProtocolParser.Message m = ProtocolParser.Message.of(subject.getBytes(StandardCharsets.UTF_8),
-                    reply.getBytes(StandardCharsets.UTF_8), hl, data, 0, data.length);
             MessageRouter router = new MessageRouter(null);
-            router.route(m, to, account.sublist.match(to), 0);
+            route(router, to, bytes(subject), bytes(reply), headers, payload);
             router.flush();
+        }
+
+        @Override
+        public Batch batch() {
+            MessageRouter router = new MessageRouter(null);
+            return new Batch() {
+                @Override
+                public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
+                    route(router, to, bytes(subject), bytes(reply), headers, payload);
+                }
+
+                @Override
+                public void flush() {
+                    router.flush();
+                }
+            };
+        }
+
+        /**
+         * Answers a request to {@code to}; the receivers are woken with the requester's read batch, so a
+         * publisher's many PubAcks go out in one write. Routed by the server, so the requester's echo
+         * setting does not apply.
+         */
+        void reply(MessageRouter requester, String to, byte[] headers, byte[] payload) {
+            MessageRouter router = new MessageRouter(null);
+            route(router, to, bytes(to), EMPTY, headers, payload);
+            router.deferTo(requester);
+        }
+
+        private void route(MessageRouter router, String to, byte[] subject, byte[] reply, byte[] headers, byte[] payload) {
+            byte[] data = payload;
+            if (headers.length > 0) {
+                data = new byte[headers.length + payload.length];
+                System.arraycopy(headers, 0, data, 0, headers.length);
+                System.arraycopy(payload, 0, data, headers.length, payload.length);
+            }
+            ProtocolParser.Message m = ProtocolParser.Message.of(subject, reply, headers.length > 0 ? headers.length : -1,
+                    data, 0, data.length);
+            router.route(m, to, account.sublist.match(to), 0);
+        }
+
+        private static byte[] bytes(String s) {
+            return s.isEmpty() ? EMPTY : s.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -151,9 +189,8 @@ final class JetStreamService {
             for (String subject : stream.config().subjects) {
                 list.add(new Subscription(subject, (router, m, subj, hops) -> {
                     byte[] ack = stream.publish(subj, headers(m), body(m));
-                    String reply = reply(m);
-                    if (!reply.isEmpty() && !stream.config().noAck) {
-                        out.publish(reply, "", new byte[0], ack);
+                    if (m.replyLength > 0 && !stream.config().noAck) {
+                        out.reply(router, reply(m), EMPTY, ack);
                     }
                     return 1;
                 }));
@@ -161,7 +198,7 @@ final class JetStreamService {
             if (stream.config().allowDirect) {
                 String direct = JetStreamApi.DIRECT_GET + stream.name();
                 Forwarder get = (router, m, subj, hops) ->
-                        answer(out, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
+                        answer(out, router, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
                 list.add(new Subscription(direct, get));
                 list.add(new Subscription(direct + ".>", get));
             }
