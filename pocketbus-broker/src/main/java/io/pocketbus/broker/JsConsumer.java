@@ -53,6 +53,8 @@ final class JsConsumer {
     private final List<Long> releasedByDelivery = new ArrayList<>();
     /** The earliest redelivery deadline set by this pass's deliveries. */
     private long wakeBy = Long.MAX_VALUE;
+    /** When the delivery loop will look again unless woken ({@link System#nanoTime()}). */
+    private long plannedWake = Long.MIN_VALUE;
     private boolean stopped;
 
     /**
@@ -182,6 +184,8 @@ final class JsConsumer {
             return;
         }
         JsOutput out = stream.context().output();
+        JsOutput.Batch batch = out.batch();
+        List<Long> released = List.of();
         lock.lock();
         try {
             if (stopped) {
@@ -208,9 +212,35 @@ final class JsConsumer {
                 out.publish(reply, "", JsHeaders.status("409 Exceeded MaxWaiting"), new byte[0]);
                 return;
             }
-            wakeLoop();
+            if (deliverNow(now, batch)) {
+                wakeLoop();
+            }
+            if (!releasedByDelivery.isEmpty()) {
+                released = new ArrayList<>(releasedByDelivery);
+                releasedByDelivery.clear();
+            }
         } finally {
             lock.unlock();
+            batch.flush();
+        }
+        if (!released.isEmpty()) {
+            stream.acknowledged(released);
+        }
+    }
+
+    /**
+     * Serves a new pull request at once, on the requester's thread, sparing the hand-off to the delivery
+     * loop; returns whether the loop must still look: the request still waits (expiry, heartbeats, more
+     * messages), or something falls due before the loop's planned wake-up.
+     */
+    private boolean deliverNow(long now, JsOutput.Batch batch) {
+        wakeBy = Long.MAX_VALUE;
+        try {
+            long next = deliver(now, batch);
+            return waiting.size() > 0 || Math.min(next, wakeBy) < plannedWake;
+        } catch (RuntimeException e) {
+            // The loop runs the pass again and reports what failed, or stops if the store closed.
+            return true;
         }
     }
 
@@ -357,6 +387,7 @@ final class JsConsumer {
                     releasedByDelivery.clear();
                 }
                 expired = inactive(now);
+                plannedWake = next;
             } finally {
                 lock.unlock();
                 batch.flush();
