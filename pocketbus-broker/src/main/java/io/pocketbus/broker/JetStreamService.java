@@ -28,7 +28,7 @@ final class JetStreamService {
         Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
         account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
             String reply = reply(m);
-            return answer(out, router, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
+            return answer(out, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
         }));
         if (jsa.isEmpty()) {
             return;
@@ -46,12 +46,12 @@ final class JetStreamService {
         a.recover();
     }
 
-    private static int answer(Output out, MessageRouter requester, JsApiReply r, String reply) {
+    private static int answer(Output out, JsApiReply r, String reply) {
         if (!r.handled()) {
             return 0;
         }
         if (r.hasMessage() && !reply.isEmpty()) {
-            out.reply(requester, reply, r.headers(), r.payload());
+            out.reply(reply, r.headers(), r.payload());
         }
         return 1;
     }
@@ -134,15 +134,11 @@ final class JetStreamService {
             };
         }
 
-        /**
-         * Answers a request to {@code to}; the receivers are woken with the requester's read batch, so a
-         * publisher's many PubAcks go out in one write. Routed by the server, so the requester's echo
-         * setting does not apply.
-         */
-        void reply(MessageRouter requester, String to, byte[] headers, byte[] payload) {
+        /** Answers a request on its reply subject (PubAcks, API responses, direct gets). */
+        void reply(String to, byte[] headers, byte[] payload) {
             MessageRouter router = new MessageRouter(null);
             route(router, to, bytes(to), EMPTY, headers, payload);
-            router.deferTo(requester);
+            router.flush();
         }
 
         private void route(MessageRouter router, String to, byte[] subject, byte[] reply, byte[] headers, byte[] payload) {
@@ -190,7 +186,7 @@ final class JetStreamService {
                 list.add(new Subscription(subject, (router, m, subj, hops) -> {
                     byte[] ack = stream.publish(subj, headers(m), body(m));
                     if (m.replyLength > 0 && !stream.config().noAck) {
-                        out.reply(router, reply(m), EMPTY, ack);
+                        out.reply(reply(m), EMPTY, ack);
                     }
                     return 1;
                 }));
@@ -198,7 +194,7 @@ final class JetStreamService {
             if (stream.config().allowDirect) {
                 String direct = JetStreamApi.DIRECT_GET + stream.name();
                 Forwarder get = (router, m, subj, hops) ->
-                        answer(out, router, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
+                        answer(out, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
                 list.add(new Subscription(direct, get));
                 list.add(new Subscription(direct + ".>", get));
             }

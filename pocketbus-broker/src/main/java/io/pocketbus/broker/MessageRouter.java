@@ -33,16 +33,6 @@ final class MessageRouter {
         toFlush.add(c);
     }
 
-    /**
-     * Leaves the receivers this router appended to for {@code later} to wake with its own batch: the server
-     * answering a client (a JetStream PubAck) routes without the client's echo rule but wakes the writer once
-     * per read batch, with the client's other deliveries.
-     */
-    void deferTo(MessageRouter later) {
-        later.toFlush.addAll(toFlush);
-        toFlush.clear();
-    }
-
     /** Wakes every writer this batch appended to, once. */
     void flush() {
         if (toFlush.isEmpty()) {
