@@ -93,8 +93,12 @@ public final class JetStreamBench {
     private void measure(ServerProcess server, String mode, double scale, boolean warmUp) throws Exception {
         String url = server.url();
         if (warmUp) {
+            // Every load once, smaller, on both servers: the first measured round must not time the JIT
+            // compiling the consumer and KV paths (nats-server has nothing to warm, so this only evens out).
             JetStreamLoad.asyncPublish(url, (long) (scale * 20_000), 1_000);
             JetStreamLoad.syncPublish(url, (long) (scale * 1_000));
+            JetStreamLoad.pullConsume(url, (long) (scale * 20_000));
+            JetStreamLoad.keyValue(url, (long) (scale * 2_000));
         }
         long syncCount = (long) (scale * 5_000);
         record(mode, "synchronous publish, 128 B", server, JetStreamLoad.syncPublish(url, syncCount), "msgs/s");

@@ -49,6 +49,9 @@ final class JetStreamApi {
                 if (requiresNewerApi(h)) {
                     throw JetStreamError.of("JSRequiredApiLevelErr");
                 }
+                if (ep == Endpoint.STREAM_MSG_GET) {
+                    return JsApiReply.json(msgGet(a.requireStream(t[5]), payload));
+                }
                 return JsApiReply.json(JsJson.bytes(dispatch(a, ep, t, payload)));
             } catch (JetStreamError e) {
                 a.apiErrors.incrementAndGet();
@@ -177,7 +180,6 @@ final class JetStreamApi {
             }
             case STREAM_PURGE -> purge(a.requireStream(t[4]), payload, out);
             case STREAM_NAMES, STREAM_LIST -> listStreams(a, ep == Endpoint.STREAM_NAMES, payload, out);
-            case STREAM_MSG_GET -> msgGet(a.requireStream(t[5]), payload, out);
             case STREAM_MSG_DELETE -> msgDelete(a.requireStream(t[5]), payload, out);
             case CONSUMER_CREATE -> out.setAll(JsConsumers.create(a, t, payload));
             case CONSUMER_INFO -> out.setAll(requireConsumer(a.requireStream(t[4]), t[5]).info());
@@ -327,18 +329,21 @@ final class JetStreamApi {
         return store.loadMsg(seq);
     }
 
-    private static void msgGet(JsStream s, byte[] payload, ObjectNode out) {
+    /** Rendered straight to bytes, without a JSON tree: KV clients without direct get read every key this way. */
+    private static byte[] msgGet(JsStream s, byte[] payload) {
         StoredMsg m = lookup(s, JsJson.parseObject(payload)).orElseThrow(() -> JetStreamError.of("JSNoMessageFoundErr"));
-        ObjectNode msg = out.putObject("message");
-        msg.put("subject", m.subject());
-        msg.put("seq", m.seq());
+        Base64.Encoder base64 = Base64.getEncoder();
+        StringBuilder sb = new StringBuilder(128 + m.subject().length() + (m.headers().length + m.payload().length) * 4 / 3);
+        sb.append("{\"type\":\"").append(TYPE).append(Endpoint.STREAM_MSG_GET.type).append("\",\"message\":{\"subject\":");
+        Json.quote(sb, m.subject()).append(",\"seq\":").append(m.seq());
         if (m.headers().length > 0) {
-            msg.put("hdrs", Base64.getEncoder().encodeToString(m.headers()));
+            sb.append(",\"hdrs\":\"").append(base64.encodeToString(m.headers())).append('"');
         }
         if (m.payload().length > 0) {
-            msg.put("data", Base64.getEncoder().encodeToString(m.payload()));
+            sb.append(",\"data\":\"").append(base64.encodeToString(m.payload())).append('"');
         }
-        msg.put("time", JsJson.time(m.timestamp()));
+        sb.append(",\"time\":\"").append(JsJson.time(m.timestamp())).append("\"}}");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void msgDelete(JsStream s, byte[] payload, ObjectNode out) {
@@ -376,12 +381,12 @@ final class JetStreamApi {
         Optional<StoredMsg> m;
         if (subject.length() > prefix.length()) {
             String lastFor = subject.substring(prefix.length() + 1);
-            if (!new String(payload, StandardCharsets.UTF_8).isBlank()) {
+            if (!isBlank(payload)) {
                 return JsApiReply.message(JsHeaders.status("408 Bad Request"), new byte[0]);
             }
             m = s.store().loadLastMsg(lastFor);
         } else {
-            if (new String(payload, StandardCharsets.UTF_8).isBlank()) {
+            if (isBlank(payload)) {
                 return JsApiReply.message(JsHeaders.status("408 Empty Request"), new byte[0]);
             }
             try {
@@ -397,6 +402,16 @@ final class JetStreamApi {
         byte[] headers = JsHeaders.append(msg.headers(), "Nats-Stream", s.name(), "Nats-Subject", msg.subject(),
                 "Nats-Sequence", String.valueOf(msg.seq()), "Nats-Time-Stamp", JsJson.time(msg.timestamp()));
         return JsApiReply.message(headers, msg.payload());
+    }
+
+    /** Whether the body is only ASCII whitespace (as {@link Character#isWhitespace} has it), without decoding it. */
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && (b < 0x09 || b > 0x0D) && (b < 0x1C || b > 0x1F)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An ephemeral consumer name as nats-server makes them: 8 random alphanumerics. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream's subjects and its direct-get subjects — and publishes replies and deliveries into the account.
  */
 final class JetStreamService {
+    private static final byte[] EMPTY = new byte[0];
     private final JetStreamConfig config;
     private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
     /** Limits from account JWTs, which take the place of the configured ones, as in operator mode. */
@@ -29,8 +30,8 @@ final class JetStreamService {
                 .or(() -> config.limitsFor(account.name));
         Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
         account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
-            JsApiReply r = JetStreamApi.handle(jsa, subject, reply(m), headers(m), body(m));
-            return answer(out, r, reply(m));
+            String reply = reply(m);
+            return answer(out, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
         }));
         if (jsa.isEmpty()) {
             return;
@@ -67,7 +68,7 @@ final class JetStreamService {
             return 0;
         }
         if (r.hasMessage() && !reply.isEmpty()) {
-            out.publish(reply, "", r.headers(), r.payload());
+            out.reply(reply, r.headers(), r.payload());
         }
         return 1;
     }
@@ -105,7 +106,7 @@ final class JetStreamService {
 
     static byte[] headers(ProtocolParser.Message m) {
         if (m.headerLength <= 0) {
-            return new byte[0];
+            return EMPTY;
         }
         byte[] h = new byte[m.headerLength];
         System.arraycopy(m.payload, m.payloadOffset, h, 0, m.headerLength);
@@ -129,15 +130,48 @@ final class JetStreamService {
 
         @Override
         public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
-            int hl = headers.length > 0 ? headers.length : -1;
-            byte[] data = new byte[headers.length + payload.length];
-            System.arraycopy(headers, 0, data, 0, headers.length);
-            System.arraycopy(payload, 0, data, headers.length, payload.length);
-            ProtocolParser.Message m = ProtocolParser.Message.of(subject.getBytes(StandardCharsets.UTF_8),
-                    reply.getBytes(StandardCharsets.UTF_8), hl, data, 0, data.length);
             MessageRouter router = new MessageRouter(null);
-            router.route(m, to, account.sublist.match(to), 0);
+            route(router, to, bytes(subject), bytes(reply), headers, payload);
             router.flush();
+        }
+
+        @Override
+        public Batch batch() {
+            MessageRouter router = new MessageRouter(null);
+            return new Batch() {
+                @Override
+                public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
+                    route(router, to, bytes(subject), bytes(reply), headers, payload);
+                }
+
+                @Override
+                public void flush() {
+                    router.flush();
+                }
+            };
+        }
+
+        /** Answers a request on its reply subject (PubAcks, API responses, direct gets). */
+        void reply(String to, byte[] headers, byte[] payload) {
+            MessageRouter router = new MessageRouter(null);
+            route(router, to, bytes(to), EMPTY, headers, payload);
+            router.flush();
+        }
+
+        private void route(MessageRouter router, String to, byte[] subject, byte[] reply, byte[] headers, byte[] payload) {
+            byte[] data = payload;
+            if (headers.length > 0) {
+                data = new byte[headers.length + payload.length];
+                System.arraycopy(headers, 0, data, 0, headers.length);
+                System.arraycopy(payload, 0, data, headers.length, payload.length);
+            }
+            ProtocolParser.Message m = ProtocolParser.Message.of(subject, reply, headers.length > 0 ? headers.length : -1,
+                    data, 0, data.length);
+            router.route(m, to, account.sublist.match(to), 0);
+        }
+
+        private static byte[] bytes(String s) {
+            return s.isEmpty() ? EMPTY : s.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -168,9 +202,8 @@ final class JetStreamService {
             for (String subject : stream.config().subjects) {
                 list.add(new Subscription(subject, (router, m, subj, hops) -> {
                     byte[] ack = stream.publish(subj, headers(m), body(m));
-                    String reply = reply(m);
-                    if (!reply.isEmpty() && !stream.config().noAck) {
-                        out.publish(reply, "", new byte[0], ack);
+                    if (m.replyLength > 0 && !stream.config().noAck) {
+                        out.reply(reply(m), EMPTY, ack);
                     }
                     return 1;
                 }));

@@ -53,6 +53,8 @@ final class JsConsumer {
     private final List<Long> releasedByDelivery = new ArrayList<>();
     /** The earliest redelivery deadline set by this pass's deliveries. */
     private long wakeBy = Long.MAX_VALUE;
+    /** When the delivery loop will look again unless woken ({@link System#nanoTime()}). */
+    private long plannedWake = Long.MIN_VALUE;
     private boolean stopped;
 
     /**
@@ -182,6 +184,8 @@ final class JsConsumer {
             return;
         }
         JsOutput out = stream.context().output();
+        JsOutput.Batch batch = out.batch();
+        List<Long> released = List.of();
         lock.lock();
         try {
             if (stopped) {
@@ -208,9 +212,35 @@ final class JsConsumer {
                 out.publish(reply, "", JsHeaders.status("409 Exceeded MaxWaiting"), new byte[0]);
                 return;
             }
-            wakeLoop();
+            if (deliverNow(now, batch)) {
+                wakeLoop();
+            }
+            if (!releasedByDelivery.isEmpty()) {
+                released = new ArrayList<>(releasedByDelivery);
+                releasedByDelivery.clear();
+            }
         } finally {
             lock.unlock();
+            batch.flush();
+        }
+        if (!released.isEmpty()) {
+            stream.acknowledged(released);
+        }
+    }
+
+    /**
+     * Serves a new pull request at once, on the requester's thread, sparing the hand-off to the delivery
+     * loop; returns whether the loop must still look: the request still waits (expiry, heartbeats, more
+     * messages), or something falls due before the loop's planned wake-up.
+     */
+    private boolean deliverNow(long now, JsOutput.Batch batch) {
+        wakeBy = Long.MAX_VALUE;
+        try {
+            long next = deliver(now, batch);
+            return waiting.size() > 0 || Math.min(next, wakeBy) < plannedWake;
+        } catch (RuntimeException e) {
+            // The loop runs the pass again and reports what failed, or stops if the store closed.
+            return true;
         }
     }
 
@@ -226,8 +256,11 @@ final class JsConsumer {
         if (space >= 0) {
             verb = verb.substring(0, space);
         }
-        List<Long> done = new ArrayList<>();
+        List<Long> done = new ArrayList<>(1);
         boolean confirm = true;
+        // Only an ack that can unblock delivery, a NAK or a new request wakes the loop: waking it for every
+        // ack would run a whole delivery pass per ack.
+        boolean wake = false;
         lock.lock();
         try {
             if (stopped) {
@@ -235,11 +268,11 @@ final class JsConsumer {
             }
             JsConsumerConfig cfg = config;
             switch (verb) {
-                case "", "+ACK", "+OK" -> ackLocked(cfg, sseq, ackDseq, done);
+                case "", "+ACK", "+OK" -> wake = ackLocked(cfg, sseq, ackDseq, done);
                 case "+TERM" -> {
                     JsAckTracker.Pending p = pending.get(sseq);
                     long deliveries = p == null ? 0 : p.deliveries();
-                    ackLocked(cfg, sseq, ackDseq, done);
+                    wake = ackLocked(cfg, sseq, ackDseq, done);
                     if (p != null) {
                         JsAdvisory.delivery(stream.context(), "MSG_TERMINATED", "terminated", stream.name(), name, ackDseq, sseq,
                                 deliveries, arg);
@@ -248,6 +281,7 @@ final class JsConsumer {
                 case "+NXT" -> {
                     ackLocked(cfg, sseq, ackDseq, done);
                     confirm = false;
+                    wake = true;
                     if (!reply.isEmpty() && !cfg.isPush()) {
                         try {
                             JsPullRequest req = JsPullRequest.parse(arg.getBytes(StandardCharsets.UTF_8), reply, cfg, System.nanoTime());
@@ -260,6 +294,7 @@ final class JsConsumer {
                 case "-NAK" -> {
                     JsAckTracker.Pending p = pending.get(sseq);
                     pending.nak(sseq, nakDelay(arg), System.nanoTime());
+                    wake = true;
                     if (p != null) {
                         JsAdvisory.delivery(stream.context(), "MSG_NAKED", "nak", stream.name(), name, ackDseq, sseq,
                                 p.deliveries(), "");
@@ -269,7 +304,9 @@ final class JsConsumer {
                 default -> confirm = false;
             }
             lastActive = JsJson.nowNanos();
-            wakeLoop();
+            if (wake) {
+                wakeLoop();
+            }
         } finally {
             lock.unlock();
         }
@@ -281,8 +318,11 @@ final class JsConsumer {
         }
     }
 
-    private void ackLocked(JsConsumerConfig cfg, long sseq, long ackDseq, List<Long> done) {
+    /** Returns whether delivery was held back by {@code max_ack_pending} and may now go on. */
+    private boolean ackLocked(JsConsumerConfig cfg, long sseq, long ackDseq, List<Long> done) {
+        boolean atLimit = cfg.maxAckPending > 0 && pending.size() >= cfg.maxAckPending;
         pending.ack(cfg.ackPolicy, sseq, ackDseq, cstore, done);
+        return atLimit;
     }
 
     private static long nakDelay(String arg) {
@@ -314,6 +354,8 @@ final class JsConsumer {
     // ---- the delivery loop ----
 
     private void run() {
+        // The messages of a pass go out in one write: the receivers are woken once, after the pass.
+        JsOutput.Batch batch = stream.context().output().batch();
         while (true) {
             boolean expired;
             long next;
@@ -329,7 +371,7 @@ final class JsConsumer {
                 try {
                     wakeBy = Long.MAX_VALUE;
                     next = Math.min(next, timers(now));
-                    next = Math.min(next, deliver(now));
+                    next = Math.min(next, deliver(now, batch));
                     next = Math.min(next, wakeBy);
                 } catch (StoreException e) {
                     if (e.kind() == StoreException.Kind.CLOSED) {
@@ -345,8 +387,10 @@ final class JsConsumer {
                     releasedByDelivery.clear();
                 }
                 expired = inactive(now);
+                plannedWake = next;
             } finally {
                 lock.unlock();
+                batch.flush();
             }
             if (!released.isEmpty()) {
                 stream.acknowledged(released);
@@ -418,15 +462,14 @@ final class JsConsumer {
     }
 
     /** Sends whatever can go now; returns when to look again (replay pacing), or far in the future. */
-    private long deliver(long now) {
+    private long deliver(long now, JsOutput.Batch out) {
         JsConsumerConfig cfg = config;
-        JsOutput out = stream.context().output();
         StreamStore store = stream.store();
         boolean acking = cfg.ackPolicy != JsConsumerConfig.AckPolicy.NONE;
         while (true) {
             JsPullRequest req = null;
             if (cfg.isPush()) {
-                if (noInterestSince != 0 || !out.hasInterest(cfg.deliverSubject)) {
+                if (noInterestSince != 0 || !out().hasInterest(cfg.deliverSubject)) {
                     return Long.MAX_VALUE;
                 }
                 if (cfg.flowControl && flowControl.stalled()) {
@@ -478,7 +521,7 @@ final class JsConsumer {
                 }
                 continue;
             }
-            send(cfg, m, redelivery, req == null ? cfg.deliverSubject : req.reply, now);
+            send(out, cfg, m, redelivery, req == null ? cfg.deliverSubject : req.reply, now);
             if (req != null) {
                 req.batch--;
                 req.delivered++;
@@ -508,7 +551,8 @@ final class JsConsumer {
         }
     }
 
-    private void send(JsConsumerConfig cfg, StoredMsg m, JsAckTracker.Pending redelivery, String to, long now) {
+    private void send(JsOutput.Batch out, JsConsumerConfig cfg, StoredMsg m, JsAckTracker.Pending redelivery, String to,
+            long now) {
         long wall = JsJson.nowNanos();
         dseq++;
         long deliveries = redelivery == null ? 1 : redelivery.deliveries() + 1;
@@ -532,7 +576,7 @@ final class JsConsumer {
             headers = JsHeaders.append(headers, "Nats-Msg-Size", String.valueOf(payload.length));
             payload = new byte[0];
         }
-        stream.context().output().send(to, m.subject(), reply, headers, payload);
+        out.send(to, m.subject(), reply, headers, payload);
     }
 
     /** Messages matching the filter not delivered yet. */

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** JSON helpers for the JetStream API: one shared mapper, and Go's time and duration conventions. */
@@ -60,23 +60,42 @@ final class JsJson {
         }
     }
 
-    /** RFC 3339 with nanoseconds and trailing zeros trimmed, in UTC, as Go's {@code time.Time} marshals. */
+    /**
+     * RFC 3339 with nanoseconds and trailing zeros trimmed, in UTC, as Go's {@code time.Time} marshals
+     * (years 0–9999, the range Go marshals). Written by hand: direct gets and deliveries format one per message.
+     */
     static String time(long epochNanos) {
         if (epochNanos == 0) {
             return ZERO_TIME;
         }
-        Instant i = Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
-        String base = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(i.atOffset(ZoneOffset.UTC).withNano(0));
-        int nanos = i.getNano();
-        if (nanos == 0) {
-            return base + "Z";
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), 0, ZoneOffset.UTC);
+        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        StringBuilder sb = new StringBuilder(30);
+        digits(sb, t.getYear(), 4).append('-');
+        digits(sb, t.getMonthValue(), 2).append('-');
+        digits(sb, t.getDayOfMonth(), 2).append('T');
+        digits(sb, t.getHour(), 2).append(':');
+        digits(sb, t.getMinute(), 2).append(':');
+        digits(sb, t.getSecond(), 2);
+        if (nanos != 0) {
+            int width = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                width--;
+            }
+            digits(sb.append('.'), nanos, width);
         }
-        String frac = String.format("%09d", nanos);
-        int end = frac.length();
-        while (end > 0 && frac.charAt(end - 1) == '0') {
-            end--;
+        return sb.append('Z').toString();
+    }
+
+    /** Appends {@code value} zero-padded to {@code width} digits. */
+    private static StringBuilder digits(StringBuilder sb, int value, int width) {
+        for (int limit = 10, w = 1; w < width; limit *= 10, w++) {
+            if (value < limit) {
+                sb.append('0');
+            }
         }
-        return base + "." + frac.substring(0, end) + "Z";
+        return sb.append(value);
     }
 
     /** Parses an RFC 3339 time into epoch nanoseconds; Go's zero time is 0. */

@@ -15,6 +15,24 @@ interface JsOutput {
         send(subject, subject, reply, headers, payload);
     }
 
+    /**
+     * A batch of sends whose receivers are woken once, at {@link Batch#flush()}, rather than once per
+     * message: a pull request's messages then go out in one write. Used by one thread at a time.
+     */
+    default Batch batch() {
+        return new Batch() {
+            @Override
+            public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
+                JsOutput.this.send(to, subject, reply, headers, payload);
+            }
+
+            @Override
+            public void flush() {
+                // Each send above was delivered on its own.
+            }
+        };
+    }
+
     /** Whether any subscription in the account would receive a message on this subject. */
     boolean hasInterest(String subject);
 
@@ -23,4 +41,16 @@ interface JsOutput {
      * run; {@code onChange} must be quick and take no locks (it may run under the account's sublist lock).
      */
     Runnable watchInterest(Runnable onChange);
+
+    /** Sends collected until {@link #flush()}; the batch can be reused after a flush. */
+    interface Batch {
+        void send(String to, String subject, String reply, byte[] headers, byte[] payload);
+
+        default void publish(String subject, String reply, byte[] headers, byte[] payload) {
+            send(subject, subject, reply, headers, payload);
+        }
+
+        /** Wakes every receiver the sends since the last flush appended to. */
+        void flush();
+    }
 }

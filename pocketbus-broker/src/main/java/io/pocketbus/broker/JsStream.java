@@ -27,6 +27,8 @@ final class JsStream {
     /** Msg ids inside the duplicate window: id → {seq, stored at (nanos)}, oldest first. */
     private final LinkedHashMap<String, long[]> dedupe = new LinkedHashMap<>();
     private volatile JsStreamConfig config;
+    /** The stream's name and domain never change: every PubAck starts with the same bytes. */
+    private final byte[] pubAckPrefix;
     private final Optional<JsMirror> mirror;
     private volatile List<JsSource> sources = List.of();
     private String lastMsgId = "";
@@ -39,6 +41,7 @@ final class JsStream {
         this.config = config;
         this.store = store;
         this.created = created;
+        this.pubAckPrefix = JsPubAck.prefix(config.name, ctx.domain());
         JsonNode m = config.json.get("mirror");
         this.mirror = m instanceof ObjectNode ? Optional.of(new JsMirror(this, m)) : Optional.empty();
         store.addListener((msgsDelta, bytesDelta, seq, subject) -> {
@@ -190,7 +193,7 @@ final class JsStream {
                     expireDedupe(JsJson.nowNanos());
                     long[] dup = dedupe.get(msgId);
                     if (dup != null) {
-                        return JsPubAck.ok(cfg.name, ctx.domain(), dup[0], true);
+                        return JsPubAck.ok(pubAckPrefix, dup[0], true);
                     }
                 }
                 Optional<String> expMsgId = h.get(JsHeaders.EXPECTED_LAST_MSG_ID);
@@ -242,7 +245,7 @@ final class JsStream {
             c.signal();
         }
         ctx.streamStored(this);
-        return JsPubAck.ok(cfg.name, ctx.domain(), seq, false);
+        return JsPubAck.ok(pubAckPrefix, seq, false);
     }
 
     /**

@@ -150,7 +150,11 @@ class JetStreamApiTest {
         m.publish("m.b", new byte[0], "B1".getBytes(StandardCharsets.UTF_8));
         m.publish("m.a", new byte[0], "A2".getBytes(StandardCharsets.UTF_8));
         JsonNode got = call("STREAM.MSG.GET.M", "{\"seq\":1}");
+        assertThat(got.get("type").asText()).isEqualTo("io.nats.jetstream.api.v1.stream_msg_get_response");
         assertThat(got.get("message").get("subject").asText()).isEqualTo("m.a");
+        assertThat(got.get("message").get("seq").asLong()).isEqualTo(1);
+        assertThat(got.get("message").get("data").asText()).isEqualTo("QTE=");
+        assertThat(JsJson.parseTime(got.get("message").get("time").asText())).isEqualTo(m.store().loadMsg(1).orElseThrow().timestamp());
         assertThat(new String(java.util.Base64.getDecoder().decode(got.get("message").get("hdrs").asText()), StandardCharsets.UTF_8))
                 .isEqualTo("NATS/1.0\r\nX: 1\r\n\r\n");
         JsonNode last = call("STREAM.MSG.GET.M", "{\"last_by_subj\":\"m.a\"}");
