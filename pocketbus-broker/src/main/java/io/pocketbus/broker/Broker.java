@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -464,6 +465,8 @@ public final class Broker implements AutoCloseable {
         private Optional<Integer> websocketPort = Optional.empty();
         private Optional<Integer> monitorPort = Optional.empty();
         private int maxConnections = 65536;
+        private int maxSubscriptions;
+        private final Map<String, AccountLimits> accountLimits = new HashMap<>();
         private Optional<JetStreamConfig> jetStream = Optional.empty();
 
         private Builder() {
@@ -590,6 +593,24 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Subscriptions one connection may hold; beyond it a SUB gets {@code -ERR 'maximum subscriptions
+         * exceeded'} and the connection stays open; 0 (the default) means no limit.
+         */
+        public Builder maxSubscriptions(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxSubscriptions must not be negative");
+            }
+            this.maxSubscriptions = n;
+            return this;
+        }
+
+        /** Limits an account's connections and each of its connections' subscriptions. */
+        public Builder accountLimits(String account, AccountLimits limits) {
+            accountLimits.put(Objects.requireNonNull(account), Objects.requireNonNull(limits));
+            return this;
+        }
+
         /** How long a client has to send CONNECT when authentication is required; default 2 s. */
         public Builder authTimeout(Duration d) {
             this.authTimeout = positive(d, "authTimeout");
@@ -620,7 +641,7 @@ public final class Broker implements AutoCloseable {
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
-                    systemAccount, websocketPort, monitorPort, maxConnections),
+                    systemAccount, websocketPort, monitorPort, maxConnections, maxSubscriptions, accountLimits),
                     List.copyOf(accounts), jetStream);
         }
 

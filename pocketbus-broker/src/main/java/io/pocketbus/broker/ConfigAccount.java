@@ -10,12 +10,19 @@ import java.util.Optional;
  * exports, imports, JetStream and default permissions.
  */
 public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExport> exports,
-        List<ConfigImport> imports, Optional<ConfigJetStream> jetstream, Permissions defaultPermissions) {
+        List<ConfigImport> imports, Optional<ConfigJetStream> jetstream, Permissions defaultPermissions,
+        AccountLimits limits) {
 
     public ConfigAccount {
         users = List.copyOf(users);
         exports = List.copyOf(exports);
         imports = List.copyOf(imports);
+    }
+
+    /** An account without limits. */
+    public ConfigAccount(String name, List<ConfigUser> users, List<ConfigExport> exports, List<ConfigImport> imports,
+            Optional<ConfigJetStream> jetstream, Permissions defaultPermissions) {
+        this(name, users, exports, imports, jetstream, defaultPermissions, AccountLimits.UNLIMITED);
     }
 
     /**

@@ -75,8 +75,7 @@ final class ConfigApplier {
         limits.pingMax().ifPresent(builder::maxPingsOut);
         limits.writeDeadline().ifPresent(builder::writeDeadline);
         limits.lameDuckGracePeriod().ifPresent(builder::lameDuckGracePeriod);
-        limits.maxSubscriptions().ifPresent(v -> warnings.add(
-                "max_subscriptions is not supported; connections may hold any number of subscriptions"));
+        limits.maxSubscriptions().ifPresent(builder::maxSubscriptions);
         limits.lameDuckDuration().ifPresent(v -> warnings.add("lame_duck_duration is not supported; in lame-duck "
                 + "mode every client is closed at once when lame_duck_grace_period ends"));
     }
@@ -89,7 +88,7 @@ final class ConfigApplier {
     }
 
     private void authentication() {
-        file.accounts().forEach(a -> builder.account(a.toAccountConfig()));
+        file.accounts().forEach(a -> builder.account(a.toAccountConfig()).accountLimits(a.name(), a.limits()));
         Optional<CompositeAuthenticator> authenticator = file.authenticator();
         authenticator.ifPresent(builder::authenticator);
         file.authorization().flatMap(ConfigAuthorization::timeout).ifPresent(builder::authTimeout);

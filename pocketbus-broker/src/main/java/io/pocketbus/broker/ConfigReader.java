@@ -306,22 +306,49 @@ final class ConfigReader {
         List<ConfigImport> imports = List.of();
         Optional<ConfigJetStream> jetstream = Optional.empty();
         Permissions defaults = Permissions.ALL;
+        AccountLimits limits = AccountLimits.UNLIMITED;
         for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
             ConfigValue f = e.getValue();
             switch (e.getKey().toLowerCase(Locale.ROOT)) {
                 case "users" -> users = Optional.of(f);
+                case "limits" -> limits = accountLimits(f);
                 case "exports" -> exports = f.asList().stream().map(ConfigExports::export).toList();
                 case "imports" -> imports = f.asList().stream().map(ConfigExports::importOf).toList();
                 case "jetstream" -> jetstream = Optional.of(jetstream(f, true));
                 case "default_permissions" -> defaults = ConfigPermissions.parse(f);
-                case "nkey", "mappings", "maps", "limits", "msg_trace", "trace_dest" -> warnings.add(f.source() + ":"
+                case "nkey", "mappings", "maps", "msg_trace", "trace_dest" -> warnings.add(f.source() + ":"
                         + f.line() + ":" + f.column() + ": account option '" + e.getKey() + "' is not supported and is ignored");
                 default -> unknown(e.getKey(), f);
             }
         }
         Permissions accountDefaults = defaults;
         List<ConfigUser> list = users.map(u -> users(u, name, accountDefaults)).orElse(List.of());
-        return new ConfigAccount(name, list, exports, imports, jetstream, defaults);
+        return new ConfigAccount(name, list, exports, imports, jetstream, defaults, limits);
+    }
+
+    /** An account's {@code limits} block; -1 (nats-server's "no limit") leaves a limit off. */
+    private AccountLimits accountLimits(ConfigValue v) {
+        Optional<Integer> connections = Optional.empty();
+        Optional<Integer> subscriptions = Optional.empty();
+        for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
+            ConfigValue f = e.getValue();
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "max_connections", "max_conn" -> connections = limit(f);
+                case "max_subscriptions", "max_subs" -> subscriptions = limit(f);
+                case "max_payload", "max_pay", "max_leafnodes", "max_leafs" -> warnings.add(f.source() + ":" + f.line()
+                        + ":" + f.column() + ": account limit '" + e.getKey() + "' is not supported and is ignored");
+                default -> unknown(e.getKey(), f);
+            }
+        }
+        return new AccountLimits(connections, subscriptions);
+    }
+
+    private static Optional<Integer> limit(ConfigValue v) {
+        int n = v.asInt();
+        if (n < -1) {
+            throw ConfigException.at(v, "a limit must be -1 (none) or at least 0: " + n);
+        }
+        return n < 0 ? Optional.empty() : Optional.of(n);
     }
 
     private ConfigJetStream jetstream(ConfigValue v, boolean account) {

@@ -143,8 +143,21 @@ public final class OperatorAuthenticator implements Authenticator {
         }
         Optional<Instant> expiresAt = Stream.of(user.expires(), account.expires(), window.until())
                 .flatMap(Optional::stream).min(Instant::compareTo);
-        return new Grant(account.subject(), user.subject(), permissions.normalized(), expiresAt,
+        Grant grant = new Grant(account.subject(), user.subject(), permissions.normalized(), expiresAt,
                 maxPayload(limits, account.limits()));
+        Optional<Integer> subs = Stream.of(limits.subs(), account.limits().subs()).filter(n -> n >= 0)
+                .min(Long::compare).map(OperatorAuthenticator::toInt);
+        if (subs.isPresent()) {
+            grant = grant.withMaxSubscriptions(subs.get());
+        }
+        if (account.limits().conn() >= 0) {
+            grant = grant.withAccountMaxConnections(toInt(account.limits().conn()));
+        }
+        return grant;
+    }
+
+    private static int toInt(long n) {
+        return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
     private JwtAccountClaims account(String accountKey, Instant now) {

@@ -110,12 +110,10 @@ class ConfigApplierTest {
     void unsupportedOptionsAreReportedNotIgnored() {
         List<String> warnings = Broker.builder().config(parse("""
                 port: -1
-                max_subscriptions: 10
                 lame_duck_duration: "30s"
                 websocket { port: -1, no_tls: true, compression: true }
                 """));
-        assertThat(warnings).anyMatch(w -> w.contains("max_subscriptions"))
-                .anyMatch(w -> w.contains("lame_duck_duration"))
+        assertThat(warnings).anyMatch(w -> w.contains("lame_duck_duration"))
                 .anyMatch(w -> w.contains("compression"));
     }
 
