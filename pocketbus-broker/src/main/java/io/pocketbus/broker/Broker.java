@@ -64,6 +64,8 @@ public final class Broker implements AutoCloseable {
     private volatile Listener websocketListener;
     /** JetStream, when enabled: it subscribes itself into each account as the account is created. */
     private final Optional<JetStreamService> jetStream;
+    /** In operator mode, the exports and imports of the account JWTs. */
+    private final Optional<JwtAccountLinks> jwtLinks;
 
     private Broker(BrokerConfig config, List<AccountConfig> accountConfigs, Optional<JetStreamConfig> jetStream) {
         this.config = config;
@@ -74,8 +76,10 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.links = new AccountLinks(this::account, scheduler);
+        this.links = new AccountLinks(this::createAccount, scheduler);
         accountConfigs.forEach(links::define);
+        this.jwtLinks = config.authenticator().flatMap(Broker::operatorOf).map(o -> new JwtAccountLinks(o, links));
+        jwtLinks.ifPresent(l -> l.operator().onCredentialsChanged(l::refresh));
         this.events = new SystemEvents(this, config.systemAccount());
         this.monitor = new Monitor(this, config);
         config.authenticator().ifPresent(a -> a.onCredentialsChanged(() -> reauthenticate(a)));
@@ -396,7 +400,25 @@ public final class Broker implements AutoCloseable {
 
     // ---- used by connections ----
 
+    private static Optional<OperatorAuthenticator> operatorOf(Authenticator authenticator) {
+        if (authenticator instanceof OperatorAuthenticator o) {
+            return Optional.of(o);
+        }
+        return authenticator instanceof CompositeAuthenticator c ? c.operator() : Optional.empty();
+    }
+
     Account account(String name) {
+        Account existing = accounts.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        // Defined outside computeIfAbsent: wiring the links looks up (and may create) other accounts.
+        Account created = createAccount(name);
+        jwtLinks.ifPresent(l -> l.used(name));
+        return created;
+    }
+
+    private Account createAccount(String name) {
         return accounts.computeIfAbsent(name, n -> {
             Account a = new Account(n);
             if (!n.equals(config.systemAccount())) {

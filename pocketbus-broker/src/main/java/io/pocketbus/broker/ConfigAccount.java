@@ -28,9 +28,6 @@ public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExpo
     /**
      * The exports and imports as the broker defines them ({@link Broker.Builder#account}). A chunked service
      * export answers with any number of responses, as a stream one does.
-     *
-     * @throws IllegalArgumentException for a stream import remapped with {@code to}, which the broker does not
-     *     support (a {@code prefix} is)
      */
     public AccountConfig toAccountConfig() {
         AccountConfig config = AccountConfig.named(name);
@@ -44,12 +41,8 @@ public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExpo
         }
         for (ConfigImport i : imports) {
             config = switch (i.kind()) {
-                case STREAM -> {
-                    if (i.to().isPresent()) {
-                        throw new IllegalArgumentException("account " + name + ": a stream import with 'to' is not supported");
-                    }
-                    yield config.withStreamImport(new AccountConfig.StreamImport(i.account(), i.subject(), i.prefix()));
-                }
+                case STREAM -> config.withStreamImport(new AccountConfig.StreamImport(i.account(), i.subject(),
+                        i.prefix(), i.to()));
                 case SERVICE -> config.withServiceImport(new AccountConfig.ServiceImport(i.account(), i.subject(), i.to()));
             };
         }

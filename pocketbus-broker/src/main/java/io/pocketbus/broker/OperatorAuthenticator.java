@@ -147,13 +147,9 @@ public final class OperatorAuthenticator implements Authenticator {
                 maxPayload(limits, account.limits()));
         Optional<Integer> subs = Stream.of(limits.subs(), account.limits().subs()).filter(n -> n >= 0)
                 .min(Long::compare).map(OperatorAuthenticator::toInt);
-        if (subs.isPresent()) {
-            grant = grant.withMaxSubscriptions(subs.get());
-        }
-        if (account.limits().conn() >= 0) {
-            grant = grant.withAccountMaxConnections(toInt(account.limits().conn()));
-        }
-        return grant;
+        // The account's conn limit is left to the host (see Grant#accountMaxConnections): the embedding
+        // application exempts its own internal users from it.
+        return subs.map(grant::withMaxSubscriptions).orElse(grant);
     }
 
     private static int toInt(long n) {

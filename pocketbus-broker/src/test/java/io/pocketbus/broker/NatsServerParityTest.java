@@ -97,6 +97,17 @@ class NatsServerParityTest {
                 limits: {max_subscriptions: 2, max_connections: 1}
               }
               B { users: [{user: b, password: b}] }
+              C { users: [{user: c, password: c}], exports: [{stream: "a.>"}, {service: "svc.>"}] }
+              D {
+                users: [{user: d, password: d}]
+                imports: [
+                  {stream: {account: C, subject: "a.*.x"}, to: "b.*"}
+                  {stream: {account: C, subject: "a.lit"}, to: "lit.b"}
+                  {stream: {account: C, subject: "a.m.*.*"}, to: "m.$2.$1"}
+                  {stream: {account: C, subject: "a.p.>"}, prefix: "pre"}
+                  {service: {account: C, subject: "svc.*"}, to: "local.*"}
+                ]
+              }
             }
             """;
 
@@ -264,6 +275,26 @@ class NatsServerParityTest {
                         .isEqualTo("-ERR 'maximum account active connections exceeded'\r\n");
                 assertThat(first.sync()).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void importsMapSubjectsWithToAndPrefix() throws IOException {
+        assertThat(importExchange(limitsBroker.port())).isEqualTo(importExchange(natsLimitsPort))
+                .contains("MSG m.q.p 1 1\r\n3\r\n", "MSG svc.z 9 1\r\nq\r\n");
+    }
+
+    /** What the importing and the exporting account receive, with no reply subjects (those are random). */
+    private static String importExchange(int port) throws IOException {
+        try (RawClient d = new RawClient(port); RawClient c = new RawClient(port)) {
+            d.info();
+            c.info();
+            d.send("CONNECT {\"verbose\":false,\"user\":\"d\",\"pass\":\"d\"}\r\nSUB > 1\r\n").sync();
+            c.send("CONNECT {\"verbose\":false,\"user\":\"c\",\"pass\":\"c\"}\r\nSUB svc.> 9\r\n"
+                    + "PUB a.q.x 1\r\n1\r\nPUB a.lit 1\r\n2\r\nPUB a.m.p.q 1\r\n3\r\nPUB a.p.r.s 1\r\n4\r\n"
+                    + "PUB a.q.y 1\r\n5\r\n").sync();
+            String importer = d.send("PUB local.z 1\r\nq\r\n").sync();
+            return importer + "|" + c.sync();
         }
     }
 }

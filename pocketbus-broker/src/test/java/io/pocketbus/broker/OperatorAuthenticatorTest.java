@@ -76,7 +76,7 @@ class OperatorAuthenticatorTest {
     }
 
     @Test
-    void subscriptionAndConnectionLimitsOfTheJwtsReachTheGrant() {
+    void subscriptionLimitsOfTheJwtsReachTheGrant() {
         JwtLimits accountLimits = new JwtLimits(10, -1, -1, -1, -1, true, 3, -1, 0, 0, 0, 0, false);
         JwtLimits userLimits = new JwtLimits(4, -1, -1, -1, -1, true, -1, -1, 0, 0, 0, 0, false);
         OperatorAuthenticator auth = authenticator(resolver(accountClaims().limits(accountLimits).build()));
@@ -88,7 +88,6 @@ class OperatorAuthenticatorTest {
 
         assertThat(limited.maxSubscriptions()).contains(4);
         assertThat(byAccount.maxSubscriptions()).contains(10);
-        assertThat(limited.accountMaxConnections()).contains(3);
         assertThat(authenticator().authenticate(Attempts.jwt(userJwt(JwtUserClaims.builder(user.publicKey()),
                 account), user)).maxSubscriptions()).isEmpty();
     }
