@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public final class Broker implements AutoCloseable {
     private volatile Listener websocketListener;
     /** JetStream, when enabled: it subscribes itself into each account as the account is created. */
     private final Optional<JetStreamService> jetStream;
+    private final WebSocketOrigins websocketOrigins;
     /** In operator mode, the exports and imports of the account JWTs. */
     private final Optional<JwtAccountLinks> jwtLinks;
 
@@ -78,6 +80,7 @@ public final class Broker implements AutoCloseable {
         });
         this.links = new AccountLinks(this::createAccount, scheduler);
         accountConfigs.forEach(links::define);
+        this.websocketOrigins = new WebSocketOrigins(config.websocket());
         this.jwtLinks = config.authenticator().flatMap(Broker::operatorOf).map(o -> new JwtAccountLinks(o, links));
         jwtLinks.ifPresent(l -> l.operator().onCredentialsChanged(l::refresh));
         this.events = new SystemEvents(this, config.systemAccount());
@@ -351,7 +354,17 @@ public final class Broker implements AutoCloseable {
         Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> {
             try {
                 socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
-                WebSocketTransport transport = WebSocketTransport.accept(socket);
+                WebSocketOptions options = config.websocket();
+                Socket upgraded = socket;
+                if (options.tls().isPresent()) {
+                    SSLSocket tls = (SSLSocket) options.tls().get().getSocketFactory().createSocket(socket,
+                            socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                    tls.setUseClientMode(false);
+                    tls.startHandshake();
+                    upgraded = tls;
+                }
+                WebSocketTransport transport = WebSocketTransport.accept(upgraded, options, websocketOrigins,
+                        options.tls().isPresent());
                 socket.setSoTimeout(0);
                 serve(transport);
             } catch (IOException e) {
@@ -485,6 +498,7 @@ public final class Broker implements AutoCloseable {
         private final List<AccountConfig> accounts = new ArrayList<>();
         private String systemAccount = "$SYS";
         private Optional<Integer> websocketPort = Optional.empty();
+        private WebSocketOptions websocket = WebSocketOptions.PLAIN;
         private Optional<Integer> monitorPort = Optional.empty();
         private int maxConnections = 65536;
         private int maxSubscriptions;
@@ -503,6 +517,12 @@ public final class Broker implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             this.websocketPort = Optional.of(port);
+            return this;
+        }
+
+        /** TLS, compression and Origin checks of the WebSocket listener; default plain, uncompressed, any origin. */
+        public Builder websocket(WebSocketOptions options) {
+            this.websocket = Objects.requireNonNull(options);
             return this;
         }
 
@@ -663,7 +683,7 @@ public final class Broker implements AutoCloseable {
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
-                    systemAccount, websocketPort, monitorPort, maxConnections, maxSubscriptions, accountLimits),
+                    systemAccount, websocketPort, websocket, monitorPort, maxConnections, maxSubscriptions, accountLimits),
                     List.copyOf(accounts), jetStream);
         }
 

@@ -21,6 +21,7 @@ record BrokerConfig(
         Optional<Authenticator> authenticator,
         String systemAccount,
         Optional<Integer> websocketPort,
+        WebSocketOptions websocket,
         Optional<Integer> monitorPort,
         int maxConnections,
         int maxSubscriptions,

@@ -405,6 +405,7 @@ final class ConfigReader {
         String host = "";
         int port = -1;
         boolean noTls = false;
+        Optional<ConfigWebsocket.Tls> tls = Optional.empty();
         boolean sameOrigin = false;
         List<String> origins = List.of();
         boolean compression = false;
@@ -427,7 +428,8 @@ final class ConfigReader {
                 case "compress", "compression" -> compression = f.asBoolean();
                 case "handshake_timeout" -> handshakeTimeout = Optional.of(f.asDuration());
                 case "no_auth_user" -> noAuthUser = Optional.of(f.asString());
-                case "tls", "authorization", "authentication", "jwt_cookie", "user_cookie", "pass_cookie",
+                case "tls" -> tls = Optional.of(websocketTls(f));
+                case "authorization", "authentication", "jwt_cookie", "user_cookie", "pass_cookie",
                         "token_cookie" -> throw ConfigException.at(f, "websocket option '" + e.getKey()
                                 + "' is not supported by this broker");
                 case "advertise", "headers", "ping_interval" -> warnings.add(f.source() + ":" + f.line() + ":"
@@ -435,11 +437,34 @@ final class ConfigReader {
                 default -> unknown(e.getKey(), f);
             }
         }
-        if (!noTls) {
-            throw ConfigException.at(v, "websocket requires TLS unless no_tls is true; TLS is not supported by this broker");
+        if (!noTls && tls.isEmpty()) {
+            throw ConfigException.at(v, "websocket requires TLS configuration (tls { cert_file, key_file }) "
+                    + "unless no_tls is true");
         }
-        return new ConfigWebsocket(new ConfigListen(host, port), noTls, sameOrigin, origins, compression,
-                handshakeTimeout, noAuthUser);
+        return new ConfigWebsocket(new ConfigListen(host, port), noTls, noTls ? Optional.empty() : tls, sameOrigin,
+                origins, compression, handshakeTimeout, noAuthUser);
+    }
+
+    /** A server certificate and key; client certificate verification is refused rather than skipped. */
+    private ConfigWebsocket.Tls websocketTls(ConfigValue v) {
+        Optional<String> cert = Optional.empty();
+        Optional<String> key = Optional.empty();
+        for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
+            ConfigValue f = e.getValue();
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "cert_file" -> cert = Optional.of(f.asString());
+                case "key_file" -> key = Optional.of(f.asString());
+                case "verify", "verify_and_map", "verify_cert_and_check_known_urls", "ca_file", "pinned_certs",
+                        "cert_store", "cert_match", "cert_match_by", "ocsp_peer" -> throw ConfigException.at(f,
+                                "websocket tls option '" + e.getKey() + "' (client certificates) is not supported");
+                case "cipher_suites", "curve_preferences", "timeout", "min_version", "handshake_first",
+                        "insecure" -> warnings.add(f.source() + ":" + f.line() + ":" + f.column()
+                                + ": websocket tls option '" + e.getKey() + "' is not supported and is ignored");
+                default -> unknown(e.getKey(), f);
+            }
+        }
+        return new ConfigWebsocket.Tls(cert.orElseThrow(() -> ConfigException.at(v, "missing 'cert_file' in TLS configuration")),
+                key.orElseThrow(() -> ConfigException.at(v, "missing 'key_file' in TLS configuration")));
     }
 
     private ConfigResolver resolver(ConfigValue v) {

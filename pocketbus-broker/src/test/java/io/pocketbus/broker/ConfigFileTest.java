@@ -52,7 +52,7 @@ class ConfigFileTest {
         assertThat(c.jetstream()).contains(new ConfigJetStream(true, Optional.of("/var/lib/nats"),
                 Optional.of(1_000_000_000L), Optional.of(10L * 1024 * 1024 * 1024), Optional.empty(), Optional.empty(),
                 Optional.of("edge")));
-        assertThat(c.websocket()).contains(new ConfigWebsocket(new ConfigListen("", 8443), true, false,
+        assertThat(c.websocket()).contains(new ConfigWebsocket(new ConfigListen("", 8443), true, Optional.empty(), false,
                 List.of("https://app.example.com"), true, Optional.empty(), Optional.empty()));
         assertThat(c.warnings()).hasSize(2).anyMatch(w -> w.endsWith("'debug' is not supported and is ignored"));
         assertThat(c.authenticator()).isEmpty();
