@@ -420,6 +420,11 @@ public final class Broker implements AutoCloseable {
         return authenticator instanceof CompositeAuthenticator c ? c.operator() : Optional.empty();
     }
 
+    /** JetStream, when enabled, for monitoring. */
+    Optional<JetStreamService> jetStreamService() {
+        return jetStream;
+    }
+
     Account account(String name) {
         Account existing = accounts.get(name);
         if (existing != null) {
