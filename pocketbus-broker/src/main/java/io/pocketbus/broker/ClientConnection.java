@@ -37,7 +37,6 @@ final class ClientConnection implements ProtocolParser.Handler {
     private static final byte[] NO_RESPONDERS_PREFIX = bytes("NATS/1.0 503\r\nNats-Subject: ");
     private static final int MIN_READ = 512;
     private static final int MAX_READ = 64 * 1024;
-    private static final int MAX_INLINE_WRITE = 4 * 1024;
 
     final long cid;
     private final Broker broker;
@@ -213,26 +212,6 @@ final class ClientConnection implements ProtocolParser.Handler {
             batchInMsgs = 0;
             batchInBytes = 0;
         }
-    }
-
-    /**
-     * Sends what a publisher's read batch queued here: written on the publisher's thread when allowed and
-     * the writer is idle, else by waking the writer. Inline writes are kept to a little data for a peer that
-     * has sent something since our last write to it (so it is alive and reading), because a write into a full
-     * socket would hold up the publisher; the write deadline still cuts a peer that stops reading.
-     */
-    void flushFrom(boolean inline) {
-        if (inline && lastActivityNanos - outbound.lastWriteEnded() > 0) {
-            try {
-                if (outbound.writeInline(transport, MAX_INLINE_WRITE)) {
-                    return;
-                }
-            } catch (IOException e) {
-                abort("Write Error");
-                return;
-            }
-        }
-        outbound.signal();
     }
 
     private void queue(byte[] proto) {

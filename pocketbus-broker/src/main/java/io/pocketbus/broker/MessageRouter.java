@@ -14,7 +14,6 @@ final class MessageRouter {
     /** Import chains longer than this are cut, so mutual imports cannot loop. */
     private static final int MAX_HOPS = 8;
     private static final long MAX_STALL_NANOS = 1_000_000_000L;
-    private static final int MAX_INLINE_TARGETS = 2;
 
     /** The connection publishing, whose own subscriptions echo=false skips; null for the server itself. */
     private final ClientConnection publisher;
@@ -34,18 +33,13 @@ final class MessageRouter {
         toFlush.add(c);
     }
 
-    /**
-     * Wakes every writer this batch appended to, once. When the batch reached only one or two connections
-     * (a request, its reply, a PONG), their output is written right here instead where that is safe (see
-     * {@link ClientConnection#flushFrom}), sparing two thread hand-offs per request/reply round trip.
-     */
+    /** Wakes every writer this batch appended to, once. */
     void flush() {
         if (toFlush.isEmpty()) {
             return;
         }
-        boolean inline = publisher != null && toFlush.size() <= MAX_INLINE_TARGETS;
         for (ClientConnection c : toFlush) {
-            c.flushFrom(inline);
+            c.outbound().signal();
         }
         if (publisher != null) {
             stallForSlowReceivers();

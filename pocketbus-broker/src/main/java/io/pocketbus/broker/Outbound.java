@@ -31,12 +31,8 @@ final class Outbound {
     private boolean closing;
     private long outMsgs;
     private long outBytes;
-    /** Whether a write (by the writer thread or inline by a publisher) is in progress; one at a time. */
-    private boolean writing;
     /** System.nanoTime() when the current write began, 0 while none is in progress. */
     private volatile long writeStarted;
-    /** System.nanoTime() when the last write ended. */
-    private volatile long lastWriteEnded;
 
     Outbound(long maxPending) {
         this.maxPending = maxPending;
@@ -232,65 +228,6 @@ final class Outbound {
         return started != 0 && System.nanoTime() - started > deadlineNanos;
     }
 
-    /** System.nanoTime() when the last write to the peer ended, 0 before the first. */
-    long lastWriteEnded() {
-        return lastWriteEnded;
-    }
-
-    /**
-     * Writes what is pending on the calling thread, when no write is in progress and at most {@code maxBytes}
-     * are pending: a publisher delivering a request or a reply saves the hand-off to the writer thread.
-     * Returns false (nothing written) otherwise; the caller then signals the writer.
-     */
-    boolean writeInline(Transport transport, int maxBytes) throws IOException {
-        byte[] out;
-        int n;
-        lock.lock();
-        try {
-            if (writing || closing || len == 0 || len > maxBytes) {
-                return false;
-            }
-            out = buf;
-            n = len;
-            takeLocked(n);
-        } finally {
-            lock.unlock();
-        }
-        write(transport, out, n);
-        return true;
-    }
-
-    /** Swaps the pending buffer out for writing; the lock is held. */
-    private void takeLocked(int n) {
-        buf = spare == null ? new byte[Math.min(Math.max(INITIAL, n), KEEP_LIMIT)] : spare;
-        spare = null;
-        len = 0;
-        writing = true;
-        taken.signalAll();
-    }
-
-    private void write(Transport transport, byte[] out, int n) throws IOException {
-        writeStarted = Math.max(1, System.nanoTime());
-        try {
-            transport.write(out, 0, n);
-        } finally {
-            lastWriteEnded = System.nanoTime();
-            writeStarted = 0;
-            lock.lock();
-            try {
-                writing = false;
-                if (out.length <= KEEP_LIMIT || n > out.length / 4) {
-                    spare = out;
-                }
-                if (len > 0 || closing) {
-                    pending.signal();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     /** The writer loop; returns once closed and drained. */
     void runWriter(Transport transport) throws IOException, InterruptedException {
         while (true) {
@@ -298,7 +235,7 @@ final class Outbound {
             int n;
             lock.lock();
             try {
-                while (writing || len == 0 && !closing) {
+                while (len == 0 && !closing) {
                     pending.await();
                 }
                 if (len == 0) {
@@ -306,11 +243,27 @@ final class Outbound {
                 }
                 out = buf;
                 n = len;
-                takeLocked(n);
+                buf = spare == null ? new byte[Math.min(Math.max(INITIAL, n), KEEP_LIMIT)] : spare;
+                spare = null;
+                len = 0;
+                taken.signalAll();
             } finally {
                 lock.unlock();
             }
-            write(transport, out, n);
+            writeStarted = Math.max(1, System.nanoTime());
+            try {
+                transport.write(out, 0, n);
+            } finally {
+                writeStarted = 0;
+            }
+            lock.lock();
+            try {
+                if (out.length <= KEEP_LIMIT || n > out.length / 4) {
+                    spare = out;
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }
