@@ -1,6 +1,7 @@
 package io.pocketbus.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nats.client.Connection;
@@ -23,6 +24,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,13 @@ class WebSocketSecurityTest {
     @Test
     void jnatsConnectsOverWssWithTheConfiguredPemCertificate() throws Exception {
         SelfSigned tls = selfSigned();
+        // The same key as OpenSSL's traditional "RSA PRIVATE KEY" (PKCS#1): the RSAPrivateKey inside PKCS#8.
+        byte[] pkcs8 = Base64.getMimeDecoder().decode(Files.readString(tls.key())
+                .replaceAll("-----[A-Z ]+-----", ""));
+        Path pkcs1 = dir.resolve("key-pkcs1.pem");
+        Files.writeString(pkcs1, pem("RSA PRIVATE KEY", Arrays.copyOfRange(pkcs8, 26, pkcs8.length)));
+        assertThat(PemTls.serverContext(tls.cert(), pkcs1).getProtocol()).isEqualTo("TLS");
+        assertThatThrownBy(() -> PemTls.serverContext(tls.cert(), tls.cert())).hasMessageContaining("no PKCS#8");
         Path config = dir.resolve("ws.conf");
         Files.writeString(config, "websocket { port: -1, tls { cert_file: \"" + tls.cert() + "\", key_file: \""
                 + tls.key() + "\" } }\n");
