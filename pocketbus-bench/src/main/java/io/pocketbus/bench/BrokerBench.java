@@ -13,32 +13,44 @@ import java.util.function.ToDoubleFunction;
  * Core messaging side by side: Debian's nats-server and Pocketbus's broker run the same loads, interleaved,
  * for several rounds; the table gives medians and the Pocketbus / nats-server ratio.
  *
- * <p>Usage: {@code bench/run-broker-bench [--rounds N] [--scale F] [--idle N]}.
+ * <p>Usage: {@code bench/run-broker-bench [--rounds N] [--scale F] [--idle N] [--only request-reply]}.
  */
 public final class BrokerBench {
     /** The broker's JVM gets a fixed, pre-touched heap, as the load JVM does (see the bench script). */
     static final List<String> BROKER_JVM = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
+    private final boolean requestReplyOnly;
+
+    private BrokerBench(boolean requestReplyOnly) {
+        this.requestReplyOnly = requestReplyOnly;
+    }
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of("pocketbus/target/pocketbus.jar");
         int rounds = 3;
         double scale = 1.0;
         int idle = 10_000;
+        boolean requestReplyOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--scale" -> scale = Double.parseDouble(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--only" -> {
+                    if (!args[++i].equals("request-reply")) {
+                        throw new IllegalArgumentException("--only takes request-reply");
+                    }
+                    requestReplyOnly = true;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw package -DskipTests");
         }
-        new BrokerBench().run(jar, rounds, scale, idle);
+        new BrokerBench(requestReplyOnly).run(jar, rounds, scale, idle);
     }
 
     private void run(Path jar, int rounds, double scale, int idle) throws Exception {
@@ -65,6 +77,19 @@ public final class BrokerBench {
             RawLoad.run(server.port(), Shape.ONE_TO_ONE, 128, 200_000);
             JnatsLoad.run(server.url(), Shape.ONE_TO_ONE, 128, 100_000);
         }
+        if (!requestReplyOnly) {
+            throughput(server, scale);
+        }
+        for (int requesters : new int[] {1, 8}) {
+            JnatsLoad.Latency latency = JnatsLoad.requestReply(server.url(), requesters, (int) (scale * 20_000 / requesters));
+            String shape = "request/reply, " + requesters + " requester" + (requesters > 1 ? "s" : "");
+            record("jnats", shape + " (throughput)", 16, server, latency.perSecond(), "req/s");
+            record("jnats", shape + " (p50 latency)", 16, server, latency.p50Micros(), "µs");
+            record("jnats", shape + " (p99 latency)", 16, server, latency.p99Micros(), "µs");
+        }
+    }
+
+    private void throughput(ServerProcess server, double scale) throws Exception {
         int[] sizes = {16, 128, 16 * 1024};
         for (Shape shape : Shape.values()) {
             for (int size : sizes) {
@@ -77,13 +102,6 @@ public final class BrokerBench {
                 long count = (long) (scale * (size > 1024 ? 30_000 : 300_000));
                 record("jnats", shape.label, size, server, JnatsLoad.run(server.url(), shape, size, count), "msgs/s");
             }
-        }
-        for (int requesters : new int[] {1, 8}) {
-            JnatsLoad.Latency latency = JnatsLoad.requestReply(server.url(), requesters, (int) (scale * 20_000 / requesters));
-            String shape = "request/reply, " + requesters + " requester" + (requesters > 1 ? "s" : "");
-            record("jnats", shape + " (throughput)", 16, server, latency.perSecond(), "req/s");
-            record("jnats", shape + " (p50 latency)", 16, server, latency.p50Micros(), "µs");
-            record("jnats", shape + " (p99 latency)", 16, server, latency.p99Micros(), "µs");
         }
     }
 

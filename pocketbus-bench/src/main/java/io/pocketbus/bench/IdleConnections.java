@@ -12,11 +12,11 @@ final class IdleConnections {
     static double bytesPerConnection(ServerProcess server, int count) throws InterruptedException {
         List<RawConnection> connections = new ArrayList<>(count);
         try {
-            connections.add(new RawConnection(server.port()));
+            connections.add(new RawConnection(server.port(), false));
             Thread.sleep(1000);
             long before = server.residentBytes();
             for (int i = 1; i < count; i++) {
-                connections.add(new RawConnection(server.port()));
+                connections.add(new RawConnection(server.port(), false));
             }
             // let the server's allocator settle before reading /proc
             Thread.sleep(2000);

@@ -20,15 +20,25 @@ final class RawConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final MsgCounter counter = new MsgCounter();
-    private final byte[] buffer = new byte[256 * 1024];
+    /** Idle connections keep a small read buffer; a busy one grows it up to {@link #MAX_BUFFER}. */
+    private static final int MIN_BUFFER = 2 * 1024;
+    private static final int MAX_BUFFER = 256 * 1024;
+    private byte[] buffer = new byte[MIN_BUFFER];
     private volatile long messages;
 
     RawConnection(int port) {
+        this(port, true);
+    }
+
+    /** @param large whether to ask for 4 MiB socket buffers (for load); idle connections use the defaults */
+    RawConnection(int port, boolean large) {
         try {
             socket = new Socket();
             socket.setTcpNoDelay(true);
-            socket.setReceiveBufferSize(4 * 1024 * 1024);
-            socket.setSendBufferSize(4 * 1024 * 1024);
+            if (large) {
+                socket.setReceiveBufferSize(4 * 1024 * 1024);
+                socket.setSendBufferSize(4 * 1024 * 1024);
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port));
             in = socket.getInputStream();
             out = socket.getOutputStream();
@@ -101,6 +111,9 @@ final class RawConnection implements AutoCloseable {
             }
             counter.feed(buffer, 0, n);
             messages = counter.messages();
+            if (n == buffer.length && buffer.length < MAX_BUFFER) {
+                buffer = new byte[Math.min(buffer.length * 4, MAX_BUFFER)];
+            }
             if (counter.takePings() > 0) {
                 write("PONG\r\n");
             }

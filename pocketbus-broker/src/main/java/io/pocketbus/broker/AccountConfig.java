@@ -94,26 +94,46 @@ public record AccountConfig(
      * @param account the exporting account
      * @param subject the subject (within the export) to receive
      * @param prefix prepended (with a dot) to the subject in this account, as nats-server's {@code prefix}
+     * @param to the subject messages appear under in this account, as nats-server's {@code to}: its {@code *}
+     *     and {@code >} take what the wildcards of {@code subject} matched in order, {@code $n} or
+     *     {@code {{wildcard(n)}}} the n-th of them; not together with a prefix
      */
-    public record StreamImport(String account, String subject, Optional<String> prefix) {
+    public record StreamImport(String account, String subject, Optional<String> prefix, Optional<String> to) {
         public StreamImport {
             Objects.requireNonNull(account);
             requireSubject(subject);
             prefix.ifPresent(AccountConfig::requireSubject);
+            to.ifPresent(t -> requireMapping(subject, t));
+            if (prefix.isPresent() && to.isPresent()) {
+                throw new IllegalArgumentException("a stream import has either a prefix or 'to', not both");
+            }
+        }
+
+        /** An import under the exporter's subject, or with a prefix. */
+        public StreamImport(String account, String subject, Optional<String> prefix) {
+            this(account, subject, prefix, Optional.empty());
         }
     }
 
     /**
      * @param account the exporting account
      * @param subject the subject (within the export) requests are delivered to there
-     * @param to the subject requesters use here; the same subject when empty. Wildcards in {@code to}
-     *     fill the wildcards of {@code subject} in order.
+     * @param to the subject requesters use here; the same subject when empty. The wildcards of {@code to}
+     *     fill the wildcards of {@code subject} in order, or {@code subject} names them as {@code $n}
      */
     public record ServiceImport(String account, String subject, Optional<String> to) {
         public ServiceImport {
             Objects.requireNonNull(account);
             requireSubject(subject);
-            to.ifPresent(AccountConfig::requireSubject);
+            to.ifPresent(t -> requireMapping(t, subject));
+        }
+    }
+
+    /** A mapping's target may only refer to wildcards its source has. */
+    private static void requireMapping(String from, String to) {
+        requireSubject(from);
+        if (!SubjectMapping.isValid(from, to)) {
+            throw new IllegalArgumentException("cannot map " + from + " to " + to);
         }
     }
 

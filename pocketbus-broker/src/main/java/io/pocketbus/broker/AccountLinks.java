@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +130,9 @@ final class AccountLinks {
         Account exporter = accounts.apply(i.account());
         Account importer = accounts.apply(importerName);
         String prefix = i.prefix().map(p -> p + ".").orElse("");
+        SubjectMapping mapping = i.to().map(to -> SubjectMapping.of(i.subject(), to)).orElse(null);
         wire(exporter, new Subscription(i.subject(), (router, m, subject, hops) -> {
-            String target = prefix + subject;
+            String target = mapping == null ? prefix + subject : mapping.apply(Subjects.tokens(subject));
             ProtocolParser.Message copy = ProtocolParser.Message.of(target.getBytes(StandardCharsets.UTF_8),
                     reply(m), m.headerLength, m.payload, m.payloadOffset, m.totalLength);
             return router.route(importer, copy, target, hops);
@@ -143,10 +143,9 @@ final class AccountLinks {
         Account exporter = accounts.apply(i.account());
         Account importer = accounts.apply(importerName);
         String local = i.to().orElse(i.subject());
-        String[] localTokens = Subjects.tokens(local);
-        String[] remoteTokens = Subjects.tokens(i.subject());
+        SubjectMapping mapping = SubjectMapping.of(local, i.subject());
         wire(importer, new Subscription(local, (router, m, subject, hops) -> {
-            String target = mapSubject(Subjects.tokens(subject), localTokens, remoteTokens);
+            String target = mapping.apply(Subjects.tokens(subject));
             byte[] reply = NO_REPLY;
             if (m.replyLength > 0) {
                 String responseSubject = replyPrefix + replySequence.incrementAndGet();
@@ -197,34 +196,4 @@ final class AccountLinks {
         return r;
     }
 
-    /**
-     * Maps a subject matched by {@code from} onto {@code to}: the tokens the wildcards of {@code from} matched
-     * fill the wildcards of {@code to} in order; a literal {@code to} is used as is.
-     */
-    static String mapSubject(String[] subject, String[] from, String[] to) {
-        if (from.length == to.length && Arrays.equals(from, to)) {
-            return String.join(".", subject);
-        }
-        List<String> captured = new ArrayList<>();
-        for (int k = 0; k < from.length && k < subject.length; k++) {
-            if (from[k].equals("*")) {
-                captured.add(subject[k]);
-            } else if (from[k].equals(">")) {
-                captured.add(String.join(".", Arrays.copyOfRange(subject, k, subject.length)));
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        int next = 0;
-        for (String t : to) {
-            if (out.length() > 0) {
-                out.append('.');
-            }
-            if ((t.equals("*") || t.equals(">")) && next < captured.size()) {
-                out.append(captured.get(next++));
-            } else {
-                out.append(t);
-            }
-        }
-        return out.toString();
-    }
 }

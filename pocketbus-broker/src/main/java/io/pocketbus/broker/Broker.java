@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,9 @@ public final class Broker implements AutoCloseable {
     private volatile Listener websocketListener;
     /** JetStream, when enabled: it subscribes itself into each account as the account is created. */
     private final Optional<JetStreamService> jetStream;
+    private final WebSocketOrigins websocketOrigins;
+    /** In operator mode, the exports and imports of the account JWTs. */
+    private final Optional<JwtAccountLinks> jwtLinks;
 
     private Broker(BrokerConfig config, List<AccountConfig> accountConfigs, Optional<JetStreamConfig> jetStream) {
         this.config = config;
@@ -73,8 +78,11 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.links = new AccountLinks(this::account, scheduler);
+        this.links = new AccountLinks(this::createAccount, scheduler);
         accountConfigs.forEach(links::define);
+        this.websocketOrigins = new WebSocketOrigins(config.websocket());
+        this.jwtLinks = config.authenticator().flatMap(Broker::operatorOf).map(o -> new JwtAccountLinks(o, links));
+        jwtLinks.ifPresent(l -> l.operator().onCredentialsChanged(l::refresh));
         this.events = new SystemEvents(this, config.systemAccount());
         this.monitor = new Monitor(this, config);
         config.authenticator().ifPresent(a -> a.onCredentialsChanged(() -> reauthenticate(a)));
@@ -346,7 +354,17 @@ public final class Broker implements AutoCloseable {
         Thread.ofVirtual().name("pocketbus-ws-handshake").start(() -> {
             try {
                 socket.setSoTimeout((int) Math.max(1, config.authTimeout().toMillis()));
-                WebSocketTransport transport = WebSocketTransport.accept(socket);
+                WebSocketOptions options = config.websocket();
+                Socket upgraded = socket;
+                if (options.tls().isPresent()) {
+                    SSLSocket tls = (SSLSocket) options.tls().get().getSocketFactory().createSocket(socket,
+                            socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                    tls.setUseClientMode(false);
+                    tls.startHandshake();
+                    upgraded = tls;
+                }
+                WebSocketTransport transport = WebSocketTransport.accept(upgraded, options, websocketOrigins,
+                        options.tls().isPresent());
                 socket.setSoTimeout(0);
                 serve(transport);
             } catch (IOException e) {
@@ -395,7 +413,30 @@ public final class Broker implements AutoCloseable {
 
     // ---- used by connections ----
 
+    private static Optional<OperatorAuthenticator> operatorOf(Authenticator authenticator) {
+        if (authenticator instanceof OperatorAuthenticator o) {
+            return Optional.of(o);
+        }
+        return authenticator instanceof CompositeAuthenticator c ? c.operator() : Optional.empty();
+    }
+
+    /** JetStream, when enabled, for monitoring. */
+    Optional<JetStreamService> jetStreamService() {
+        return jetStream;
+    }
+
     Account account(String name) {
+        Account existing = accounts.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        // Defined outside computeIfAbsent: wiring the links looks up (and may create) other accounts.
+        Account created = createAccount(name);
+        jwtLinks.ifPresent(l -> l.used(name));
+        return created;
+    }
+
+    private Account createAccount(String name) {
         return accounts.computeIfAbsent(name, n -> {
             Account a = new Account(n);
             if (!n.equals(config.systemAccount())) {
@@ -471,8 +512,11 @@ public final class Broker implements AutoCloseable {
         private final List<AccountConfig> accounts = new ArrayList<>();
         private String systemAccount = "$SYS";
         private Optional<Integer> websocketPort = Optional.empty();
+        private WebSocketOptions websocket = WebSocketOptions.PLAIN;
         private Optional<Integer> monitorPort = Optional.empty();
         private int maxConnections = 65536;
+        private int maxSubscriptions;
+        private final Map<String, AccountLimits> accountLimits = new HashMap<>();
         private Optional<JetStreamConfig> jetStream = Optional.empty();
 
         private Builder() {
@@ -487,6 +531,12 @@ public final class Broker implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
             this.websocketPort = Optional.of(port);
+            return this;
+        }
+
+        /** TLS, compression and Origin checks of the WebSocket listener; default plain, uncompressed, any origin. */
+        public Builder websocket(WebSocketOptions options) {
+            this.websocket = Objects.requireNonNull(options);
             return this;
         }
 
@@ -599,6 +649,24 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Subscriptions one connection may hold; beyond it a SUB gets {@code -ERR 'maximum subscriptions
+         * exceeded'} and the connection stays open; 0 (the default) means no limit.
+         */
+        public Builder maxSubscriptions(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxSubscriptions must not be negative");
+            }
+            this.maxSubscriptions = n;
+            return this;
+        }
+
+        /** Limits an account's connections and each of its connections' subscriptions. */
+        public Builder accountLimits(String account, AccountLimits limits) {
+            accountLimits.put(Objects.requireNonNull(account), Objects.requireNonNull(limits));
+            return this;
+        }
+
         /** How long a client has to send CONNECT when authentication is required; default 2 s. */
         public Builder authTimeout(Duration d) {
             this.authTimeout = positive(d, "authTimeout");
@@ -629,7 +697,7 @@ public final class Broker implements AutoCloseable {
         public Broker build() {
             return new Broker(new BrokerConfig(host, port, serverName, maxPayload, maxControlLine, maxPending,
                     writeDeadline, pingInterval, maxPingsOut, authTimeout, lameDuckGracePeriod, authenticator,
-                    systemAccount, websocketPort, monitorPort, maxConnections),
+                    systemAccount, websocketPort, websocket, monitorPort, maxConnections, maxSubscriptions, accountLimits),
                     List.copyOf(accounts), jetStream);
         }
 

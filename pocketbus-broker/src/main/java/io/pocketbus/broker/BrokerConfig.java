@@ -2,6 +2,7 @@ package io.pocketbus.broker;
 
 import io.pocketbus.broker.spi.Authenticator;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The broker's settings, built by {@link Broker.Builder}; defaults are nats-server's. */
@@ -20,6 +21,18 @@ record BrokerConfig(
         Optional<Authenticator> authenticator,
         String systemAccount,
         Optional<Integer> websocketPort,
+        WebSocketOptions websocket,
         Optional<Integer> monitorPort,
-        int maxConnections) {
+        int maxConnections,
+        int maxSubscriptions,
+        Map<String, AccountLimits> accountLimits) {
+
+    BrokerConfig {
+        accountLimits = Map.copyOf(accountLimits);
+    }
+
+    /** The configured limits of an account, unlimited when it has none. */
+    AccountLimits limitsOf(String account) {
+        return accountLimits.getOrDefault(account, AccountLimits.UNLIMITED);
+    }
 }

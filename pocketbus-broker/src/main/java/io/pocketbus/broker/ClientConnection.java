@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ final class ClientConnection implements ProtocolParser.Handler {
     /** The credentials of CONNECT, kept to re-check them when the authenticator's decisions change. */
     private volatile ConnectAttempt attempt;
     private volatile int maxPayload;
+    private volatile int maxSubscriptions = Integer.MAX_VALUE;
     private boolean verbose;
     private boolean pedantic;
     private volatile boolean headers;
@@ -182,6 +184,7 @@ final class ClientConnection implements ProtocolParser.Handler {
             case ProtocolViolation.AUTHORIZATION -> "Authentication Failure";
             case ProtocolViolation.MAX_PAYLOAD -> "Maximum Message Payload Exceeded";
             case ProtocolViolation.MAX_CONTROL_LINE -> "Maximum Control Line Exceeded";
+            case ProtocolViolation.MAX_ACCOUNT_CONNECTIONS -> "Maximum Account Connections Exceeded";
             case "User Authentication Expired" -> "Authentication Expired";
             case "User Authentication Revoked" -> "Credentials Revoked";
             default -> "Protocol Violation";
@@ -418,6 +421,9 @@ final class ClientConnection implements ProtocolParser.Handler {
             throw ProtocolViolation.silent("closed during authentication");
         }
         bind(granted);
+        if (!admitToAccount(granted)) {
+            throw ProtocolViolation.withError(ProtocolViolation.MAX_ACCOUNT_CONNECTIONS);
+        }
         granted.expiresAt().ifPresent(at -> schedule(
                 () -> close(Optional.of("User Authentication Expired"), "Authentication Expired"),
                 Duration.between(Instant.now(), at)));
@@ -453,6 +459,14 @@ final class ClientConnection implements ProtocolParser.Handler {
         }
     }
 
+    /** Whether the account, this connection counted, stays within its configured and granted connection limit. */
+    private boolean admitToAccount(Grant granted) {
+        Account acc = account;
+        Optional<Integer> limit = Stream.of(granted.accountMaxConnections(),
+                config.limitsOf(acc.name).maxConnections()).flatMap(Optional::stream).min(Integer::compare);
+        return limit.isEmpty() || acc.connections.get() <= limit.get();
+    }
+
     private void bind(Grant granted) {
         Account previous = account;
         if (previous != null) {
@@ -463,6 +477,10 @@ final class ClientConnection implements ProtocolParser.Handler {
         account.connections.incrementAndGet();
         permissions = ConnectionPermissions.of(granted.permissions());
         maxPayload = granted.maxPayload().map(m -> Math.min(m, config.maxPayload())).orElse(config.maxPayload());
+        Optional<Integer> server = config.maxSubscriptions() > 0 ? Optional.of(config.maxSubscriptions())
+                : Optional.empty();
+        maxSubscriptions = Stream.of(server, config.limitsOf(account.name).maxSubscriptions(),
+                granted.maxSubscriptions()).flatMap(Optional::stream).min(Integer::compare).orElse(Integer.MAX_VALUE);
         matchCache = null;
     }
 
@@ -489,6 +507,11 @@ final class ClientConnection implements ProtocolParser.Handler {
         if (perms != null && !perms.subscribeAllowed(subject, queue)) {
             queueError("Permissions Violation for Subscription to \"" + subject + "\""
                     + (queue == null ? "" : " using queue \"" + queue + "\""));
+            return;
+        }
+        // As in nats-server the limit is checked before the sid, so a repeated SUB at the limit is refused too.
+        if (subscriptions.size() >= maxSubscriptions) {
+            queueError("maximum subscriptions exceeded");
             return;
         }
         if (!subscriptions.containsKey(sid)) {
@@ -552,6 +575,11 @@ final class ClientConnection implements ProtocolParser.Handler {
                 queueError("Permissions Violation for Publish to \"" + entry.subject + "\"");
                 return;
             }
+        }
+        if (m.replyLength > 0 && Subjects.isReservedReply(m.args, m.replyOffset, m.replyLength)) {
+            queueError("Permissions Violation for Publish with Reply of \""
+                    + new String(m.args, m.replyOffset, m.replyLength, StandardCharsets.UTF_8) + "\"");
+            return;
         }
         if (verbose) {
             queue(OK);

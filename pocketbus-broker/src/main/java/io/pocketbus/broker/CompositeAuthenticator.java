@@ -43,6 +43,11 @@ public final class CompositeAuthenticator implements Authenticator {
         return new Builder();
     }
 
+    /** The operator mode, when configured. */
+    Optional<OperatorAuthenticator> operator() {
+        return operator;
+    }
+
     /** In operator mode, the system account the trusted operator names. */
     public Optional<String> systemAccount() {
         return operator.flatMap(OperatorAuthenticator::systemAccount);

@@ -10,7 +10,8 @@ import java.util.Optional;
  * exports, imports, JetStream and default permissions.
  */
 public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExport> exports,
-        List<ConfigImport> imports, Optional<ConfigJetStream> jetstream, Permissions defaultPermissions) {
+        List<ConfigImport> imports, Optional<ConfigJetStream> jetstream, Permissions defaultPermissions,
+        AccountLimits limits) {
 
     public ConfigAccount {
         users = List.copyOf(users);
@@ -18,12 +19,15 @@ public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExpo
         imports = List.copyOf(imports);
     }
 
+    /** An account without limits. */
+    public ConfigAccount(String name, List<ConfigUser> users, List<ConfigExport> exports, List<ConfigImport> imports,
+            Optional<ConfigJetStream> jetstream, Permissions defaultPermissions) {
+        this(name, users, exports, imports, jetstream, defaultPermissions, AccountLimits.UNLIMITED);
+    }
+
     /**
      * The exports and imports as the broker defines them ({@link Broker.Builder#account}). A chunked service
      * export answers with any number of responses, as a stream one does.
-     *
-     * @throws IllegalArgumentException for a stream import remapped with {@code to}, which the broker does not
-     *     support (a {@code prefix} is)
      */
     public AccountConfig toAccountConfig() {
         AccountConfig config = AccountConfig.named(name);
@@ -37,12 +41,8 @@ public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExpo
         }
         for (ConfigImport i : imports) {
             config = switch (i.kind()) {
-                case STREAM -> {
-                    if (i.to().isPresent()) {
-                        throw new IllegalArgumentException("account " + name + ": a stream import with 'to' is not supported");
-                    }
-                    yield config.withStreamImport(new AccountConfig.StreamImport(i.account(), i.subject(), i.prefix()));
-                }
+                case STREAM -> config.withStreamImport(new AccountConfig.StreamImport(i.account(), i.subject(),
+                        i.prefix(), i.to()));
                 case SERVICE -> config.withServiceImport(new AccountConfig.ServiceImport(i.account(), i.subject(), i.to()));
             };
         }

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * Puts a {@link ConfigFile} onto a {@link Broker.Builder}. What the broker cannot do is never dropped
- * silently: where ignoring it would loosen security (origin checks, other listen addresses) the configuration is
- * refused ({@link ConfigReader} already refuses TLS and plain WebSocket without {@code no_tls}); otherwise the setting is named in the returned
- * warnings.
+ * silently: where ignoring it would loosen security (other listen addresses) the configuration is refused
+ * ({@link ConfigReader} already refuses TLS on the client port and client certificates); otherwise the setting is
+ * named in the returned warnings.
  */
 final class ConfigApplier {
     private final ConfigFile file;
@@ -43,13 +43,13 @@ final class ConfigApplier {
         });
         file.websocket().ifPresent(ws -> {
             sameHost("websocket", ws.listen(), host);
-            if (ws.sameOrigin() || !ws.allowedOrigins().isEmpty()) {
-                throw new IllegalArgumentException("websocket: same_origin and allowed_origins are not supported "
-                        + "by this broker, and it will not accept every origin in their place");
+            WebSocketOptions options = WebSocketOptions.PLAIN.withCompression(ws.compression())
+                    .withSameOrigin(ws.sameOrigin()).withAllowedOrigins(ws.allowedOrigins());
+            if (ws.tls().isPresent()) {
+                options = options.withTls(PemTls.serverContext(Path.of(ws.tls().get().certFile()),
+                        Path.of(ws.tls().get().keyFile())));
             }
-            if (ws.compression()) {
-                warnings.add("websocket: compression is not supported; clients are served uncompressed");
-            }
+            builder.websocket(options);
             ws.handshakeTimeout().ifPresent(t -> warnings.add(
                     "websocket: handshake_timeout is not supported; the upgrade must finish within the auth timeout"));
             ws.noAuthUser().ifPresent(u -> warnings.add("websocket: no_auth_user '" + u
@@ -75,8 +75,7 @@ final class ConfigApplier {
         limits.pingMax().ifPresent(builder::maxPingsOut);
         limits.writeDeadline().ifPresent(builder::writeDeadline);
         limits.lameDuckGracePeriod().ifPresent(builder::lameDuckGracePeriod);
-        limits.maxSubscriptions().ifPresent(v -> warnings.add(
-                "max_subscriptions is not supported; connections may hold any number of subscriptions"));
+        limits.maxSubscriptions().ifPresent(builder::maxSubscriptions);
         limits.lameDuckDuration().ifPresent(v -> warnings.add("lame_duck_duration is not supported; in lame-duck "
                 + "mode every client is closed at once when lame_duck_grace_period ends"));
     }
@@ -89,7 +88,7 @@ final class ConfigApplier {
     }
 
     private void authentication() {
-        file.accounts().forEach(a -> builder.account(a.toAccountConfig()));
+        file.accounts().forEach(a -> builder.account(a.toAccountConfig()).accountLimits(a.name(), a.limits()));
         Optional<CompositeAuthenticator> authenticator = file.authenticator();
         authenticator.ifPresent(builder::authenticator);
         file.authorization().flatMap(ConfigAuthorization::timeout).ifPresent(builder::authTimeout);

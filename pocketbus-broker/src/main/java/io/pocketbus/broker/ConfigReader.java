@@ -306,22 +306,49 @@ final class ConfigReader {
         List<ConfigImport> imports = List.of();
         Optional<ConfigJetStream> jetstream = Optional.empty();
         Permissions defaults = Permissions.ALL;
+        AccountLimits limits = AccountLimits.UNLIMITED;
         for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
             ConfigValue f = e.getValue();
             switch (e.getKey().toLowerCase(Locale.ROOT)) {
                 case "users" -> users = Optional.of(f);
+                case "limits" -> limits = accountLimits(f);
                 case "exports" -> exports = f.asList().stream().map(ConfigExports::export).toList();
                 case "imports" -> imports = f.asList().stream().map(ConfigExports::importOf).toList();
                 case "jetstream" -> jetstream = Optional.of(jetstream(f, true));
                 case "default_permissions" -> defaults = ConfigPermissions.parse(f);
-                case "nkey", "mappings", "maps", "limits", "msg_trace", "trace_dest" -> warnings.add(f.source() + ":"
+                case "nkey", "mappings", "maps", "msg_trace", "trace_dest" -> warnings.add(f.source() + ":"
                         + f.line() + ":" + f.column() + ": account option '" + e.getKey() + "' is not supported and is ignored");
                 default -> unknown(e.getKey(), f);
             }
         }
         Permissions accountDefaults = defaults;
         List<ConfigUser> list = users.map(u -> users(u, name, accountDefaults)).orElse(List.of());
-        return new ConfigAccount(name, list, exports, imports, jetstream, defaults);
+        return new ConfigAccount(name, list, exports, imports, jetstream, defaults, limits);
+    }
+
+    /** An account's {@code limits} block; -1 (nats-server's "no limit") leaves a limit off. */
+    private AccountLimits accountLimits(ConfigValue v) {
+        Optional<Integer> connections = Optional.empty();
+        Optional<Integer> subscriptions = Optional.empty();
+        for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
+            ConfigValue f = e.getValue();
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "max_connections", "max_conn" -> connections = limit(f);
+                case "max_subscriptions", "max_subs" -> subscriptions = limit(f);
+                case "max_payload", "max_pay", "max_leafnodes", "max_leafs" -> warnings.add(f.source() + ":" + f.line()
+                        + ":" + f.column() + ": account limit '" + e.getKey() + "' is not supported and is ignored");
+                default -> unknown(e.getKey(), f);
+            }
+        }
+        return new AccountLimits(connections, subscriptions);
+    }
+
+    private static Optional<Integer> limit(ConfigValue v) {
+        int n = v.asInt();
+        if (n < -1) {
+            throw ConfigException.at(v, "a limit must be -1 (none) or at least 0: " + n);
+        }
+        return n < 0 ? Optional.empty() : Optional.of(n);
     }
 
     private ConfigJetStream jetstream(ConfigValue v, boolean account) {
@@ -378,6 +405,7 @@ final class ConfigReader {
         String host = "";
         int port = -1;
         boolean noTls = false;
+        Optional<ConfigWebsocket.Tls> tls = Optional.empty();
         boolean sameOrigin = false;
         List<String> origins = List.of();
         boolean compression = false;
@@ -400,7 +428,8 @@ final class ConfigReader {
                 case "compress", "compression" -> compression = f.asBoolean();
                 case "handshake_timeout" -> handshakeTimeout = Optional.of(f.asDuration());
                 case "no_auth_user" -> noAuthUser = Optional.of(f.asString());
-                case "tls", "authorization", "authentication", "jwt_cookie", "user_cookie", "pass_cookie",
+                case "tls" -> tls = Optional.of(websocketTls(f));
+                case "authorization", "authentication", "jwt_cookie", "user_cookie", "pass_cookie",
                         "token_cookie" -> throw ConfigException.at(f, "websocket option '" + e.getKey()
                                 + "' is not supported by this broker");
                 case "advertise", "headers", "ping_interval" -> warnings.add(f.source() + ":" + f.line() + ":"
@@ -408,11 +437,34 @@ final class ConfigReader {
                 default -> unknown(e.getKey(), f);
             }
         }
-        if (!noTls) {
-            throw ConfigException.at(v, "websocket requires TLS unless no_tls is true; TLS is not supported by this broker");
+        if (!noTls && tls.isEmpty()) {
+            throw ConfigException.at(v, "websocket requires TLS configuration (tls { cert_file, key_file }) "
+                    + "unless no_tls is true");
         }
-        return new ConfigWebsocket(new ConfigListen(host, port), noTls, sameOrigin, origins, compression,
-                handshakeTimeout, noAuthUser);
+        return new ConfigWebsocket(new ConfigListen(host, port), noTls, noTls ? Optional.empty() : tls, sameOrigin,
+                origins, compression, handshakeTimeout, noAuthUser);
+    }
+
+    /** A server certificate and key; client certificate verification is refused rather than skipped. */
+    private ConfigWebsocket.Tls websocketTls(ConfigValue v) {
+        Optional<String> cert = Optional.empty();
+        Optional<String> key = Optional.empty();
+        for (Map.Entry<String, ConfigValue> e : v.asMap().entrySet()) {
+            ConfigValue f = e.getValue();
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "cert_file" -> cert = Optional.of(f.asString());
+                case "key_file" -> key = Optional.of(f.asString());
+                case "verify", "verify_and_map", "verify_cert_and_check_known_urls", "ca_file", "pinned_certs",
+                        "cert_store", "cert_match", "cert_match_by", "ocsp_peer" -> throw ConfigException.at(f,
+                                "websocket tls option '" + e.getKey() + "' (client certificates) is not supported");
+                case "cipher_suites", "curve_preferences", "timeout", "min_version", "handshake_first",
+                        "insecure" -> warnings.add(f.source() + ":" + f.line() + ":" + f.column()
+                                + ": websocket tls option '" + e.getKey() + "' is not supported and is ignored");
+                default -> unknown(e.getKey(), f);
+            }
+        }
+        return new ConfigWebsocket.Tls(cert.orElseThrow(() -> ConfigException.at(v, "missing 'cert_file' in TLS configuration")),
+                key.orElseThrow(() -> ConfigException.at(v, "missing 'key_file' in TLS configuration")));
     }
 
     private ConfigResolver resolver(ConfigValue v) {

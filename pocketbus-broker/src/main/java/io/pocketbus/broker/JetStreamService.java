@@ -2,6 +2,7 @@ package io.pocketbus.broker;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,6 +94,15 @@ final class JetStreamService {
         }
         c.get().ack(sseq, dseq, body(m), reply(m));
         return 1;
+    }
+
+    /** The JetStream-enabled accounts by name, read-only, for monitoring ({@code /jsz}). */
+    Map<String, JetStreamAccount> accounts() {
+        return Collections.unmodifiableMap(accounts);
+    }
+
+    JetStreamConfig config() {
+        return config;
     }
 
     void close() {

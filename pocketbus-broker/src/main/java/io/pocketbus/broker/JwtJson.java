@@ -104,6 +104,7 @@ final class JwtJson {
                 n.put("account", i.account());
                 putIfNotEmpty(n, "token", i.token());
                 putIfNotEmpty(n, "local_subject", i.localSubject());
+                putIfNotEmpty(n, "to", i.to());
                 n.put("type", i.type());
             }
         }
@@ -222,9 +223,9 @@ final class JwtJson {
     private static List<JwtImport> imports(JsonNode nats) {
         List<JwtImport> out = new ArrayList<>();
         for (JsonNode i : nats.path("imports")) {
-            String local = i.path("local_subject").asText(i.path("to").asText(""));
-            out.add(new JwtImport(i.path("name").asText(""), text(i, "subject"), text(i, "account"), local,
-                    i.path("type").asText("stream"), i.path("token").asText("")));
+            out.add(new JwtImport(i.path("name").asText(""), text(i, "subject"), text(i, "account"),
+                    i.path("local_subject").asText(""), i.path("type").asText("stream"), i.path("token").asText(""),
+                    i.path("to").asText("")));
         }
         return out;
     }

@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * nats-server's HTTP monitoring endpoints with its JSON field names: {@code /varz}, {@code /connz},
- * {@code /subsz}, {@code /accountz}, {@code /healthz}. Durations are nanoseconds and times RFC 3339, as
+ * {@code /subsz}, {@code /accountz}, {@code /jsz}, {@code /healthz}. Durations are nanoseconds and times RFC 3339, as
  * Go renders them.
  */
 final class Monitor {
     /** The endpoints, by the names nats-server serves them under. */
-    static final List<String> ENDPOINTS = List.of("varz", "connz", "subsz", "accountz", "healthz");
+    static final List<String> ENDPOINTS = List.of("varz", "connz", "subsz", "accountz", "jsz", "healthz");
 
     private final Broker broker;
     private final BrokerConfig config;
@@ -80,6 +80,8 @@ final class Monitor {
             case "connz" -> body = connz(query);
             case "subsz" -> body = subsz(query);
             case "accountz" -> body = accountz(query);
+            case "jsz" -> body = MonitorJsz.render(broker.serverId(), broker.jetStreamService(), query,
+                    name -> flag(query, name)).toString();
             case "healthz" -> {
                 return broker.isReady() ? new MonitorResponse(200, "{\"status\":\"ok\"}")
                         : new MonitorResponse(503,

@@ -143,8 +143,17 @@ public final class OperatorAuthenticator implements Authenticator {
         }
         Optional<Instant> expiresAt = Stream.of(user.expires(), account.expires(), window.until())
                 .flatMap(Optional::stream).min(Instant::compareTo);
-        return new Grant(account.subject(), user.subject(), permissions.normalized(), expiresAt,
+        Grant grant = new Grant(account.subject(), user.subject(), permissions.normalized(), expiresAt,
                 maxPayload(limits, account.limits()));
+        Optional<Integer> subs = Stream.of(limits.subs(), account.limits().subs()).filter(n -> n >= 0)
+                .min(Long::compare).map(OperatorAuthenticator::toInt);
+        // The account's conn limit is left to the host (see Grant#accountMaxConnections): the embedding
+        // application exempts its own internal users from it.
+        return subs.map(grant::withMaxSubscriptions).orElse(grant);
+    }
+
+    private static int toInt(long n) {
+        return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
     private JwtAccountClaims account(String accountKey, Instant now) {

@@ -11,6 +11,7 @@ final class ProtocolViolation extends RuntimeException {
     static final String MAX_CONTROL_LINE = "maximum control line exceeded";
     static final String MAX_PAYLOAD = "Maximum Payload Violation";
     static final String AUTHORIZATION = "Authorization Violation";
+    static final String MAX_ACCOUNT_CONNECTIONS = "maximum account active connections exceeded";
 
     private final String clientError;
 

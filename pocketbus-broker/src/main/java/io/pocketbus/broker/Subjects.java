@@ -8,6 +8,29 @@ public final class Subjects {
     private Subjects() {
     }
 
+    private static final byte[] SERVICE_REPLY_PREFIX = {'_', 'R', '_', '.'};
+    private static final byte[] JS_ACK_PREFIX = {'$', 'J', 'S', '.', 'A', 'C', 'K', '.'};
+
+    /**
+     * Whether a client may not use this reply subject: nats-server keeps {@code _R_.} (service import replies)
+     * and {@code $JS.ACK.} (JetStream acks) for itself.
+     */
+    static boolean isReservedReply(byte[] buf, int offset, int length) {
+        return startsWith(buf, offset, length, SERVICE_REPLY_PREFIX) || startsWith(buf, offset, length, JS_ACK_PREFIX);
+    }
+
+    private static boolean startsWith(byte[] buf, int offset, int length, byte[] prefix) {
+        if (length <= prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (buf[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A subject a subscription may use: wildcards allowed, {@code >} only as the last token. */
     public static boolean isValidSubject(String subject) {
         return check(subject, true);

@@ -11,11 +11,19 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * NATS over WebSocket (RFC 6455) on a plain socket: the upgrade handshake, then the protocol byte stream
@@ -34,6 +42,11 @@ final class WebSocketTransport implements Transport {
     private static final int OP_PONG = 10;
     private static final int INITIAL_FRAME = 1024;
     private static final int MAX_KEPT_FRAME = 256 * 1024;
+    /** nats-server compresses only messages at least this long. */
+    private static final int COMPRESS_THRESHOLD = 64;
+    /** A compressed message, before or after inflating, may not be larger than a client's max_pending. */
+    private static final int MAX_MESSAGE = 64 * 1024 * 1024;
+    private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
 
     private final Socket socket;
     private final InputStream in;
@@ -42,6 +55,16 @@ final class WebSocketTransport implements Transport {
     private final String host;
     private final int port;
     private final boolean noMasking;
+    /** permessage-deflate was negotiated: RSV1 marks compressed messages both ways. */
+    private final boolean compress;
+    /** The frames of the compressed message being received, until its last one. */
+    private ByteArrayOutputStream compressedMessage;
+    /** A received compressed message, inflated, and how much of it read() has handed out. */
+    private byte[] inflated = new byte[0];
+    private int inflatedPos;
+    private Inflater inflater;
+    private Deflater deflater;
+    private byte[] deflated;
     private long frameRemaining;
     private boolean frameMasked;
     private final byte[] mask = new byte[4];
@@ -50,18 +73,25 @@ final class WebSocketTransport implements Transport {
     /** Reused output frame buffer, guarded by writeLock. */
     private byte[] frame = new byte[INITIAL_FRAME];
 
-    private WebSocketTransport(Socket socket, InputStream in, String host, int port, boolean noMasking)
-            throws IOException {
+    private WebSocketTransport(Socket socket, InputStream in, String host, int port, boolean noMasking,
+            boolean compress) throws IOException {
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
         this.host = host;
         this.port = port;
         this.noMasking = noMasking;
+        this.compress = compress;
     }
 
-    /** Performs the server side of the upgrade; on a bad request answers 400 and throws. */
-    static WebSocketTransport accept(Socket socket) throws IOException {
+    /**
+     * Performs the server side of the upgrade; on a bad request answers 400, on a refused Origin 403, and
+     * throws.
+     *
+     * @param tls whether the socket is a TLS socket (for the default port of the same-origin check)
+     */
+    static WebSocketTransport accept(Socket socket, WebSocketOptions options, WebSocketOrigins origins, boolean tls)
+            throws IOException {
         socket.setTcpNoDelay(true);
         InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         Map<String, String> headers = new HashMap<>();
@@ -79,9 +109,25 @@ final class WebSocketTransport implements Transport {
             out.flush();
             throw new IOException("invalid WebSocket upgrade: " + requestLine);
         }
+        Optional<String> origin = Optional.ofNullable(headers.get("origin"))
+                .or(() -> Optional.ofNullable(headers.get("sec-websocket-origin")));
+        if (!origins.allows(origin, Optional.ofNullable(headers.get("host")), tls)) {
+            out.write(("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Sec-Websocket-Version: 13\r\nX-Content-Type-Options: nosniff\r\nDate: "
+                    + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))
+                    + "\r\nContent-Length: 10\r\n\r\nForbidden\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            throw new IOException("WebSocket upgrade refused: origin not allowed: " + origin.orElse(""));
+        }
+        boolean compress = options.compression() && headers.getOrDefault("sec-websocket-extensions", "")
+                .toLowerCase(Locale.ROOT).contains("permessage-deflate");
         boolean noMasking = "true".equalsIgnoreCase(headers.get("nats-no-masking"));
         StringBuilder response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Accept: ").append(acceptKey(key)).append("\r\n");
+        if (compress) {
+            response.append("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; "
+                    + "client_no_context_takeover\r\n");
+        }
         if (noMasking) {
             response.append("Nats-No-Masking: true\r\n");
         }
@@ -91,7 +137,7 @@ final class WebSocketTransport implements Transport {
         String forwarded = headers.get("x-forwarded-for");
         String host = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].strip()
                 : remote.getAddress().getHostAddress();
-        return new WebSocketTransport(socket, in, host, remote.getPort(), noMasking);
+        return new WebSocketTransport(socket, in, host, remote.getPort(), noMasking, compress);
     }
 
     private static int decodedLength(String key) {
@@ -150,6 +196,12 @@ final class WebSocketTransport implements Transport {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         while (frameRemaining == 0) {
+            if (inflatedPos < inflated.length) {
+                int n = Math.min(len, inflated.length - inflatedPos);
+                System.arraycopy(inflated, inflatedPos, b, off, n);
+                inflatedPos += n;
+                return n;
+            }
             if (!nextDataFrame()) {
                 return -1;
             }
@@ -182,7 +234,9 @@ final class WebSocketTransport implements Transport {
                 length = (length << 8) | readByte();
             }
         }
-        if ((b0 & 0x70) != 0 || (!masked && !noMasking) || length < 0) {
+        boolean rsv1 = (b0 & 0x40) != 0;
+        if ((b0 & 0x30) != 0 || rsv1 && (!compress || opcode == OP_CONTINUATION || opcode >= OP_CLOSE)
+                || (!masked && !noMasking) || length < 0) {
             sendClose(1002);
             return false;
         }
@@ -195,6 +249,9 @@ final class WebSocketTransport implements Transport {
         frameMasked = masked;
         switch (opcode) {
             case OP_CONTINUATION, OP_TEXT, OP_BINARY -> {
+                if (rsv1 || opcode == OP_CONTINUATION && compressedMessage != null) {
+                    return compressedFrame(length, (b0 & 0x80) != 0);
+                }
                 frameRemaining = length;
                 return true;
             }
@@ -229,6 +286,61 @@ final class WebSocketTransport implements Transport {
         }
     }
 
+    /** Collects a frame of a compressed message; after the last one, inflates the message for read(). */
+    private boolean compressedFrame(long length, boolean fin) throws IOException {
+        if (compressedMessage == null) {
+            compressedMessage = new ByteArrayOutputStream();
+        }
+        if (compressedMessage.size() + length > MAX_MESSAGE) {
+            sendClose(1009);
+            return false;
+        }
+        byte[] payload = in.readNBytes((int) length);
+        if (payload.length < length) {
+            return false;
+        }
+        if (frameMasked) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+        }
+        compressedMessage.write(payload);
+        if (!fin) {
+            return true;
+        }
+        // permessage-deflate strips the final empty stored block; the inflater needs it back.
+        compressedMessage.write(DEFLATE_TAIL);
+        byte[] message = compressedMessage.toByteArray();
+        compressedMessage = null;
+        if (inflater == null) {
+            inflater = new Inflater(true);
+        }
+        // No context takeover: every message is inflated on its own.
+        inflater.reset();
+        inflater.setInput(message);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream(message.length * 4);
+        byte[] chunk = new byte[Math.max(1024, message.length * 4)];
+        try {
+            while (!inflater.needsInput() && !inflater.finished()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0 && (inflater.needsDictionary() || inflater.needsInput())) {
+                    break;
+                }
+                plain.write(chunk, 0, n);
+                if (plain.size() > MAX_MESSAGE) {
+                    sendClose(1009);
+                    return false;
+                }
+            }
+        } catch (DataFormatException e) {
+            sendClose(1007);
+            return false;
+        }
+        inflated = plain.toByteArray();
+        inflatedPos = 0;
+        return true;
+    }
+
     private int readByte() throws IOException {
         int b = in.read();
         if (b < 0) {
@@ -252,38 +364,79 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        writeFrame(OP_BINARY, b, off, len);
+        if (compress && len >= COMPRESS_THRESHOLD) {
+            writeCompressed(b, off, len);
+        } else {
+            writeFrame(OP_BINARY, b, off, len);
+        }
+    }
+
+    /** One binary message, deflated without context takeover, as nats-server sends it (RSV1 set). */
+    private void writeCompressed(byte[] b, int off, int len) throws IOException {
+        writeLock.lock();
+        try {
+            if (deflater == null) {
+                deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            }
+            deflater.reset();
+            deflater.setInput(b, off, len);
+            int size = 0;
+            if (deflated == null || deflated.length < len / 2 + 64) {
+                deflated = new byte[Math.max(len / 2 + 64, 1024)];
+            }
+            while (true) {
+                int n = deflater.deflate(deflated, size, deflated.length - size, Deflater.SYNC_FLUSH);
+                size += n;
+                if (size < deflated.length) {
+                    break;
+                }
+                deflated = Arrays.copyOf(deflated, deflated.length * 2);
+            }
+            // The sync flush ends with an empty stored block (00 00 ff ff), which permessage-deflate leaves off.
+            int body = size >= 4 ? size - 4 : size;
+            writeFrameLocked(0x40 | OP_BINARY, deflated, 0, body);
+            if (deflated.length > MAX_KEPT_FRAME) {
+                deflated = null;
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Writes one unmasked frame with a single socket write (header and payload copied together). */
     private void writeFrame(int opcode, byte[] b, int off, int len) throws IOException {
         writeLock.lock();
         try {
-            int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
-            if (frame.length < header + len) {
-                frame = new byte[Math.max(header + len, Math.min(frame.length * 2, MAX_KEPT_FRAME))];
-            }
-            frame[0] = (byte) (0x80 | opcode);
-            if (header == 2) {
-                frame[1] = (byte) len;
-            } else if (header == 4) {
-                frame[1] = 126;
-                frame[2] = (byte) (len >> 8);
-                frame[3] = (byte) len;
-            } else {
-                frame[1] = 127;
-                for (int i = 0; i < 8; i++) {
-                    frame[9 - i] = (byte) ((long) len >>> (8 * i));
-                }
-            }
-            System.arraycopy(b, off, frame, header, len);
-            out.write(frame, 0, header + len);
-            out.flush();
-            if (frame.length > MAX_KEPT_FRAME) {
-                frame = new byte[INITIAL_FRAME];
-            }
+            writeFrameLocked(opcode, b, off, len);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** {@code firstByte} is the opcode with the RSV bits; FIN is added. */
+    private void writeFrameLocked(int firstByte, byte[] b, int off, int len) throws IOException {
+        int header = len < 126 ? 2 : len < 65536 ? 4 : 10;
+        if (frame.length < header + len) {
+            frame = new byte[Math.max(header + len, Math.min(frame.length * 2, MAX_KEPT_FRAME))];
+        }
+        frame[0] = (byte) (0x80 | firstByte);
+        if (header == 2) {
+            frame[1] = (byte) len;
+        } else if (header == 4) {
+            frame[1] = 126;
+            frame[2] = (byte) (len >> 8);
+            frame[3] = (byte) len;
+        } else {
+            frame[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                frame[9 - i] = (byte) ((long) len >>> (8 * i));
+            }
+        }
+        System.arraycopy(b, off, frame, header, len);
+        out.write(frame, 0, header + len);
+        out.flush();
+        if (frame.length > MAX_KEPT_FRAME) {
+            frame = new byte[INITIAL_FRAME];
         }
     }
 
@@ -291,6 +444,15 @@ final class WebSocketTransport implements Transport {
     public void close() {
         try {
             socket.close();
+            writeLock.lock();
+            try {
+                if (deflater != null) {
+                    deflater.end();
+                    deflater = null;
+                }
+            } finally {
+                writeLock.unlock();
+            }
         } catch (IOException ignored) {
             // Closing a broken socket has nothing left to report.
         }

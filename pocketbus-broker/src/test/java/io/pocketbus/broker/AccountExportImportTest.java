@@ -1,6 +1,7 @@
 package io.pocketbus.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.nats.client.Connection;
@@ -142,12 +143,20 @@ class AccountExportImportTest {
     }
 
     @Test
-    void subjectMappingFillsWildcardsInOrder() {
-        assertThat(AccountLinks.mapSubject(Subjects.tokens("echo.hi"), Subjects.tokens("echo.*"),
-                Subjects.tokens("svc.echo.*"))).isEqualTo("svc.echo.hi");
-        assertThat(AccountLinks.mapSubject(Subjects.tokens("a.x.y.z"), Subjects.tokens("a.>"),
-                Subjects.tokens("b.>"))).isEqualTo("b.x.y.z");
-        assertThat(AccountLinks.mapSubject(Subjects.tokens("time"), Subjects.tokens("time"),
-                Subjects.tokens("svc.time"))).isEqualTo("svc.time");
+    void subjectMappingFillsWildcardsInOrderOrByNumber() {
+        assertThat(map("echo.*", "svc.echo.*", "echo.hi")).isEqualTo("svc.echo.hi");
+        assertThat(map("a.>", "b.>", "a.x.y.z")).isEqualTo("b.x.y.z");
+        assertThat(map("time", "svc.time", "time")).isEqualTo("svc.time");
+        assertThat(map("a.m.*.*", "m.$2.$1", "a.m.p.q")).isEqualTo("m.q.p");
+        assertThat(map("a.*.>", "x.{{wildcard(2)}}.{{ wildcard(1) }}", "a.p.q.r")).isEqualTo("x.q.r.p");
+        assertThat(map("a.*", "lit", "a.z")).isEqualTo("lit");
+        assertThat(SubjectMapping.isValid("a.*", "b.$2")).isFalse();
+        assertThat(SubjectMapping.isValid("a", "b.*")).isFalse();
+        assertThatThrownBy(() -> new AccountConfig.StreamImport("A", "a.*", Optional.empty(), Optional.of("b.*.*")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static String map(String from, String to, String subject) {
+        return SubjectMapping.of(from, to).apply(Subjects.tokens(subject));
     }
 }

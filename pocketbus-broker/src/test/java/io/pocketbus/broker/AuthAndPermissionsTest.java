@@ -86,7 +86,9 @@ class AuthAndPermissionsTest {
                 "queued", Map.entry("pq", grant("A", "queued", perms(List.of(), List.of(), List.of("work grp"),
                         List.of(), Optional.empty()))),
                 "revoked", Map.entry("px", grant("A", "revoked", Permissions.ALL)),
-                "shortlived", Map.entry("ps", grant("A", "shortlived", Permissions.ALL)));
+                "shortlived", Map.entry("ps", grant("A", "shortlived", Permissions.ALL)),
+                "few", Map.entry("pf", grant("F", "few", Permissions.ALL).withMaxSubscriptions(2)),
+                "solo", Map.entry("po", grant("S", "solo", Permissions.ALL).withAccountMaxConnections(1)));
         broker = Broker.builder().port(0).authTimeout(Duration.ofMillis(300))
                 .authenticator(new TableAuthenticator(users)).build().start();
     }
@@ -219,6 +221,39 @@ class AuthAndPermissionsTest {
             nc.publish("foo.fine", bytes("y"));
             assertThat(ok.nextMessage(WAIT)).isNotNull();
             assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+        }
+    }
+
+    @Test
+    void jnatsSeesTheSubscriptionLimitAndTheReservedReplyError() throws Exception {
+        BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        try (Connection nc = connect("few", "pf", collecting(errors))) {
+            Subscription first = nc.subscribe("one");
+            nc.subscribe("two");
+            nc.subscribe("three");
+            assertThat(errors.poll(5, TimeUnit.SECONDS)).isEqualTo("maximum subscriptions exceeded");
+            nc.publish("one", "_R_.abc", bytes("x"));
+            assertThat(errors.poll(5, TimeUnit.SECONDS))
+                    .isEqualTo("Permissions Violation for Publish with Reply of \"_R_.abc\"");
+            nc.publish("one", "_INBOX.ok", bytes("y"));
+            Message m = first.nextMessage(WAIT);
+            assertThat(m.getReplyTo()).isEqualTo("_INBOX.ok");
+            first.unsubscribe();
+            Subscription again = nc.subscribe("four");
+            nc.flush(WAIT);
+            nc.publish("four", bytes("z"));
+            assertThat(again.nextMessage(WAIT)).isNotNull();
+            assertThat(errors).isEmpty();
+            assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+        }
+    }
+
+    @Test
+    void anAccountConnectionLimitRefusesTheConnectionBeyondIt() throws Exception {
+        try (Connection first = connect("solo", "po")) {
+            assertThatThrownBy(() -> connect("solo", "po")).isInstanceOf(IOException.class);
+            first.flush(WAIT);
+            assertThat(first.getStatus()).isEqualTo(Connection.Status.CONNECTED);
         }
     }
 

@@ -110,20 +110,21 @@ class ConfigApplierTest {
     void unsupportedOptionsAreReportedNotIgnored() {
         List<String> warnings = Broker.builder().config(parse("""
                 port: -1
-                max_subscriptions: 10
                 lame_duck_duration: "30s"
-                websocket { port: -1, no_tls: true, compression: true }
+                websocket { port: -1, no_tls: true, compression: true, ping_interval: "1m" }
                 """));
-        assertThat(warnings).anyMatch(w -> w.contains("max_subscriptions"))
-                .anyMatch(w -> w.contains("lame_duck_duration"))
-                .anyMatch(w -> w.contains("compression"));
+        assertThat(warnings).anyMatch(w -> w.contains("lame_duck_duration"))
+                .anyMatch(w -> w.contains("ping_interval")).noneMatch(w -> w.contains("compression"));
     }
 
     @Test
     void optionsThatWouldLoosenSecurityAreRefused() {
         assertThatThrownBy(() -> Broker.builder().config(parse(
-                "websocket { port: -1, no_tls: true, allowed_origins: [\"https://app.example\"] }")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed_origins");
+                "websocket { port: -1, tls { cert_file: a.pem, key_file: b.pem, verify: true } }")))
+                .hasMessageContaining("client certificates");
+        assertThatThrownBy(() -> Broker.builder().config(parse(
+                "websocket { port: -1, tls { cert_file: missing.pem, key_file: missing.key } }")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.pem");
         assertThatThrownBy(() -> Broker.builder().config(parse("host: 127.0.0.1\nhttp: 127.0.0.2:8222")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("127.0.0.2");
     }

@@ -52,7 +52,7 @@ class ConfigFileTest {
         assertThat(c.jetstream()).contains(new ConfigJetStream(true, Optional.of("/var/lib/nats"),
                 Optional.of(1_000_000_000L), Optional.of(10L * 1024 * 1024 * 1024), Optional.empty(), Optional.empty(),
                 Optional.of("edge")));
-        assertThat(c.websocket()).contains(new ConfigWebsocket(new ConfigListen("", 8443), true, false,
+        assertThat(c.websocket()).contains(new ConfigWebsocket(new ConfigListen("", 8443), true, Optional.empty(), false,
                 List.of("https://app.example.com"), true, Optional.empty(), Optional.empty()));
         assertThat(c.warnings()).hasSize(2).anyMatch(w -> w.endsWith("'debug' is not supported and is ignored"));
         assertThat(c.authenticator()).isEmpty();
@@ -135,7 +135,8 @@ class ConfigFileTest {
         ConfigAccount remapped = new ConfigAccount("X", List.of(), List.of(), List.of(new ConfigImport(
                 ConfigExport.Kind.STREAM, "ORDERS", "a.>", Optional.of("b.>"), Optional.empty())), Optional.empty(),
                 Permissions.ALL);
-        assertThatThrownBy(remapped::toAccountConfig).hasMessageContaining("'to' is not supported");
+        assertThat(remapped.toAccountConfig().streamImports()).containsExactly(
+                new AccountConfig.StreamImport("ORDERS", "a.>", Optional.empty(), Optional.of("b.>")));
 
         CompositeAuthenticator authenticator = c.authenticator().orElseThrow();
         assertThat(authenticator.authRequired()).isTrue();

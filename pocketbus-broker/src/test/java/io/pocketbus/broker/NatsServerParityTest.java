@@ -88,12 +88,46 @@ class NatsServerParityTest {
             "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"x\"}\r\nPING\r\n",
             "CONNECT {\"verbose\":false}\r\nPING\r\n");
 
+    /** Limits and reserved replies, given to both servers as the same configuration file. */
+    private static final String LIMITS_CONFIG = """
+            max_subscriptions: 3
+            accounts {
+              A {
+                users: [{user: a, password: a, permissions: {publish: {allow: ["foo.>"]}, subscribe: {allow: ["foo.*"]}}}]
+                limits: {max_subscriptions: 2, max_connections: 1}
+              }
+              B { users: [{user: b, password: b}] }
+              C { users: [{user: c, password: c}], exports: [{stream: "a.>"}, {service: "svc.>"}] }
+              D {
+                users: [{user: d, password: d}]
+                imports: [
+                  {stream: {account: C, subject: "a.*.x"}, to: "b.*"}
+                  {stream: {account: C, subject: "a.lit"}, to: "lit.b"}
+                  {stream: {account: C, subject: "a.m.*.*"}, to: "m.$2.$1"}
+                  {stream: {account: C, subject: "a.p.>"}, prefix: "pre"}
+                  {service: {account: C, subject: "svc.*"}, to: "local.*"}
+                ]
+              }
+            }
+            """;
+
+    private static final List<String> LIMITS_SYNCED = List.of(
+            "CONNECT {\"verbose\":true,\"user\":\"a\",\"pass\":\"a\"}\r\nPUB foo.a _R_.x 0\r\n\r\n"
+                    + "PUB bar _R_.x 0\r\n\r\nPUB foo.a $JS.ACK.x 0\r\n\r\nPUB foo.a $JS.ACK 0\r\n\r\n"
+                    + "PUB foo.a $GNR.x 0\r\n\r\nSUB foo.a q 1\r\nSUB bar q 2\r\nSUB x 3\r\nSUB foo.b 4\r\n"
+                    + "SUB foo.c 5\r\nSUB x 6\r\nSUB foo.a q 1\r\nUNSUB 1\r\nSUB foo.c 5\r\n",
+            "CONNECT {\"verbose\":false,\"user\":\"b\",\"pass\":\"b\"}\r\nSUB s 1\r\nSUB r 2\r\nSUB t 3\r\n"
+                    + "SUB u 4\r\nSUB s 1\r\nSUB t 3 \r\nSUB _R_.x 5\r\nSUB s 1\r\nPUB s _R_.y 1\r\na\r\n");
+
     private static Process natsServer;
     private static int natsPort;
     private static Broker broker;
     private static Process natsAuthServer;
     private static int natsAuthPort;
     private static Broker authBroker;
+    private static Process natsLimitsServer;
+    private static int natsLimitsPort;
+    private static Broker limitsBroker;
 
     private static boolean onPath(String binary) {
         String path = System.getenv("PATH");
@@ -153,16 +187,24 @@ class NatsServerParityTest {
                         Optional.empty(), Optional.empty())));
         authBroker = Broker.builder().port(0)
                 .authenticator(new AuthAndPermissionsTest.TableAuthenticator(users)).build().start();
+
+        Path limits = dir.resolve("limits.conf");
+        Files.writeString(limits, LIMITS_CONFIG);
+        natsLimitsPort = freePort();
+        natsLimitsServer = startNatsServer(natsLimitsPort, "-c", limits.toString());
+        Broker.Builder limitsBuilder = Broker.builder();
+        assertThat(limitsBuilder.config(ConfigFile.parse(LIMITS_CONFIG))).isEmpty();
+        limitsBroker = limitsBuilder.port(0).build().start();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Broker b : new Broker[] {broker, authBroker}) {
+        for (Broker b : new Broker[] {broker, authBroker, limitsBroker}) {
             if (b != null) {
                 b.shutdown();
             }
         }
-        for (Process p : new Process[] {natsServer, natsAuthServer}) {
+        for (Process p : new Process[] {natsServer, natsAuthServer, natsLimitsServer}) {
             if (p != null) {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -211,6 +253,48 @@ class NatsServerParityTest {
     void authorizationExchangesThatEndIt() throws IOException {
         for (String input : AUTH_CLOSING) {
             assertThat(closing(authBroker.port(), input)).as(input).isEqualTo(closing(natsAuthPort, input));
+        }
+    }
+
+    @Test
+    void limitAndReservedReplyExchanges() throws IOException {
+        for (String input : LIMITS_SYNCED) {
+            assertThat(synced(limitsBroker.port(), input)).as(input).isEqualTo(synced(natsLimitsPort, input));
+        }
+    }
+
+    @Test
+    void anAccountAtItsConnectionLimitRefusesTheNextOne() throws IOException {
+        String connect = "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"a\"}\r\nPING\r\n";
+        for (int port : new int[] {limitsBroker.port(), natsLimitsPort}) {
+            try (RawClient first = new RawClient(port)) {
+                first.info();
+                first.send(connect);
+                assertThat(first.readUntil("PONG\r\n")).isEqualTo("PONG\r\n");
+                assertThat(closing(port, connect)).as("port " + port)
+                        .isEqualTo("-ERR 'maximum account active connections exceeded'\r\n");
+                assertThat(first.sync()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void importsMapSubjectsWithToAndPrefix() throws IOException {
+        assertThat(importExchange(limitsBroker.port())).isEqualTo(importExchange(natsLimitsPort))
+                .contains("MSG m.q.p 1 1\r\n3\r\n", "MSG svc.z 9 1\r\nq\r\n");
+    }
+
+    /** What the importing and the exporting account receive, with no reply subjects (those are random). */
+    private static String importExchange(int port) throws IOException {
+        try (RawClient d = new RawClient(port); RawClient c = new RawClient(port)) {
+            d.info();
+            c.info();
+            d.send("CONNECT {\"verbose\":false,\"user\":\"d\",\"pass\":\"d\"}\r\nSUB > 1\r\n").sync();
+            c.send("CONNECT {\"verbose\":false,\"user\":\"c\",\"pass\":\"c\"}\r\nSUB svc.> 9\r\n"
+                    + "PUB a.q.x 1\r\n1\r\nPUB a.lit 1\r\n2\r\nPUB a.m.p.q 1\r\n3\r\nPUB a.p.r.s 1\r\n4\r\n"
+                    + "PUB a.q.y 1\r\n5\r\n").sync();
+            String importer = d.send("PUB local.z 1\r\nq\r\n").sync();
+            return importer + "|" + c.sync();
         }
     }
 }

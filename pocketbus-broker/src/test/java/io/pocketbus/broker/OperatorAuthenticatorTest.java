@@ -76,6 +76,23 @@ class OperatorAuthenticatorTest {
     }
 
     @Test
+    void subscriptionLimitsOfTheJwtsReachTheGrant() {
+        JwtLimits accountLimits = new JwtLimits(10, -1, -1, -1, -1, true, 3, -1, 0, 0, 0, 0, false);
+        JwtLimits userLimits = new JwtLimits(4, -1, -1, -1, -1, true, -1, -1, 0, 0, 0, 0, false);
+        OperatorAuthenticator auth = authenticator(resolver(accountClaims().limits(accountLimits).build()));
+
+        Grant limited = auth.authenticate(Attempts.jwt(userJwt(JwtUserClaims.builder(user.publicKey())
+                .limits(userLimits), account), user));
+        Grant byAccount = auth.authenticate(Attempts.jwt(userJwt(JwtUserClaims.builder(user.publicKey()), account),
+                user));
+
+        assertThat(limited.maxSubscriptions()).contains(4);
+        assertThat(byAccount.maxSubscriptions()).contains(10);
+        assertThat(authenticator().authenticate(Attempts.jwt(userJwt(JwtUserClaims.builder(user.publicKey()),
+                account), user)).maxSubscriptions()).isEmpty();
+    }
+
+    @Test
     void acceptsUserJwtsIssuedByJnats() throws Exception {
         io.nats.client.NKey jAccount = io.nats.client.NKey.fromSeed(account.seed().orElseThrow().toCharArray());
         String jwt = JwtUtils.issueUserJWT(jAccount, account.publicKey(), user.publicKey(), "jnats-user");
