@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * msgs/&lt;first seq&gt;.blk   append-only segments of {@link SegmentRecord}s, bounded by the block size
- * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart, rewritten on close and every
- *                        {@link Builder#snapshotBytes} appended
+ * msgs/index.db          {@link StoreIndexSnapshot}, the index checkpoint a restart maps instead of
+ *                        scanning; rewritten on close and every {@link Builder#snapshotBytes} appended
  * obs/&lt;consumer&gt;/o.dat   consumer state ({@link FileConsumerStore})
  * LOCK                   held while the store is open
  * </pre>
@@ -420,16 +420,12 @@ public final class FileStore extends StreamStoreBase {
     }
 
     /**
-     * Writes the index snapshot covering the segments as they are now. It needs no fsync: a snapshot
-     * that is torn, or covers more than survived on disk, fails its checks on open and is replaced by a
-     * scan.
+     * Writes the index checkpoint covering the segments as they are now, once they are on the disk: what
+     * a checkpoint covers is then never torn, so recovery trusts it without reading it back.
      */
     private void writeSnapshot() throws IOException {
-        Map<Long, Long> sizes = new LinkedHashMap<>();
-        for (SegmentFile seg : segments.values()) {
-            sizes.put(seg.firstSeq, seg.size);
-        }
-        StoreIndexSnapshot.write(msgDir, index, sizes);
+        last.force();
+        StoreIndexSnapshot.write(msgDir, index, segments.values());
         appendedSinceSnapshot = 0;
     }
 
@@ -439,7 +435,6 @@ public final class FileStore extends StreamStoreBase {
             // After a failed write the index may hold what never reached the disk: keep the old snapshot.
             if (!failed()) {
                 flushPending();
-                last.force();
                 writeSnapshot();
             }
         } catch (IOException e) {
