@@ -420,11 +420,11 @@ public final class FileStore extends StreamStoreBase {
     }
 
     /**
-     * Writes the index checkpoint covering the segments as they are now, once they are on the disk: what
-     * a checkpoint covers is then never torn, so recovery trusts it without reading it back.
+     * Writes the index checkpoint covering the segments as they are now. Sealed segments are on the disk
+     * already; the last one is not forced for a periodic checkpoint (that would stall writers under the
+     * lock), as recovery checksums what the checkpoint covers of it before trusting the checkpoint.
      */
     private void writeSnapshot() throws IOException {
-        last.force();
         StoreIndexSnapshot.write(msgDir, index, segments.values());
         appendedSinceSnapshot = 0;
     }
@@ -435,6 +435,7 @@ public final class FileStore extends StreamStoreBase {
             // After a failed write the index may hold what never reached the disk: keep the old snapshot.
             if (!failed()) {
                 flushPending();
+                last.force();
                 writeSnapshot();
             }
         } catch (IOException e) {

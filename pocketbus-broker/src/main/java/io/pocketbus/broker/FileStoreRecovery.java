@@ -13,9 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds a {@link FileStore}'s index on open: from the {@code index.db} checkpoint plus the records
  * appended after it when the checkpoint checks out against the segments, otherwise by replaying every
- * segment. Replay
- * applies the records in order (messages, tombstones, erasures, skips, first markers) and truncates a
- * segment at the first record that is torn or fails its checksum.
+ * segment. Replay applies the records in order (messages, tombstones, erasures, skips, first markers)
+ * and truncates a segment at the first record that is torn or fails its checksum.
  */
 final class FileStoreRecovery {
 
@@ -67,9 +66,9 @@ final class FileStoreRecovery {
 
     /**
      * The checkpoint covers no more of any segment than is on disk, and what it covers of the last
-     * segment is intact. Covered bytes were forced before the checkpoint was written, so a crash cannot
-     * tear them; the checksum pass over the last segment (at most one block, no parsing) catches a disk
-     * that lost them anyway, which would otherwise go unnoticed until a read.
+     * segment is intact. Sealed segments were forced when they were sealed; the last one may have lost
+     * written bytes in a power loss, which a checksum pass over it (at most one block, parsing nothing)
+     * catches here rather than at a later read.
      */
     private boolean usable(StoreIndexSnapshot snap) throws IOException {
         for (StoreIndexSnapshot.Segment s : snap.segments.values()) {

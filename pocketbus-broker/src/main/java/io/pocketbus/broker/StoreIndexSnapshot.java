@@ -17,8 +17,7 @@ import java.util.zip.CRC32C;
  * {@code index.db}: a checksummed checkpoint of a file store's index, so a restart maps it instead of
  * scanning every segment. It records, per segment, how many bytes it covers and how many live messages
  * and removed bytes it holds; records appended after the checkpoint are replayed from the segments on
- * open. Written on close and whenever enough bytes were appended since the last one, always after the
- * segments it covers were forced, so the covered bytes never need checking again; deleted before any
+ * open. Written on close and whenever enough bytes were appended since the last one; deleted before any
  * change that moves records (segment compaction), so a stale checkpoint is never trusted.
  *
  * <p>Layout (little-endian): magic and version, the segments, then the {@link StoreIndex} image (its
