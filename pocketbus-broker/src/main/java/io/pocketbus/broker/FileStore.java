@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * msgs/&lt;first seq&gt;.blk   append-only segments of {@link SegmentRecord}s, bounded by the block size
  * msgs/index.db          {@link StoreIndexSnapshot}, the index checkpoint a restart maps instead of
  *                        scanning; rewritten on close and every {@link Builder#snapshotBytes} appended
+ *                        (or four times its own size, when that is more)
  * obs/&lt;consumer&gt;/o.dat   consumer state ({@link FileConsumerStore})
  * LOCK                   held while the store is open
  * </pre>
@@ -64,6 +65,7 @@ public final class FileStore extends StreamStoreBase {
     private long written;
     private final long snapshotBytes;
     private long appendedSinceSnapshot;
+    private long lastSnapshotSize;
     private boolean released;
 
     private FileStore(Builder b) throws IOException {
@@ -279,7 +281,8 @@ public final class FileStore extends StreamStoreBase {
         try {
             flushPending();
             maintain();
-            if (appendedSinceSnapshot >= snapshotBytes) {
+            // Also spaced by the checkpoint's own size, so writing them costs at most a quarter of the appends.
+            if (appendedSinceSnapshot >= Math.max(snapshotBytes, 4 * lastSnapshotSize)) {
                 // Bounds what a restart after a crash must replay; index and segments agree here.
                 writeSnapshot();
             }
@@ -425,7 +428,7 @@ public final class FileStore extends StreamStoreBase {
      * lock), as recovery checksums what the checkpoint covers of it before trusting the checkpoint.
      */
     private void writeSnapshot() throws IOException {
-        StoreIndexSnapshot.write(msgDir, index, segments.values());
+        lastSnapshotSize = StoreIndexSnapshot.write(msgDir, index, segments.values());
         appendedSinceSnapshot = 0;
     }
 

@@ -44,11 +44,13 @@ final class StoreIndexSnapshot {
     }
 
     /**
-     * Writes the checkpoint through a temporary file and an atomic rename. It needs no fsync of its own:
-     * one that is torn or lost fails its checksum or is missing, and the segments are replayed instead.
+     * Writes the checkpoint through a temporary file and an atomic rename and returns its size. It needs
+     * no fsync of its own: one that is torn or lost fails its checksum or is missing, and the segments
+     * are replayed instead.
      */
-    static void write(Path dir, StoreIndex index, Collection<SegmentFile> segmentFiles) throws IOException {
+    static long write(Path dir, StoreIndex index, Collection<SegmentFile> segmentFiles) throws IOException {
         Path tmp = dir.resolve(FILE + ".tmp");
+        long size;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             Sink out = new Sink(ch);
@@ -62,8 +64,10 @@ final class StoreIndexSnapshot {
             }
             index.writeImage(out);
             out.finish();
+            size = ch.size();
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return size;
     }
 
     /** The checkpoint in {@code dir}, or empty when there is none or it does not check out. */
