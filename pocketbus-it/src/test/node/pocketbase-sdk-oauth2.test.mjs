@@ -2,7 +2,8 @@
 // subscribes to @oauth2 and hands the authorize URL (state = its realtime client id) to urlCallback. Here
 // urlCallback is the "browser": it follows the provider's redirect back to /api/oauth2-redirect with plain
 // HTTP, and the server pushes {state, code} to the SDK's realtime client.
-// Started by io.pocketbus.it.PocketbaseSdkOAuth2Test with POCKETBUS_URL; users has the "oidc" provider.
+// Started by io.pocketbus.it.PocketbaseSdkOAuth2Test with POCKETBUS_URL; users has the "oidc" provider,
+// with the provider's picture mapped to the avatar file field.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EventSource } from "eventsource";
@@ -25,12 +26,13 @@ async function browse(authUrl) {
   return redirect.headers.get("location");
 }
 
-test("authWithOAuth2 with a provider name: new user, then the same user again", async () => {
+test("authWithOAuth2 with a provider name: new user (createData, avatar), then the same user again", async () => {
   for (const isNew of [true, false]) {
     const pb = new PocketBase(url);
     const pages = [];
     const auth = await pb.collection("users").authWithOAuth2({
       provider: "oidc",
+      createData: { name: "From the SDK" },
       urlCallback: async (authUrl) => {
         assert.ok(authUrl.startsWith("http://127.0.0.1:"), authUrl);
         assert.ok(authUrl.includes("redirect_uri=" + encodeURIComponent(`${url}/api/oauth2-redirect`)), authUrl);
@@ -42,6 +44,12 @@ test("authWithOAuth2 with a provider name: new user, then the same user again", 
     assert.equal(auth.meta.id, "sub-sdk");
     assert.equal(auth.record.email, "oauth2-sdk@example.com");
     assert.equal(auth.record.verified, true);
+    assert.equal(auth.record.name, "From the SDK");
+    // the provider's picture was downloaded into the avatar file field at sign-up
+    assert.match(auth.record.avatar, /^avatar_\w+\.png$/);
+    const avatar = await fetch(pb.files.getURL(auth.record, auth.record.avatar));
+    assert.equal(avatar.status, 200);
+    assert.equal(avatar.headers.get("content-type"), "image/png");
     assert.ok(pb.authStore.isValid);
     assert.equal(pb.authStore.record.id, auth.record.id);
     // the token works

@@ -1,15 +1,10 @@
 package io.pocketbus.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pocketbus.tools.security.Passwords;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,8 +35,7 @@ public final class AuthBench {
     private static final int MAX_CLIENTS = 16;
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = BenchHttp.newClient();
     private final Map<String, Series> results = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
@@ -64,7 +58,7 @@ public final class AuthBench {
     private void run(Path jar, int rounds, int passwordOps, int refreshOps) throws Exception {
         Path dir = Files.createTempDirectory("pocketbus-auth-bench").resolve("pb_data");
         String java = ServerProcess.javaBinary();
-        exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com", PASSWORD,
+        BenchHttp.exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com", PASSWORD,
                 "--dir", dir.toString()));
         int port = ServerProcess.freePort();
         List<String> serve = new ArrayList<>(List.of(java));
@@ -75,14 +69,14 @@ public final class AuthBench {
         }
         try (ServerProcess pocketbus = ServerProcess.command("pocketbus", serve, port)) {
             String base = "http://127.0.0.1:" + port;
-            awaitHealthy(base);
-            String superuser = post(base + "/api/collections/_superusers/auth-with-password", null,
+            BenchHttp.awaitHealthy(http, base);
+            String superuser = BenchHttp.post(http, base + "/api/collections/_superusers/auth-with-password", null,
                     "{\"identity\":\"bench@example.com\",\"password\":\"" + PASSWORD + "\"}").path("token").asText();
             List<String> emails = new ArrayList<>();
             for (int i = 0; i < MAX_CLIENTS; i++) {
                 String email = "user" + i + "@example.com";
-                post(base + USERS + "/records", superuser, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
-                        + "\",\"passwordConfirm\":\"" + PASSWORD + "\",\"verified\":true}");
+                BenchHttp.post(http, base + USERS + "/records", superuser, "{\"email\":\"" + email
+                        + "\",\"password\":\"" + PASSWORD + "\",\"passwordConfirm\":\"" + PASSWORD + "\",\"verified\":true}");
                 emails.add(email);
             }
             String[] tokens = new String[MAX_CLIENTS];
@@ -168,12 +162,12 @@ public final class AuthBench {
     }
 
     private String login(String base, String email) throws IOException, InterruptedException {
-        return post(base + USERS + "/auth-with-password", null,
+        return BenchHttp.post(http, base + USERS + "/auth-with-password", null,
                 "{\"identity\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}").path("token").asText();
     }
 
     private String refresh(String base, String token) throws IOException, InterruptedException {
-        return post(base + USERS + "/auth-refresh", token, "").path("token").asText();
+        return BenchHttp.post(http, base + USERS + "/auth-refresh", token, "").path("token").asText();
     }
 
     /** utime + stime of the server process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
@@ -198,41 +192,6 @@ public final class AuthBench {
             millis.add((threads.getCurrentThreadCpuTime() - t0) / 1e6);
         }
         return BrokerBench.median(millis, Double::doubleValue);
-    }
-
-    private void awaitHealthy(String base) throws InterruptedException {
-        for (int i = 0; i < 6000; i++) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException(base + " never became healthy");
-    }
-
-    private JsonNode post(String url, String token, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return json.readTree(r.body());
-    }
-
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + command);
-        }
     }
 
     private record Run(long[] latencyNanos, double rate, double serverCpuMillis) {

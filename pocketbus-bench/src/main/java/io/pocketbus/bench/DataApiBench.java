@@ -28,7 +28,7 @@ public final class DataApiBench {
     private static final List<String> SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
     private static final String RECORDS = "/api/collections/posts/records";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = BenchHttp.newClient();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, List<Double>> ours = new LinkedHashMap<>();
     private final Map<String, List<Double>> baseline = new LinkedHashMap<>();
@@ -51,8 +51,8 @@ public final class DataApiBench {
     private void run(Path jar, int rounds, int ops) throws Exception {
         Path dir = Files.createTempDirectory("pocketbus-data-bench");
         String java = ServerProcess.javaBinary();
-        exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com", "benchpassword1",
-                "--dir", dir.resolve("pb_data").toString()));
+        BenchHttp.exec(List.of(java, "-jar", jar.toString(), "superuser", "upsert", "bench@example.com",
+                "benchpassword1", "--dir", dir.resolve("pb_data").toString()));
         int pbPort = ServerProcess.freePort();
         long started = System.nanoTime();
         List<String> serve = new ArrayList<>(List.of(java));
@@ -61,7 +61,7 @@ public final class DataApiBench {
                 "--dir", dir.resolve("pb_data").toString(), "--nats", "off"));
         try (ServerProcess pocketbus = ServerProcess.command("pocketbus", serve, pbPort)) {
             String pb = "http://127.0.0.1:" + pbPort;
-            awaitHealthy(pb);
+            BenchHttp.awaitHealthy(http, pb);
             double startMillis = (System.nanoTime() - started) / 1e6;
             String token = superuserToken(pb);
             createPostsCollection(pb, token);
@@ -112,7 +112,7 @@ public final class DataApiBench {
         int port = ServerProcess.freePort();
         try (ServerProcess pocketbus = ServerProcess.command("pocketbus", List.of(java, "-jar", jar.toString(), "serve",
                 "--http", "127.0.0.1:" + port, "--dir", dir.toString(), "--nats", "off"), port)) {
-            awaitHealthy("http://127.0.0.1:" + port);
+            BenchHttp.awaitHealthy(http, "http://127.0.0.1:" + port);
             Thread.sleep(2000);
             System.out.printf(Locale.ROOT, "idle RSS with default JVM settings: %.0f MiB%n", pocketbus.residentBytes() / 1048576.0);
         }
@@ -174,53 +174,18 @@ public final class DataApiBench {
         }
     }
 
-    private void awaitHealthy(String base) throws InterruptedException {
-        for (int i = 0; i < 6000; i++) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException(base + " never became healthy");
-    }
-
     private String superuserToken(String base) throws IOException, InterruptedException {
-        JsonNode auth = post(base + "/api/collections/_superusers/auth-with-password", null,
+        JsonNode auth = BenchHttp.post(http, base + "/api/collections/_superusers/auth-with-password", null,
                 "{\"identity\":\"bench@example.com\",\"password\":\"benchpassword1\"}");
         return auth.path("token").asText();
     }
 
     private void createPostsCollection(String base, String token) throws IOException, InterruptedException {
-        post(base + "/api/collections", token, """
+        BenchHttp.post(http, base + "/api/collections", token, """
                 {"name":"posts","type":"base","listRule":"","viewRule":"","createRule":"","fields":[
                  {"name":"title","type":"text"},{"name":"views","type":"number"},
                  {"name":"created","type":"autodate","onCreate":true},
                  {"name":"updated","type":"autodate","onCreate":true,"onUpdate":true}]}""");
-    }
-
-    private JsonNode post(String url, String token, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return json.readTree(r.body());
-    }
-
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + command);
-        }
     }
 
     private record Target(String base, boolean pocketbus, List<String> ids) {

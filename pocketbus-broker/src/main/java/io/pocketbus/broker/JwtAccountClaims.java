@@ -69,32 +69,19 @@ public record JwtAccountClaims(
     }
 
     /** Collects the claims to issue; {@code jti}, {@code iat} and {@code iss} are set by {@link NatsJwt#issue}. */
-    public static final class Builder {
-        private final String subject;
-        private String name = "";
-        private Optional<Instant> expires = Optional.empty();
+    public static final class Builder extends JwtClaimsBuilder<Builder> {
         private List<JwtSigningKey> signingKeys = List.of();
         private Map<String, Instant> revocations = Map.of();
-        private JwtLimits limits = JwtLimits.UNLIMITED;
         private List<JwtImport> imports = List.of();
         private List<JwtExport> exports = List.of();
         private Permissions defaultPermissions = Permissions.ALL;
-        private List<String> tags = List.of();
 
         private Builder(String subject) {
-            if (!NKey.isValidPublicKey(subject, NKey.Type.ACCOUNT)) {
-                throw new IllegalArgumentException("an account JWT's subject must be an account public key");
-            }
-            this.subject = subject;
+            super(subject, NKey.Type.ACCOUNT, "an account JWT's subject must be an account public key");
         }
 
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder expires(Instant expires) {
-            this.expires = Optional.of(expires);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -105,11 +92,6 @@ public record JwtAccountClaims(
 
         public Builder revocations(Map<String, Instant> revocations) {
             this.revocations = revocations;
-            return this;
-        }
-
-        public Builder limits(JwtLimits limits) {
-            this.limits = limits;
             return this;
         }
 
@@ -125,11 +107,6 @@ public record JwtAccountClaims(
 
         public Builder defaultPermissions(Permissions defaultPermissions) {
             this.defaultPermissions = defaultPermissions;
-            return this;
-        }
-
-        public Builder tags(List<String> tags) {
-            this.tags = tags;
             return this;
         }
 

@@ -59,35 +59,22 @@ public record JwtUserClaims(
     }
 
     /** Collects the claims to issue; {@code jti}, {@code iat} and {@code iss} are set by {@link NatsJwt#issue}. */
-    public static final class Builder {
-        private final String subject;
-        private String name = "";
-        private Optional<Instant> expires = Optional.empty();
+    public static final class Builder extends JwtClaimsBuilder<Builder> {
         private Optional<Instant> notBefore = Optional.empty();
         private Optional<String> issuerAccount = Optional.empty();
         private Permissions permissions = Permissions.ALL;
-        private JwtLimits limits = JwtLimits.UNLIMITED;
         private boolean bearerToken;
         private List<String> allowedConnectionTypes = List.of();
         private List<String> sourceNetworks = List.of();
         private List<JwtTimeRange> times = List.of();
         private Optional<String> timesLocation = Optional.empty();
-        private List<String> tags = List.of();
 
         private Builder(String subject) {
-            if (!NKey.isValidPublicKey(subject, NKey.Type.USER)) {
-                throw new IllegalArgumentException("a user JWT's subject must be a user public key");
-            }
-            this.subject = subject;
+            super(subject, NKey.Type.USER, "a user JWT's subject must be a user public key");
         }
 
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder expires(Instant expires) {
-            this.expires = Optional.of(expires);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -104,11 +91,6 @@ public record JwtUserClaims(
 
         public Builder permissions(Permissions permissions) {
             this.permissions = permissions;
-            return this;
-        }
-
-        public Builder limits(JwtLimits limits) {
-            this.limits = limits;
             return this;
         }
 
@@ -130,11 +112,6 @@ public record JwtUserClaims(
         public Builder times(List<JwtTimeRange> times, Optional<String> timesLocation) {
             this.times = times;
             this.timesLocation = timesLocation;
-            return this;
-        }
-
-        public Builder tags(List<String> tags) {
-            this.tags = tags;
             return this;
         }
 

@@ -31,7 +31,7 @@ public final class Apis {
         records.bind(api);
         RecordAuthResponse authResponse = new RecordAuthResponse(hooks);
         new RecordAuthApi(authResponse).bind(api, rateLimits);
-        RecordAuthFlows.bind(api, rateLimits, authResponse, new RealtimeOAuth2Redirects());
+        RecordAuthFlows.bind(api, rateLimits, authResponse, new RealtimeOAuth2Redirects(), records);
         new BatchApi(records).bind(api);
         new FileApi().bind(api);
         new BackupApi().bind(api);

@@ -33,6 +33,7 @@ final class CollectionApi {
         collections.delete("/{collection}/truncate", CollectionApi::truncate);
         collections.put("/import", CollectionApi::importCollections);
         collections.get("/meta/scaffolds", e -> e.json(200, Scaffolds.scaffolds()));
+        collections.get("/meta/oauth2-providers", RecordAuthOAuth2Api::listProviders);
     }
 
     private static Collection find(RequestEvent e) {

@@ -2,14 +2,14 @@ package io.pocketbus.http;
 
 /**
  * Registers the auth flow endpoints beyond password login and refresh: verification, password reset, email
- * change, OTP, impersonation, OAuth2, and the test mail of the settings.
+ * change, OTP, impersonation, OAuth2, and the settings' test mail and Apple client secret.
  */
 final class RecordAuthFlows {
     private RecordAuthFlows() {
     }
 
     static void bind(RouterGroup api, RateLimits limits, RecordAuthResponse authResponse,
-                     OAuth2RedirectTarget oauth2Redirects) {
+                     OAuth2RedirectTarget oauth2Redirects, RecordCrudApi records) {
         ResendThrottle verificationMails = new ResendThrottle();
         ResendThrottle passwordResetMails = new ResendThrottle();
         RouterGroup collection = api.group("/collections/{collection}");
@@ -18,7 +18,8 @@ final class RecordAuthFlows {
         RecordAuthEmailChangeApi.bind(collection, limits);
         new RecordAuthOtpApi(limits, authResponse).bind(collection);
         new RecordAuthImpersonateApi(authResponse).bind(collection);
-        new RecordAuthOAuth2Api(authResponse, oauth2Redirects).bind(api, collection, limits);
+        new RecordAuthOAuth2Api(authResponse, oauth2Redirects, records).bind(api, collection, limits);
         SettingsTestEmailApi.bind(api);
+        AppleClientSecretApi.bind(api);
     }
 }

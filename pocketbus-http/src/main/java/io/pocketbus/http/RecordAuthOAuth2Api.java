@@ -5,14 +5,11 @@ import io.pocketbus.core.ApiError;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.ExternalAuths;
 import io.pocketbus.core.Record;
-import io.pocketbus.core.RequestInfo;
-import io.pocketbus.core.RuleCheck;
 import io.pocketbus.core.ValidationError;
 import io.pocketbus.tools.auth.OAuth2Exception;
 import io.pocketbus.tools.auth.OAuth2Provider;
 import io.pocketbus.tools.auth.OAuth2Providers;
 import io.pocketbus.tools.auth.OAuth2User;
-import io.pocketbus.tools.search.FilterException;
 import io.pocketbus.tools.security.RandomStrings;
 import io.pocketbus.tools.types.DateTime;
 import java.util.ArrayList;
@@ -24,7 +21,7 @@ import java.util.TreeMap;
 
 /**
  * OAuth2 login ({@code auth-with-oauth2}: code + PKCE verifier exchanged with the provider, the account
- * linked through {@code _externalAuths}, a new record created through the create rule when none matches),
+ * linked through {@code _externalAuths}, a new record signed up through the create request when none matches),
  * the providers of {@code auth-methods}, and {@code /api/oauth2-redirect}.
  */
 final class RecordAuthOAuth2Api {
@@ -34,10 +31,13 @@ final class RecordAuthOAuth2Api {
 
     private final RecordAuthResponse authResponse;
     private final OAuth2RedirectTarget redirectTarget;
+    private final RecordAuthOAuth2SignUp signUp;
+    private final AppleRedirectNames appleNames = new AppleRedirectNames();
 
-    RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget) {
+    RecordAuthOAuth2Api(RecordAuthResponse authResponse, OAuth2RedirectTarget redirectTarget, RecordCrudApi records) {
         this.authResponse = authResponse;
         this.redirectTarget = redirectTarget;
+        this.signUp = new RecordAuthOAuth2SignUp(records, new OAuth2Avatars());
     }
 
     void bind(RouterGroup api, RouterGroup collection, RateLimits limits) {
@@ -70,7 +70,7 @@ final class RecordAuthOAuth2Api {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("name", provider.get().name());
             info.put("displayName", provider.get().displayName());
-            info.put("logo", "");
+            info.put("logo", provider.get().logo());
             info.put("state", state);
             info.put("authURL", authURL);
             info.put("authUrl", authURL);
@@ -80,6 +80,17 @@ final class RecordAuthOAuth2Api {
             out.add(info);
         }
         return out;
+    }
+
+    /** {@code GET /api/collections/meta/oauth2-providers}: every provider the server knows, for the dashboard. */
+    static void listProviders(RequestEvent e) {
+        e.json(200, OAuth2Providers.all().stream().map(p -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", p.name());
+            item.put("displayName", p.displayName());
+            item.put("logo", p.logo());
+            return item;
+        }).toList());
     }
 
     private void redirect(RequestEvent e) {
@@ -105,8 +116,20 @@ final class RecordAuthOAuth2Api {
         if (!error.isEmpty()) {
             message.put("error", error);
         }
-        if (state.isEmpty() || !redirectTarget.deliver(e.app(), state, e.remoteIp(), message)
-                || !error.isEmpty() || code.isEmpty()) {
+        if (state.isEmpty()) {
+            failure(e);
+            return;
+        }
+        // kept before the message goes out, so the login it triggers finds it; dropped if nobody got it
+        if (error.isEmpty()) {
+            appleNames.remember(code, data.getOrDefault("user", ""));
+        }
+        if (!redirectTarget.deliver(e.app(), state, e.remoteIp(), message)) {
+            appleNames.take(code);
+            failure(e);
+            return;
+        }
+        if (!error.isEmpty() || code.isEmpty()) {
             failure(e);
             return;
         }
@@ -146,12 +169,21 @@ final class RecordAuthOAuth2Api {
         }
         OAuth2Provider provider = OAuth2Providers.of(config.orElseThrow())
                 .orElseThrow(() -> ApiError.internal("Failed to init provider " + providerName + ".", null));
-        OAuth2User user;
+        JsonNode token;
         try {
-            user = provider.authenticate(code, RecordAuthForms.text(body, "codeVerifier"), redirectURL);
+            token = provider.fetchToken(code, RecordAuthForms.text(body, "codeVerifier"), redirectURL);
         } catch (OAuth2Exception ex) {
             throw new ApiError(400, "Failed to fetch OAuth2 token.", Map.of(), ex);
         }
+        OAuth2User fetched;
+        try {
+            fetched = provider.fetchUser(token);
+        } catch (OAuth2Exception ex) {
+            throw new ApiError(400, "Failed to fetch OAuth2 user.", Map.of(), ex);
+        }
+        // Apple's name only came with the first redirect, kept under this code
+        OAuth2User user = providerName.equals("apple") && fetched.name().isEmpty()
+                ? appleNames.take(code).map(fetched::withName).orElse(fetched) : fetched;
 
         Optional<Record> link = ExternalAuths.findByProvider(e.app(), collection, providerName, user.id());
         Optional<Record> record = link.flatMap(l -> e.app().findRecordById(collection, l.getString("recordRef")))
@@ -198,7 +230,7 @@ final class RecordAuthOAuth2Api {
     }
 
     /** PocketBase's oauth2Submit: create or update the record, then make sure the link exists. */
-    private static Record submit(RequestEvent e, Collection collection, String providerName, OAuth2User user,
+    private Record submit(RequestEvent e, Collection collection, String providerName, OAuth2User user,
                                  Optional<Record> found, Optional<Record> link, Optional<Record> loggedIn,
                                  Map<String, Object> createData) {
         Record record;
@@ -207,7 +239,7 @@ final class RecordAuthOAuth2Api {
             if (collection.isSuperusers()) {
                 throw ApiError.badRequest("Superusers are not allowed to sign-up with OAuth2.");
             }
-            record = create(e, collection, user, createData);
+            record = signUp.create(e, collection, user, createData);
             if (record.email().equals(user.email()) && !record.verified()) {
                 record.set("verified", true);
                 e.app().save(record);
@@ -241,56 +273,5 @@ final class RecordAuthOAuth2Api {
             ExternalAuths.link(e.app(), record, providerName, user.id());
         }
         return record;
-    }
-
-    /** A new record through the collection's create rule, with the provider's data mapped into it. */
-    private static Record create(RequestEvent e, Collection collection, OAuth2User user, Map<String, Object> data) {
-        JsonNode mapped = collection.auth().get("oauth2").path("mappedFields");
-        if (RecordAuthForms.text(data, "email").isEmpty()) {
-            data.put("email", user.email());
-        }
-        putMapped(data, mapped.path("id").asText(""), user.id());
-        putMapped(data, mapped.path("name").asText(""), user.name());
-        String usernameField = mapped.path("username").asText("");
-        if (!usernameField.isEmpty() && !data.containsKey(usernameField) && !user.username().isEmpty()
-                && collection.field(usernameField).isPresent()
-                && e.app().findFirstRecordByData(collection, usernameField, user.username()).isEmpty()) {
-            data.put(usernameField, user.username());
-        }
-        String avatarField = mapped.path("avatarURL").asText("");
-        if (!avatarField.isEmpty() && !user.avatarURL().isEmpty()
-                && collection.field(avatarField).filter(f -> !f.type().equals("file")).isPresent()) {
-            putMapped(data, avatarField, user.avatarURL());
-        }
-        if (RecordAuthForms.text(data, "password").isEmpty()) {
-            String password = RandomStrings.random(30);
-            data.put("password", password);
-            data.put("passwordConfirm", password);
-        }
-        RequestInfo base = e.requestInfo();
-        RequestInfo info = new RequestInfo(CONTEXT_OAUTH2, "POST", base.query(), base.headers(), data, base.auth());
-        if (collection.createRule().isEmpty() && !info.isSuperuser()) {
-            throw ApiError.forbidden("Only superusers can perform this action.");
-        }
-        Record record = new Record(collection);
-        RecordUpsert form = new RecordUpsert(e.app(), record);
-        form.load(data);
-        boolean allowed;
-        try {
-            allowed = info.isSuperuser() || RuleCheck.canCreate(e.app(), record, info);
-        } catch (FilterException ex) {
-            allowed = false;
-        }
-        if (!allowed) {
-            throw ApiError.badRequest("Failed to create record.");
-        }
-        form.submit("Failed to create record.");
-        return record;
-    }
-
-    private static void putMapped(Map<String, Object> data, String field, String value) {
-        if (!field.isEmpty() && !data.containsKey(field)) {
-            data.put(field, value);
-        }
     }
 }

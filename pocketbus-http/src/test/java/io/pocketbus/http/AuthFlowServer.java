@@ -46,6 +46,11 @@ final class AuthFlowServer implements AutoCloseable {
     }
 
     AuthFlowServer(Path tempDir) {
+        this(tempDir, new ApiHooks());
+    }
+
+    /** With request {@code hooks} a test binds handlers to. */
+    AuthFlowServer(Path tempDir, ApiHooks hooks) {
         try {
             Path data = Files.createTempDirectory(tempDir, "pb_data");
             ApiScenario.copyFixture(data);
@@ -56,7 +61,7 @@ final class AuthFlowServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Router router = new Router();
-        Apis.bind(router, List.of("*"), new ApiHooks());
+        Apis.bind(router, List.of("*"), hooks);
         server = HttpServer.builder().app(app).router(router).address("127.0.0.1:0").build();
         server.start();
     }

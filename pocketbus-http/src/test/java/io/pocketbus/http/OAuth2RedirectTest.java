@@ -36,7 +36,9 @@ class OAuth2RedirectTest {
         };
         Router router = new Router();
         RouterGroup api = router.group("/api");
-        new RecordAuthOAuth2Api(new RecordAuthResponse(new ApiHooks()), target).bind(api, api.group("/collections/{collection}"), new RateLimits());
+        ApiHooks hooks = new ApiHooks();
+        new RecordAuthOAuth2Api(new RecordAuthResponse(hooks), target, new RecordCrudApi(hooks))
+                .bind(api, api.group("/collections/{collection}"), new RateLimits());
         try (AuthFlowServer pb = new AuthFlowServer(tmp)) {
             HttpServer server = HttpServer.builder().app(pb.app).router(router).address("127.0.0.1:0").build();
             server.start();

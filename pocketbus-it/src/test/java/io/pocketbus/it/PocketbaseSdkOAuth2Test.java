@@ -9,6 +9,7 @@ import io.pocketbus.Pocketbus;
 import io.pocketbus.core.App;
 import io.pocketbus.core.Collection;
 import io.pocketbus.core.ExternalAuths;
+import io.pocketbus.core.FileStorage;
 import io.pocketbus.core.Record;
 import io.pocketbus.http.OidcTestProvider;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code authWithOAuth2({provider})} against the loopback OpenID Connect provider of the http tests. The SDK
  * subscribes to {@code @oauth2} on its own realtime connection; the Node test's {@code urlCallback} plays the
  * browser with plain HTTP requests (provider authorize → {@code /api/oauth2-redirect}), and the server pushes
- * the code to the SDK's realtime client, which completes the login.
+ * the code to the SDK's realtime client, which completes the login. The sign-up takes the SDK's
+ * {@code createData} and downloads the provider's picture into the mapped {@code avatar} file field.
  */
 class PocketbaseSdkOAuth2Test {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,13 +43,17 @@ class PocketbaseSdkOAuth2Test {
             ObjectNode oauth2 = (ObjectNode) users.auth().get("oauth2");
             oauth2.put("enabled", true);
             ((ArrayNode) oauth2.get("providers")).add(MAPPER.valueToTree(oidc.providerConfig()));
+            ((ObjectNode) oauth2.get("mappedFields")).put("avatarURL", "avatar");
             app.save(users);
-            oidc.user("sub-sdk", "oauth2-sdk@example.com", "oauth2sdk");
+            oidc.user("sub-sdk", "oauth2-sdk@example.com", "oauth2sdk", "/avatar.png");
 
             NodeTestRunner.run("src/test/node/pocketbase-sdk-oauth2.test.mjs", Map.of(
                     "POCKETBUS_URL", pocketbus.url()));
 
             Record user = app.findAuthRecordByEmail("users", "oauth2-sdk@example.com").orElseThrow();
+            assertThat(user.getString("name")).isEqualTo("From the SDK");
+            assertThat(app.files().read(FileStorage.fileKey(user, user.getString("avatar"))))
+                    .isEqualTo(OidcTestProvider.AVATAR_PNG);
             assertThat(ExternalAuths.findAllByRecord(app, user)).singleElement().satisfies(link -> {
                 assertThat(link.getString("provider")).isEqualTo("oidc");
                 assertThat(link.getString("providerId")).isEqualTo("sub-sdk");

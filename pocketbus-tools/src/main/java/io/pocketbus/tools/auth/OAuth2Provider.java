@@ -33,7 +33,9 @@ public final class OAuth2Provider {
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     private final String name;
+    private final int order;
     private final String displayName;
+    private final String logo;
     private final String clientId;
     private final String clientSecret;
     private final String authURL;
@@ -41,15 +43,28 @@ public final class OAuth2Provider {
     private final String userInfoURL;
     private final List<String> scopes;
     private final boolean pkce;
+    private final Map<String, String> authParams;
+    private final UserSource userSource;
     private final Function<JsonNode, UserFields> userMapper;
 
     /** What a provider's user JSON maps to. */
     record UserFields(String id, String name, String username, String email, String avatarURL) {
     }
 
+    /**
+     * Where the user JSON comes from once the code is exchanged: by default the user info endpoint; Apple's
+     * verified {@code id_token} claims instead.
+     */
+    @FunctionalInterface
+    interface UserSource {
+        JsonNode fetch(OAuth2Provider provider, JsonNode tokenResponse, String accessToken);
+    }
+
     private OAuth2Provider(Builder b) {
         this.name = b.name;
+        this.order = b.order;
         this.displayName = b.displayName.isEmpty() ? b.name : b.displayName;
+        this.logo = b.logo;
         this.clientId = b.clientId;
         this.clientSecret = b.clientSecret;
         this.authURL = b.authURL;
@@ -57,6 +72,8 @@ public final class OAuth2Provider {
         this.userInfoURL = b.userInfoURL;
         this.scopes = List.copyOf(b.scopes);
         this.pkce = b.pkce;
+        this.authParams = Map.copyOf(b.authParams);
+        this.userSource = b.userSource;
         this.userMapper = b.userMapper;
     }
 
@@ -70,6 +87,20 @@ public final class OAuth2Provider {
 
     public String displayName() {
         return displayName;
+    }
+
+    /** The provider's inline SVG logo, as auth-methods lists it. */
+    public String logo() {
+        return logo;
+    }
+
+    /** Where the provider sorts in a list of all providers (then by name). */
+    public int order() {
+        return order;
+    }
+
+    String clientId() {
+        return clientId;
     }
 
     public boolean pkce() {
@@ -88,6 +119,7 @@ public final class OAuth2Provider {
             params.put("scope", String.join(" ", scopes));
         }
         params.put("state", state);
+        params.putAll(authParams);
         codeChallenge.ifPresent(c -> {
             params.put("code_challenge", c);
             params.put("code_challenge_method", "S256");
@@ -105,8 +137,8 @@ public final class OAuth2Provider {
         }
     }
 
-    /** Exchanges the code (with its PKCE verifier) for a token, then fetches and maps the user. */
-    public OAuth2User authenticate(String code, String codeVerifier, String redirectURL) {
+    /** Exchanges the code (with its PKCE verifier) for the provider's token response. */
+    public JsonNode fetchToken(String code, String codeVerifier, String redirectURL) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("grant_type", "authorization_code");
         params.put("code", code);
@@ -119,13 +151,17 @@ public final class OAuth2Provider {
         JsonNode token = call(HttpRequest.newBuilder(URI.create(tokenURL))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(params))), "token");
-        String accessToken = token.path("access_token").asText("");
-        if (accessToken.isEmpty()) {
+        if (token.path("access_token").asText("").isEmpty()) {
             throw new OAuth2Exception("the token response has no access_token");
         }
+        return token;
+    }
+
+    /** The account behind a token response of {@link #fetchToken}. */
+    public OAuth2User fetchUser(JsonNode token) {
+        String accessToken = token.path("access_token").asText("");
         long expiresIn = token.path("expires_in").asLong(0);
-        JsonNode raw = call(HttpRequest.newBuilder(URI.create(userInfoURL))
-                .header("Authorization", "Bearer " + accessToken).GET(), "user info");
+        JsonNode raw = userSource.fetch(this, token, accessToken);
         UserFields f = userMapper.apply(raw);
         if (f.id().isEmpty()) {
             throw new OAuth2Exception("the provider returned no user id");
@@ -137,7 +173,13 @@ public final class OAuth2Provider {
                 expiresIn > 0 ? Optional.of(Instant.now().plusSeconds(expiresIn)) : Optional.empty(), rawUser);
     }
 
-    private static JsonNode call(HttpRequest.Builder request, String what) {
+    /** The default {@link UserSource}: the user info endpoint with the access token. */
+    private static JsonNode userInfo(OAuth2Provider provider, JsonNode tokenResponse, String accessToken) {
+        return call(HttpRequest.newBuilder(URI.create(provider.userInfoURL))
+                .header("Authorization", "Bearer " + accessToken).GET(), "user info");
+    }
+
+    static JsonNode call(HttpRequest.Builder request, String what) {
         try {
             HttpResponse<String> response = HTTP.send(request.header("Accept", "application/json")
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
@@ -162,7 +204,9 @@ public final class OAuth2Provider {
     static final class Builder {
         private final String name;
         private final Function<JsonNode, UserFields> userMapper;
+        private int order;
         private String displayName = "";
+        private String logo = "";
         private String clientId = "";
         private String clientSecret = "";
         private String authURL = "";
@@ -170,6 +214,9 @@ public final class OAuth2Provider {
         private String userInfoURL = "";
         private List<String> scopes = List.of();
         private boolean pkce = true;
+        private Map<String, String> authParams = Map.of();
+        private UserSource userSource = OAuth2Provider::userInfo;
+        private boolean needsUserInfoURL = true;
 
         private Builder(String name, Function<JsonNode, UserFields> userMapper) {
             this.name = Objects.requireNonNull(name, "name");
@@ -178,6 +225,29 @@ public final class OAuth2Provider {
 
         Builder displayName(String v) {
             this.displayName = v;
+            return this;
+        }
+
+        Builder order(int v) {
+            this.order = v;
+            return this;
+        }
+
+        Builder logo(String v) {
+            this.logo = v;
+            return this;
+        }
+
+        /** Extra parameters of the authorization URL (Apple's {@code response_mode=form_post}). */
+        Builder authParams(Map<String, String> v) {
+            this.authParams = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        /** Takes the user from somewhere else than the user info endpoint, which is then not needed. */
+        Builder userSource(UserSource v) {
+            this.userSource = Objects.requireNonNull(v, "userSource");
+            this.needsUserInfoURL = false;
             return this;
         }
 
@@ -205,7 +275,7 @@ public final class OAuth2Provider {
         }
 
         OAuth2Provider build() {
-            if (authURL.isEmpty() || tokenURL.isEmpty() || userInfoURL.isEmpty()) {
+            if (authURL.isEmpty() || tokenURL.isEmpty() || (needsUserInfoURL && userInfoURL.isEmpty())) {
                 throw new OAuth2Exception("the " + name + " provider needs its auth, token and user info URLs");
             }
             return new OAuth2Provider(this);

@@ -15,4 +15,9 @@ public record OAuth2User(String id, String name, String username, String email, 
         rawUser = Map.copyOf(rawUser.entrySet().stream().filter(e -> e.getValue() != null)
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
+
+    /** This account with {@code value} as its name (Apple's name comes from the redirect, not the token). */
+    public OAuth2User withName(String value) {
+        return new OAuth2User(id, value, username, email, avatarURL, accessToken, refreshToken, expiry, rawUser);
+    }
 }

@@ -1,9 +1,11 @@
 package io.pocketbus.tools.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +45,50 @@ class OAuth2ProvidersTest {
     void unknownNamesAndMissingUrlsAreNotProviders() {
         assertThat(OAuth2Providers.of(MAPPER.createObjectNode().put("name", "myspace"))).isEmpty();
         assertThat(OAuth2Providers.of(MAPPER.createObjectNode().put("name", "oidc"))).isEmpty();
+    }
+
+    @Test
+    void everyProviderHasItsOwnLogoAndPocketBasesListOrder() {
+        assertThat(OAuth2Providers.all()).extracting(OAuth2Providers.Known::name)
+                .containsExactly("apple", "google", "microsoft", "github", "gitlab", "discord", "oidc", "oidc2", "oidc3");
+        assertThat(OAuth2Providers.all()).allSatisfy(p -> {
+            assertThat(p.logo()).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"").endsWith("</svg>");
+            assertThat(p.displayName()).isNotEmpty();
+        });
+        assertThat(OAuth2Providers.all()).filteredOn(p -> p.name().equals("oidc2")).singleElement()
+                .satisfies(p -> assertThat(p.displayName()).isEqualTo("OIDC"));
+    }
+
+    @Test
+    void appleAsksForAFormPostAndNeedsNoUserInfoUrl() {
+        ObjectNode apple = MAPPER.createObjectNode().put("name", "apple").put("clientId", "com.example.web");
+        OAuth2Provider p = OAuth2Providers.of(apple).orElseThrow();
+        assertThat(p.displayName()).isEqualTo("Apple");
+        assertThat(p.order()).isEqualTo(1);
+        assertThat(p.authUrl("st", Optional.empty())).startsWith("https://appleid.apple.com/auth/authorize?")
+                .contains("scope=name+email", "response_mode=form_post");
+    }
+
+    @Test
+    void appleIdTokenClaimsAreChecked() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        long t = now.getEpochSecond();
+        ObjectNode ok = MAPPER.createObjectNode().put("iss", AppleIdTokens.ISSUER).put("aud", "web")
+                .put("iat", t - 10).put("exp", t + 600).put("sub", "s");
+        AppleIdTokens.checkClaims(ok, "web", now);
+        AppleIdTokens.checkClaims(ok.deepCopy().set("aud", MAPPER.createArrayNode().add("x").add("web")), "web", now);
+        // within the 5 minutes' leeway
+        AppleIdTokens.checkClaims(ok.deepCopy().put("exp", t - 200), "web", now);
+
+        assertThatThrownBy(() -> AppleIdTokens.checkClaims(ok, "other", now)).hasMessageContaining("audience");
+        assertThatThrownBy(() -> AppleIdTokens.checkClaims(ok.deepCopy().put("iss", "https://evil.example"),
+                "web", now)).hasMessageContaining("issuer");
+        assertThatThrownBy(() -> AppleIdTokens.checkClaims(ok.deepCopy().put("exp", t - 400), "web", now))
+                .hasMessageContaining("expired");
+        ObjectNode noExp = ok.deepCopy();
+        noExp.remove("exp");
+        assertThatThrownBy(() -> AppleIdTokens.checkClaims(noExp, "web", now)).hasMessageContaining("exp");
+        assertThatThrownBy(() -> AppleIdTokens.checkClaims(ok.deepCopy().put("iat", t + 400), "web", now))
+                .hasMessageContaining("before it was issued");
     }
 }
