@@ -97,6 +97,8 @@ public final class Broker implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("broker already started");
         }
+        // Before clients can connect, as nats-server enables JetStream before it accepts them.
+        jetStream.ifPresent(js -> js.recoverStored(this::account));
         listener = Listener.bind(config.host(), config.port(), "client");
         try {
             websocketListener = config.websocketPort()

@@ -1,9 +1,11 @@
 package io.pocketbus.broker;
 
 /**
- * A consumer's durable progress (nats-server's {@code ConsumerStore}). Each update is written before the
- * method returns, so a confirmed acknowledgement is never undone by a crash: acknowledge to the client
- * only after {@link #updateAcks} returned.
+ * A consumer's durable progress (nats-server's {@code ConsumerStore}). Each update is written to the
+ * operating system before the method returns, which a killed process cannot undo. Under
+ * {@link SyncPolicy#ALWAYS} it is on the disk only once {@link #awaitDurable} returned: confirm an
+ * acknowledgement to the client only after that, and call it without holding locks of your own, so
+ * concurrent acknowledgements share one fsync.
  */
 public interface ConsumerStore extends AutoCloseable {
 
@@ -37,6 +39,12 @@ public interface ConsumerStore extends AutoCloseable {
      * @throws StoreException {@code BAD_ACK} when the ack mode is {@code NONE}
      */
     boolean updateAcks(long consumerSeq, long streamSeq);
+
+    /**
+     * Returns once every update made so far is as durable as the sync policy promises: at once unless it
+     * is {@link SyncPolicy#ALWAYS}, else after an fsync that callers waiting at the same time share.
+     */
+    void awaitDurable();
 
     /** Replaces the whole state (a consumer reset or a restored snapshot). */
     void update(ConsumerState state);

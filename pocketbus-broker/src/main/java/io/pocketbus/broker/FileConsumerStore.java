@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import java.util.zip.CRC32C;
 
 /**
  * Consumer state on disk, {@code o.dat}: a log that starts with the full state and continues with one
- * record per delivery and acknowledgement, each written to the OS (and with {@link SyncPolicy#ALWAYS}
- * forced) before the call returns, so a confirmed ack survives a crash. When the log grows past a few
+ * record per delivery and acknowledgement, each written to the OS before the call returns; with
+ * {@link SyncPolicy#ALWAYS}, {@link #awaitDurable} group-commits the log (one fsync for every waiter
+ * that arrived meanwhile), so a confirmed ack survives a crash. When the log grows past a few
  * times the size of the state it is rewritten as a single full-state record (tmp file, then an atomic
  * rename). Records: {@code int length · byte type · body · int CRC32C}; a torn tail is cut off on open.
  */
@@ -34,9 +36,13 @@ final class FileConsumerStore extends ConsumerStoreBase {
     private final Path dir;
     private final Path file;
     private final SyncPolicy syncPolicy;
+    private final StoreGroupCommit groupCommit = new StoreGroupCommit(this::forceLog);
     private FileChannel channel;
     private long size;
     private long rewriteAt;
+    /** Records appended so far: the group commit's tickets. */
+    private long written;
+    private boolean released;
 
     private FileConsumerStore(Path dir, AckMode ackMode, SyncPolicy syncPolicy) {
         super(ackMode);
@@ -130,9 +136,7 @@ final class FileConsumerStore extends ConsumerStoreBase {
             while (rec.hasRemaining()) {
                 size += channel.write(rec, size);
             }
-            if (syncPolicy == SyncPolicy.ALWAYS) {
-                channel.force(false);
-            }
+            written++;
             if (size > rewriteAt) {
                 rewrite();
             }
@@ -169,9 +173,54 @@ final class FileConsumerStore extends ConsumerStoreBase {
             channel.close();
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (syncPolicy == SyncPolicy.ALWAYS) {
+            // The old log may hold appends not yet forced: the rename must be on the disk too.
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        }
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         size = channel.size();
         rewriteAt = Math.max(MIN_REWRITE, 4L * size);
+    }
+
+    @Override
+    public void awaitDurable() {
+        if (syncPolicy != SyncPolicy.ALWAYS) {
+            return;
+        }
+        long ticket;
+        lock.lock();
+        try {
+            ticket = written;
+        } finally {
+            lock.unlock();
+        }
+        groupCommit.await(ticket);
+    }
+
+    /** The group commit's force, outside the lock so deliveries and acks keep being appended meanwhile. */
+    private long forceLog() throws IOException {
+        while (true) {
+            FileChannel target;
+            long ticket;
+            lock.lock();
+            try {
+                ticket = written;
+                if (released) {
+                    return ticket;
+                }
+                target = channel;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                target.force(false);
+                return ticket;
+            } catch (ClosedChannelException e) {
+                // Replaced by a rewrite, which forced the full state, or closed, which forces it; look again.
+            }
+        }
     }
 
     private static ConsumerState decodeState(ByteBuffer b) {
@@ -192,6 +241,7 @@ final class FileConsumerStore extends ConsumerStoreBase {
 
     @Override
     void release() {
+        released = true;
         try {
             channel.force(false);
             channel.close();

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * msgs/&lt;first seq&gt;.blk   append-only segments of {@link SegmentRecord}s, bounded by the block size
- * msgs/index.db          {@link StoreIndexSnapshot} for a fast restart, rewritten on close and every
- *                        {@link Builder#snapshotBytes} appended
+ * msgs/index.db          {@link StoreIndexSnapshot}, the index checkpoint a restart maps instead of
+ *                        scanning; rewritten on close and every {@link Builder#snapshotBytes} appended
+ *                        (or four times its own size, when that is more)
  * obs/&lt;consumer&gt;/o.dat   consumer state ({@link FileConsumerStore})
  * LOCK                   held while the store is open
  * </pre>
@@ -64,6 +65,7 @@ public final class FileStore extends StreamStoreBase {
     private long written;
     private final long snapshotBytes;
     private long appendedSinceSnapshot;
+    private long lastSnapshotSize;
     private boolean released;
 
     private FileStore(Builder b) throws IOException {
@@ -279,7 +281,8 @@ public final class FileStore extends StreamStoreBase {
         try {
             flushPending();
             maintain();
-            if (appendedSinceSnapshot >= snapshotBytes) {
+            // Also spaced by the checkpoint's own size, so writing them costs at most a quarter of the appends.
+            if (appendedSinceSnapshot >= Math.max(snapshotBytes, 4 * lastSnapshotSize)) {
                 // Bounds what a restart after a crash must replay; index and segments agree here.
                 writeSnapshot();
             }
@@ -420,16 +423,12 @@ public final class FileStore extends StreamStoreBase {
     }
 
     /**
-     * Writes the index snapshot covering the segments as they are now. It needs no fsync: a snapshot
-     * that is torn, or covers more than survived on disk, fails its checks on open and is replaced by a
-     * scan.
+     * Writes the index checkpoint covering the segments as they are now. Sealed segments are on the disk
+     * already; the last one is not forced for a periodic checkpoint (that would stall writers under the
+     * lock), as recovery checksums what the checkpoint covers of it before trusting the checkpoint.
      */
     private void writeSnapshot() throws IOException {
-        Map<Long, Long> sizes = new LinkedHashMap<>();
-        for (SegmentFile seg : segments.values()) {
-            sizes.put(seg.firstSeq, seg.size);
-        }
-        StoreIndexSnapshot.write(msgDir, index, sizes);
+        lastSnapshotSize = StoreIndexSnapshot.write(msgDir, index, segments.values());
         appendedSinceSnapshot = 0;
     }
 

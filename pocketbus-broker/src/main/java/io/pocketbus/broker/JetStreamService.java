@@ -1,12 +1,18 @@
 package io.pocketbus.broker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * JetStream inside a broker: for every account it adds the server's own subscriptions, as nats-server's
@@ -61,6 +67,27 @@ final class JetStreamService {
         JetStreamAccount a = accounts.get(account);
         if (a != null) {
             a.updateLimits(limits);
+        }
+    }
+
+    /**
+     * Recovers, at broker start, every account that has streams on disk, by creating it through
+     * {@code account} (which calls {@link #accountCreated}): the first request after a restart then finds
+     * its streams, consumers and KV buckets ready instead of paying for their recovery.
+     */
+    void recoverStored(Consumer<String> account) {
+        Optional<Path> dir = config.storeDir();
+        if (dir.isEmpty() || !Files.isDirectory(dir.get())) {
+            return;
+        }
+        try (Stream<Path> list = Files.list(dir.get())) {
+            for (Path accountDir : list.sorted().toList()) {
+                if (Files.isDirectory(accountDir.resolve("streams"))) {
+                    account.accept(accountDir.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the JetStream store " + dir.get(), e);
         }
     }
 

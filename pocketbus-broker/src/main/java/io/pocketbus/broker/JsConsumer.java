@@ -314,6 +314,8 @@ final class JsConsumer {
             stream.acknowledged(done);
         }
         if (confirm && !reply.isEmpty()) {
+            // Outside the lock, so concurrent acks share the fsync that sync always asks for.
+            cstore.awaitDurable();
             stream.context().output().publish(reply, "", new byte[0], new byte[0]);
         }
     }

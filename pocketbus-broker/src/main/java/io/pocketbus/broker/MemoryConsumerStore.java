@@ -23,6 +23,11 @@ final class MemoryConsumerStore extends ConsumerStoreBase {
     }
 
     @Override
+    public void awaitDurable() {
+        // Nothing outlives the process for a memory stream.
+    }
+
+    @Override
     void release() {
         // Holds no resources.
     }

@@ -67,12 +67,17 @@ final class SegmentFile {
 
     /** The whole file as written so far. */
     byte[] readAll() throws IOException {
+        return readFrom(0);
+    }
+
+    /** The file from {@code offset} to its end. */
+    byte[] readFrom(long offset) throws IOException {
         long fileSize = channel.size();
         if (fileSize > Integer.MAX_VALUE - 16) {
             throw new IOException("segment too large: " + path);
         }
-        byte[] out = new byte[(int) fileSize];
-        readFully(ByteBuffer.wrap(out), 0);
+        byte[] out = new byte[(int) Math.max(0, fileSize - offset)];
+        readFully(ByteBuffer.wrap(out), offset);
         return out;
     }
 

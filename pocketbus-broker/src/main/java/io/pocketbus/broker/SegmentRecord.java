@@ -91,6 +91,18 @@ final class SegmentRecord {
         return ByteBuffer.wrap(buf, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
+    /** The length of the whole, checksum-valid record at {@code pos}, or -1 (parses nothing else). */
+    static int checkedLength(byte[] buf, int pos, int limit) {
+        int len = peekLength(buf, pos, limit);
+        if (len < HEADER + TRAILER || len > limit - pos) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(buf, pos, len - TRAILER);
+        int stored = ByteBuffer.wrap(buf, pos + len - TRAILER, TRAILER).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return stored == (int) crc.getValue() ? len : -1;
+    }
+
     /**
      * Parses and checks the record at {@code pos}; null when the bytes there are not a whole valid record
      * (a torn or corrupt tail). Without {@code withBody} a message's headers and payload are left out,

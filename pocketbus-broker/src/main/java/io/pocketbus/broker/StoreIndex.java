@@ -1,12 +1,14 @@
 package io.pocketbus.broker;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The in-memory index of a stream store: per sequence the subject, timestamp, accounted size and where
@@ -555,11 +557,109 @@ final class StoreIndex {
         return seq == -1 ? last + 1 : seq;
     }
 
-    /** Visits every live sequence in order. */
-    void forEachLive(Consumer<Long> visitor) {
-        for (long seq = nextLive(first); seq != -1; seq = nextLive(seq + 1)) {
-            visitor.accept(seq);
+    /**
+     * Writes the whole index as an image {@link #readImage} restores: the counters, every subject with
+     * its totals, and each page's arrays whole, so both directions are bulk copies.
+     */
+    void writeImage(StoreIndexSnapshot.Sink out) throws IOException {
+        if (refs) {
+            throw new IllegalStateException("an index of message references has no image");
         }
+        for (long v : new long[] {first, last, firstTs, lastTs, msgs, bytes, basePage}) {
+            out.putLong(v);
+        }
+        out.putInt(subjectsById.size());
+        out.putInt(subjects.size());
+        for (Subject s : subjectsById) {
+            if (s == null) {
+                continue;
+            }
+            refresh(s);
+            byte[] name = s.name.getBytes(StandardCharsets.UTF_8);
+            out.putInt(s.id);
+            out.putLong(s.msgs);
+            out.putLong(s.first);
+            out.putLong(s.last);
+            out.putInt(name.length);
+            out.putBytes(name);
+        }
+        out.putInt(pages.size());
+        for (Page p : pages) {
+            if (p == null) {
+                out.putByte((byte) 0);
+                continue;
+            }
+            out.putByte((byte) 1);
+            out.putInt(p.live);
+            out.putLongs(p.ts);
+            out.putInts(p.subject);
+            out.putLongs(p.size);
+            out.putLongs(p.loc);
+        }
+    }
+
+    /** Replaces this (empty) index with the image {@link #writeImage} wrote, read from {@code in}. */
+    void readImage(ByteBuffer in) {
+        first = in.getLong();
+        last = in.getLong();
+        firstTs = in.getLong();
+        lastTs = in.getLong();
+        msgs = in.getLong();
+        bytes = in.getLong();
+        basePage = in.getLong();
+        int slots = in.getInt();
+        int count = in.getInt();
+        subjects.clear();
+        subjectsById.clear();
+        freeIds.clear();
+        for (int i = 0; i < slots; i++) {
+            subjectsById.add(null);
+        }
+        for (int i = 0; i < count; i++) {
+            int id = in.getInt();
+            long subjectMsgs = in.getLong();
+            long subjectFirst = in.getLong();
+            long subjectLast = in.getLong();
+            byte[] name = new byte[in.getInt()];
+            in.get(name);
+            Subject named = new Subject(new String(name, StandardCharsets.UTF_8), id);
+            named.msgs = subjectMsgs;
+            named.first = subjectFirst;
+            named.last = subjectLast;
+            subjectsById.set(named.id, named);
+            subjects.put(named.name, named);
+        }
+        for (int i = 0; i < slots; i++) {
+            if (subjectsById.get(i) == null) {
+                freeIds.add(i);
+            }
+        }
+        int pageCount = in.getInt();
+        pages.clear();
+        pages.ensureCapacity(pageCount);
+        for (int i = 0; i < pageCount; i++) {
+            if (in.get() == 0) {
+                pages.add(null);
+                continue;
+            }
+            Page p = new Page(false);
+            p.live = in.getInt();
+            getLongs(in, p.ts);
+            getInts(in, p.subject);
+            getLongs(in, p.size);
+            getLongs(in, p.loc);
+            pages.add(p);
+        }
+    }
+
+    private static void getLongs(ByteBuffer in, long[] into) {
+        in.asLongBuffer().get(into);
+        in.position(in.position() + into.length * 8);
+    }
+
+    private static void getInts(ByteBuffer in, int[] into) {
+        in.asIntBuffer().get(into);
+        in.position(in.position() + into.length * 4);
     }
 
     private Subject newSubject(String name) {

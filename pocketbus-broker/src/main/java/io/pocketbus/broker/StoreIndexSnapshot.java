@@ -4,153 +4,93 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * {@code index.db}: a checksummed snapshot of a file store's index, so a restart reads it instead of
- * scanning every segment. It records, per segment, how many bytes it covers; records appended after the
- * snapshot are replayed from the segments on open. Written on close and whenever enough bytes were
- * appended since the last one; deleted before any change that moves records (segment compaction), so a
- * stale snapshot is never trusted.
+ * {@code index.db}: a checksummed checkpoint of a file store's index, so a restart maps it instead of
+ * scanning every segment. It records, per segment, how many bytes it covers and how many live messages
+ * and removed bytes it holds; records appended after the checkpoint are replayed from the segments on
+ * open. Written on close and whenever enough bytes were appended since the last one; deleted before any
+ * change that moves records (segment compaction), so a stale checkpoint is never trusted.
  *
- * <p>Layout: magic, version, last seq and time, the segments, the subjects, then per live message the
- * deltas of sequence, time and offset from the previous one plus subject id and size, as varints (a few
- * bytes per message), and a CRC32C of it all.
+ * <p>Layout (little-endian): magic and version, the segments, then the {@link StoreIndex} image (its
+ * counters, subjects and pages as raw primitive arrays, read back with bulk copies rather than per
+ * message), and a CRC32C of it all.
  */
 final class StoreIndexSnapshot {
 
     static final String FILE = "index.db";
-    private static final int MAGIC = 0x50424958;
-    private static final int VERSION = 2;
+    private static final long MAGIC = 0x5042495800000003L;
 
-    /** Receives the live messages of a snapshot in sequence order. */
-    @FunctionalInterface
-    interface EntryVisitor {
-        void visit(long seq, long timestamp, String subject, long size, long loc);
+    /** What the checkpoint knew of one segment. */
+    record Segment(long firstSeq, long covered, long live, long deadBytes) {
     }
 
-    final long lastSeq;
-    final long lastTimestamp;
-    /** Segment first sequence → bytes covered. */
-    final TreeMap<Long, Long> segments;
-    private final String[] subjects;
-    private final long count;
-    private final ByteBuffer entries;
+    /** Segment first sequence → what the checkpoint covered of it. */
+    final TreeMap<Long, Segment> segments;
+    /** The {@link StoreIndex} image, positioned at its start, for {@link StoreIndex#readImage}. */
+    final ByteBuffer image;
 
-    private StoreIndexSnapshot(long lastSeq, long lastTimestamp, TreeMap<Long, Long> segments, String[] subjects,
-            long count, ByteBuffer entries) {
-        this.lastSeq = lastSeq;
-        this.lastTimestamp = lastTimestamp;
+    private StoreIndexSnapshot(TreeMap<Long, Segment> segments, ByteBuffer image) {
         this.segments = segments;
-        this.subjects = subjects;
-        this.count = count;
-        this.entries = entries;
+        this.image = image;
     }
 
-    void forEachEntry(EntryVisitor visitor) {
-        ByteBuffer b = entries.duplicate();
-        long seq = 0;
-        long ts = 0;
-        long loc = 0;
-        for (long i = 0; i < count; i++) {
-            seq += readVarLong(b);
-            ts += unzigzag(readVarLong(b));
-            String subject = subjects[(int) readVarLong(b)];
-            long size = readVarLong(b);
-            loc += unzigzag(readVarLong(b));
-            visitor.visit(seq, ts, subject, size, loc);
-        }
-    }
-
-    static void write(Path dir, StoreIndex index, Map<Long, Long> segmentSizes) throws IOException {
-        Out out = new Out(Math.max(1024, (int) Math.min(Integer.MAX_VALUE / 2, index.msgs() * 8 + 1024)));
-        out.putLong(((long) MAGIC << 32) | VERSION);
-        out.putLong(index.last());
-        out.putLong(index.lastTimestamp());
-        out.putVarLong(segmentSizes.size());
-        segmentSizes.forEach((first, size) -> {
-            out.putVarLong(first);
-            out.putVarLong(size);
-        });
-        Map<String, Integer> ids = new HashMap<>();
-        index.forEachLive(seq -> ids.putIfAbsent(index.subject(seq), ids.size()));
-        String[] names = new String[ids.size()];
-        ids.forEach((name, id) -> names[id] = name);
-        out.putVarLong(names.length);
-        for (String name : names) {
-            byte[] b = name.getBytes(StandardCharsets.UTF_8);
-            out.putVarLong(b.length);
-            out.put(b);
-        }
-        out.putVarLong(index.msgs());
-        long[] prev = new long[3];
-        index.forEachLive(seq -> {
-            long ts = index.timestamp(seq);
-            long loc = index.loc(seq);
-            out.putVarLong(seq - prev[0]);
-            out.putVarLong(zigzag(ts - prev[1]));
-            out.putVarLong(ids.get(index.subject(seq)));
-            out.putVarLong(index.size(seq));
-            out.putVarLong(zigzag(loc - prev[2]));
-            prev[0] = seq;
-            prev[1] = ts;
-            prev[2] = loc;
-        });
-        CRC32C crc = new CRC32C();
-        crc.update(out.buf, 0, out.pos);
-        out.putLong(crc.getValue());
-
+    /**
+     * Writes the checkpoint through a temporary file and an atomic rename and returns its size. It needs
+     * no fsync of its own: one that is torn or lost fails its checksum or is missing, and the segments
+     * are replayed instead.
+     */
+    static long write(Path dir, StoreIndex index, Collection<SegmentFile> segmentFiles) throws IOException {
         Path tmp = dir.resolve(FILE + ".tmp");
+        long size;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(out.buf, 0, out.pos);
-            while (b.hasRemaining()) {
-                ch.write(b);
+            Sink out = new Sink(ch);
+            out.putLong(MAGIC);
+            out.putInt(segmentFiles.size());
+            for (SegmentFile seg : segmentFiles) {
+                out.putLong(seg.firstSeq);
+                out.putLong(seg.size);
+                out.putLong(seg.live);
+                out.putLong(seg.deadBytes);
             }
+            index.writeImage(out);
+            out.finish();
+            size = ch.size();
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return size;
     }
 
-    /** The snapshot in {@code dir}, or empty when there is none or it does not check out. */
+    /** The checkpoint in {@code dir}, or empty when there is none or it does not check out. */
     static Optional<StoreIndexSnapshot> read(Path dir) {
-        try {
-            byte[] data = Files.readAllBytes(dir.resolve(FILE));
-            if (data.length < 32) {
+        try (FileChannel ch = FileChannel.open(dir.resolve(FILE), StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 16 || size > Integer.MAX_VALUE) {
                 return Optional.empty();
             }
-            ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
             CRC32C crc = new CRC32C();
-            crc.update(data, 0, data.length - 8);
-            if (b.getLong(data.length - 8) != crc.getValue()
-                    || b.getLong() != (((long) MAGIC << 32) | VERSION)) {
+            crc.update(data.slice(0, (int) size - 8));
+            if (data.getLong((int) size - 8) != crc.getValue() || data.getLong(0) != MAGIC) {
                 return Optional.empty();
             }
-            b.limit(data.length - 8);
-            long lastSeq = b.getLong();
-            long lastTs = b.getLong();
-            long segCount = readVarLong(b);
-            TreeMap<Long, Long> segments = new TreeMap<>();
-            for (long i = 0; i < segCount; i++) {
-                segments.put(readVarLong(b), readVarLong(b));
+            data.limit((int) size - 8).position(8);
+            int count = data.getInt();
+            TreeMap<Long, Segment> segments = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                Segment s = new Segment(data.getLong(), data.getLong(), data.getLong(), data.getLong());
+                segments.put(s.firstSeq(), s);
             }
-            String[] names = new String[(int) readVarLong(b)];
-            for (int i = 0; i < names.length; i++) {
-                byte[] name = new byte[(int) readVarLong(b)];
-                b.get(name);
-                names[i] = new String(name, StandardCharsets.UTF_8);
-            }
-            long count = readVarLong(b);
-            return Optional.of(new StoreIndexSnapshot(lastSeq, lastTs, segments, names, count, b.slice()));
+            return Optional.of(new StoreIndexSnapshot(segments, data.slice().order(ByteOrder.LITTLE_ENDIAN)));
         } catch (IOException | RuntimeException e) {
             // Missing, torn or from another version: the segments are the truth, so recovery scans them.
             return Optional.empty();
@@ -161,61 +101,75 @@ final class StoreIndexSnapshot {
         Files.deleteIfExists(dir.resolve(FILE));
     }
 
-    private static long zigzag(long v) {
-        return (v << 1) ^ (v >> 63);
-    }
+    /** Buffered little-endian writes to a channel with a running CRC32C. */
+    static final class Sink {
+        private static final int CAPACITY = 256 * 1024;
+        private final FileChannel channel;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32C crc = new CRC32C();
 
-    private static long unzigzag(long v) {
-        return (v >>> 1) ^ -(v & 1);
-    }
+        private Sink(FileChannel channel) {
+            this.channel = channel;
+        }
 
-    private static long readVarLong(ByteBuffer b) {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte x = b.get();
-            v |= (long) (x & 0x7F) << shift;
-            if (x >= 0) {
-                return v;
+        void putByte(byte v) throws IOException {
+            room(1).put(v);
+        }
+
+        void putInt(int v) throws IOException {
+            room(4).putInt(v);
+        }
+
+        void putLong(long v) throws IOException {
+            room(8).putLong(v);
+        }
+
+        void putLongs(long[] a) throws IOException {
+            room(a.length * 8).asLongBuffer().put(a);
+            buf.position(buf.position() + a.length * 8);
+        }
+
+        void putInts(int[] a) throws IOException {
+            room(a.length * 4).asIntBuffer().put(a);
+            buf.position(buf.position() + a.length * 4);
+        }
+
+        void putBytes(byte[] a) throws IOException {
+            if (a.length > CAPACITY) {
+                flush();
+                ByteBuffer b = ByteBuffer.wrap(a);
+                crc.update(b.duplicate());
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+                return;
             }
-        }
-        throw new IllegalStateException("malformed varint");
-    }
-
-    /** A growable little-endian byte buffer. */
-    private static final class Out {
-        byte[] buf;
-        int pos;
-
-        Out(int capacity) {
-            buf = new byte[capacity];
+            room(a.length).put(a);
         }
 
-        private void ensure(int n) {
-            if (buf.length - pos < n) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+        private ByteBuffer room(int n) throws IOException {
+            if (buf.remaining() < n) {
+                flush();
             }
+            return buf;
         }
 
-        void putLong(long v) {
-            ensure(8);
-            for (int i = 0; i < 8; i++) {
-                buf[pos++] = (byte) (v >>> (8 * i));
+        private void flush() throws IOException {
+            buf.flip();
+            crc.update(buf.duplicate());
+            while (buf.hasRemaining()) {
+                channel.write(buf);
             }
+            buf.clear();
         }
 
-        void putVarLong(long v) {
-            ensure(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
+        /** Writes what is buffered and the checksum of everything written. */
+        void finish() throws IOException {
+            flush();
+            buf.putLong(crc.getValue()).flip();
+            while (buf.hasRemaining()) {
+                channel.write(buf);
             }
-            buf[pos++] = (byte) v;
-        }
-
-        void put(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, pos, b.length);
-            pos += b.length;
         }
     }
 }

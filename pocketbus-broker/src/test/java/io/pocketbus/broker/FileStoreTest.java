@@ -309,6 +309,100 @@ class FileStoreTest extends StreamStoreContractTest {
     }
 
     @Test
+    void concurrentConfirmedAcksWithSyncAlwaysAreAllKept() throws InterruptedException {
+        Path dir = tmp.resolve("consumer-group-commit");
+        int threads = 4;
+        int perThread = 200;
+        try (FileStore s = FileStore.builder(dir).syncPolicy(SyncPolicy.ALWAYS).open()) {
+            ConsumerStore c = s.consumerStore("d", ConsumerStore.AckMode.EXPLICIT);
+            for (long i = 1; i <= threads * perThread; i++) {
+                c.updateDelivered(i, i, 1, i);
+            }
+            List<Thread> ackers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t + 1;
+                ackers.add(Thread.ofPlatform().start(() -> {
+                    for (long seq = first; seq <= threads * perThread; seq += threads) {
+                        assertThat(c.updateAcks(seq, seq)).isTrue();
+                        c.awaitDurable();
+                    }
+                }));
+            }
+            for (Thread t : ackers) {
+                t.join();
+            }
+        }
+        try (FileStore s = FileStore.builder(dir).syncPolicy(SyncPolicy.ALWAYS).open()) {
+            ConsumerState st = s.consumerStore("d", ConsumerStore.AckMode.EXPLICIT).state();
+            long all = threads * perThread;
+            assertThat(st.ackFloor()).isEqualTo(new ConsumerState.SequencePair(all, all));
+            assertThat(st.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void corruptCheckpointFallsBackToAFullReplay() throws IOException {
+        Path dir = tmp.resolve("corrupt-checkpoint");
+        Snapshot before;
+        try (FileStore s = openAt(dir)) {
+            mixedHistory(s);
+            before = Snapshot.of(s);
+        }
+        Path checkpoint = dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE);
+        try (FileChannel ch = FileChannel.open(checkpoint, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            long at = ch.size() / 2;
+            ch.read(b, at);
+            b.put(0, (byte) ~b.get(0)).rewind();
+            ch.write(b, at);
+        }
+        try (FileStore s = openAt(dir)) {
+            assertThat(Snapshot.of(s)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void tornCheckpointFallsBackToAFullReplay() throws IOException {
+        Path dir = tmp.resolve("torn-checkpoint");
+        Snapshot before;
+        try (FileStore s = openAt(dir)) {
+            mixedHistory(s);
+            before = Snapshot.of(s);
+        }
+        // As if the process died while writing the checkpoint and the rename still went through.
+        try (FileChannel ch = FileChannel.open(dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE),
+                StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() / 3);
+        }
+        try (FileStore s = openAt(dir)) {
+            assertThat(Snapshot.of(s)).isEqualTo(before);
+            assertThat(put(s, "mix.new", "x")).isEqualTo(before.state().lastSeq() + 1);
+        }
+    }
+
+    @Test
+    void checkpointOlderThanDeletedSegmentsStillRecoversTheStore() throws IOException {
+        Path dir = tmp.resolve("old-checkpoint");
+        try (FileStore s = openAt(dir)) {
+            for (int i = 0; i < 300; i++) {
+                put(s, "o." + (i % 4), "m" + i);
+            }
+        }
+        Path copy = tmp.resolve("old-index.db");
+        Files.copy(dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE), copy);
+        Snapshot before;
+        try (FileStore s = openAt(dir)) {
+            s.compact(250);
+            put(s, "o.after", "tail");
+            before = Snapshot.of(s);
+        }
+        Files.copy(copy, dir.resolve("msgs").resolve(StoreIndexSnapshot.FILE), StandardCopyOption.REPLACE_EXISTING);
+        try (FileStore s = openAt(dir)) {
+            assertThat(Snapshot.of(s)).isEqualTo(before);
+        }
+    }
+
+    @Test
     void tornConsumerLogKeepsEverythingBeforeTheTear() throws IOException {
         Path dir = tmp.resolve("consumer-torn");
         try (FileStore s = openAt(dir)) {

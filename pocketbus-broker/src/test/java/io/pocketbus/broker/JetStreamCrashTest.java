@@ -52,10 +52,20 @@ class JetStreamCrashTest {
 
     @Test
     void acknowledgedMessagesAndConfirmedAcksSurviveKills() throws Exception {
+        crashRounds(SyncPolicy.WRITE);
+    }
+
+    /** Under sync always confirmed acks go through the consumer log's group commit. */
+    @Test
+    void confirmedAcksSurviveKillsWithSyncAlways() throws Exception {
+        crashRounds(SyncPolicy.ALWAYS);
+    }
+
+    private void crashRounds(SyncPolicy sync) throws Exception {
         long next = 0;
         long unconfirmed = -1;
         for (int round = 0; round < 3; round++) {
-            Process broker = startBroker();
+            Process broker = startBroker(sync);
             try (Connection nc = connect(port(broker))) {
                 JetStreamManagement jsm = nc.jetStreamManagement();
                 if (round == 0) {
@@ -90,7 +100,7 @@ class JetStreamCrashTest {
                 assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
         }
-        Process broker = startBroker();
+        Process broker = startBroker(sync);
         try (Connection nc = connect(port(broker))) {
             verify(nc.jetStreamManagement());
         } finally {
@@ -160,11 +170,11 @@ class JetStreamCrashTest {
         return ("message-" + n).getBytes(UTF_8);
     }
 
-    private Process startBroker() throws Exception {
+    private Process startBroker(SyncPolicy sync) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return new ProcessBuilder(java, "-Xshare:off", "-cp", cp, JetStreamCrashBroker.class.getName(),
-                dir.toString(), SyncPolicy.WRITE.name()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                dir.toString(), sync.name()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     private static int port(Process broker) throws Exception {

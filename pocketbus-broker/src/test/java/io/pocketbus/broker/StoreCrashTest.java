@@ -101,11 +101,20 @@ class StoreCrashTest {
 
     @Test
     void confirmedConsumerAcksNeverGoBack() throws Exception {
+        confirmedAcksRounds(SyncPolicy.WRITE);
+    }
+
+    @Test
+    void confirmedConsumerAcksNeverGoBackWithSyncAlways() throws Exception {
+        confirmedAcksRounds(SyncPolicy.ALWAYS);
+    }
+
+    private void confirmedAcksRounds(SyncPolicy sync) throws Exception {
         Path dir = tmp.resolve("consumer");
         long floor = 0;
         long delivered = 0;
         for (int round = 0; round < 3; round++) {
-            for (String line : runAndKill(dir, "consumer", SyncPolicy.WRITE, 0, 500 + random.nextInt(5000))) {
+            for (String line : runAndKill(dir, "consumer", sync, 0, 500 + random.nextInt(5000))) {
                 String[] f = line.split(" ");
                 floor = Math.max(floor, Long.parseLong(f[1]));
                 delivered = Math.max(delivered, Long.parseLong(f[2]));

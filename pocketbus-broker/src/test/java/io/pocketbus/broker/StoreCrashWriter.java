@@ -15,7 +15,8 @@ import java.util.Map;
  * A seq n      message n stored as seq
  * R seq        about to remove seq (may or may not have happened when killed)
  * D seq        seq removed
- * K floor delivered   consumer ack confirmed; the consumer's ack floor and delivered consumer sequence
+ * K floor delivered   consumer ack confirmed (after awaitDurable, as the broker confirms one); the
+ *                     consumer's ack floor and delivered consumer sequence
  * </pre>
  */
 public final class StoreCrashWriter {
@@ -70,8 +71,10 @@ public final class StoreCrashWriter {
             c.updateDelivered(next, next, 1, next);
             c.updateDelivered(next + 1, next + 1, 1, next + 1);
             c.updateAcks(next + 1, next + 1);
+            c.awaitDurable();
             report(c, out);
             c.updateAcks(next, next);
+            c.awaitDurable();
             report(c, out);
             next += 2;
         }
