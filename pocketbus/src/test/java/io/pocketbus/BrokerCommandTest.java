@@ -32,7 +32,7 @@ class BrokerCommandTest {
         Path config = dir.resolve("nats.conf");
         Files.writeString(config, """
                 port: 1
-                max_subscriptions: 5
+                prof_port: 6060
                 authorization { token: "s3cr3t" }
                 """);
         StringWriter err = new StringWriter();
@@ -41,7 +41,7 @@ class BrokerCommandTest {
                 Connection nc = Nats.connect(Options.builder().server("nats://127.0.0.1:" + broker.port())
                         .token("s3cr3t".toCharArray()).maxReconnects(0).connectionTimeout(Duration.ofSeconds(30))
                         .build())) {
-            assertThat(err.toString()).contains("Warning: ").contains("max_subscriptions");
+            assertThat(err.toString()).contains("Warning: ").contains("prof_port");
             assertThat(nc.getServerInfo().isJetStreamAvailable()).isTrue();
             Subscription sub = nc.subscribe("hello");
             nc.flush(Duration.ofSeconds(10));
