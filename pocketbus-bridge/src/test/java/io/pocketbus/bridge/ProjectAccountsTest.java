@@ -150,6 +150,83 @@ class ProjectAccountsTest {
     }
 
     @Test
+    void aRestartKeepsServiceCredentialsRevocationsAndWhatRevokesAMembersCredentials() {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential member = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        IssuedCredential service = accounts.createServiceCredential("p1", "svc", CredentialScope.FULL, Optional.empty());
+        IssuedCredential revoked = accounts.createServiceCredential("p1", "old", CredentialScope.FULL, Optional.empty());
+        assertThat(accounts.revoke("p1", revoked.info().id())).isTrue();
+        List<CredentialInfo> before = accounts.listCredentials("p1");
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).containsExactlyElementsOf(before);
+        assertThat(accountClaims("p1").revocations()).containsOnlyKeys(revoked.info().id());
+        assertThat(accounts.revokeMember("p1", "u1")).isEqualTo(1);
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accountClaims("p1").revocations()).containsOnlyKeys(revoked.info().id(), member.info().id());
+        assertThat(accounts.listCredentials("p1")).filteredOn(c -> c.id().equals(service.info().id()))
+                .singleElement().satisfies(c -> assertThat(c.isActive(clock.instant())).isTrue());
+    }
+
+    @Test
+    void issuingAppendsToTheJournalAndLeavesTheSnapshotAlone() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        Path snapshot = dataDir.resolve("nats/projects/p1.json");
+        Path journal = dataDir.resolve("nats/projects/p1.journal");
+        String written = Files.readString(snapshot);
+        IssuedCredential first = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        accounts.issueMemberCredentials("p1", "u2", ProjectRole.VIEWER);
+
+        assertThat(Files.readString(snapshot)).isEqualTo(written);
+        assertThat(Files.readAllLines(journal)).hasSize(2).first().asString().contains(first.info().id())
+                .doesNotContain(first.seed());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journal))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void theJournalIsFoldedIntoTheSnapshotOnceMostOfItHasExpired() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        for (int i = 0; i < 1100; i++) {
+            accounts.issueMemberCredentials("p1", "u" + i, ProjectRole.MEMBER);
+        }
+        Path journal = dataDir.resolve("nats/projects/p1.journal");
+        assertThat(Files.readAllLines(journal)).hasSize(1100);
+
+        clock.advance(ProjectAccounts.DEFAULT_MEMBER_TTL);
+        IssuedCredential last = accounts.issueMemberCredentials("p1", "late", ProjectRole.MEMBER);
+        assertThat(journal).doesNotExist();
+        assertThat(Files.readString(dataDir.resolve("nats/projects/p1.json"))).contains(last.info().id())
+                .doesNotContain("\"u0\"");
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id).containsExactly(last.info().id());
+    }
+
+    @Test
+    void aJournalLineTornByACrashIsCutOffWhenLoading() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential kept = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        Path journal = dataDir.resolve("nats/projects/p1.journal");
+        Files.writeString(journal, "{\"id\":\"UTORN", java.nio.file.StandardOpenOption.APPEND);
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id).containsExactly(kept.info().id());
+        IssuedCredential next = accounts.issueMemberCredentials("p1", "u2", ProjectRole.MEMBER);
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id)
+                .containsExactly(kept.info().id(), next.info().id());
+    }
+
+    @Test
+    void theIssuedAtListedIsTheJwts() {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential member = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        JwtUserClaims claims = NatsJwt.decode(member.jwt()).claims(JwtUserClaims.class);
+        assertThat(claims.issuedAt()).isEqualTo(member.info().issuedAt());
+        assertThat(claims.expires()).isEqualTo(member.info().expires());
+    }
+
+    @Test
     void badInputIsRefusedWithAClientError() {
         assertThatThrownBy(() -> accounts.provision("../etc", ProjectLimits.UNLIMITED))
                 .isInstanceOfSatisfying(ProjectAccountException.class,
