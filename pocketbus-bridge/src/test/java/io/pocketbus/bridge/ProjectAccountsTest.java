@@ -3,6 +3,9 @@ package io.pocketbus.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.JwtAccountClaims;
 import io.pocketbus.broker.JwtOperatorClaims;
@@ -27,6 +30,8 @@ class ProjectAccountsTest {
 
     @TempDir
     Path dataDir;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MutableClock clock = new MutableClock();
     private ProjectAccounts accounts;
@@ -215,6 +220,28 @@ class ProjectAccountsTest {
         accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
         assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id)
                 .containsExactly(kept.info().id(), next.info().id());
+    }
+
+    @Test
+    void aProjectFileWrittenBeforeTheJournalStillLoads() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential service = accounts.createServiceCredential("p1", "svc", CredentialScope.FULL, Optional.empty());
+        accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        List<CredentialInfo> listed = accounts.listCredentials("p1");
+        // the earlier format: the same fields, pretty-printed, every credential in the project file, no journal
+        Path snapshot = dataDir.resolve("nats/projects/p1.json");
+        ObjectNode old = (ObjectNode) JSON.readTree(Files.readString(snapshot));
+        ArrayNode credentials = old.putArray("credentials");
+        for (String line : Files.readAllLines(dataDir.resolve("nats/projects/p1.journal"))) {
+            credentials.add(JSON.readTree(line));
+        }
+        Files.writeString(snapshot, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(old));
+        Files.delete(dataDir.resolve("nats/projects/p1.journal"));
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).containsExactlyInAnyOrderElementsOf(listed);
+        assertThat(accounts.revoke("p1", service.info().id())).isTrue();
+        assertThat(accounts.revokeMember("p1", "u1")).isEqualTo(1);
     }
 
     @Test
