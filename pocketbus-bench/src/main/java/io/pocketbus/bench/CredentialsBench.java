@@ -16,7 +16,10 @@ import java.util.Locale;
  * against the distribution jar's {@code serve} in its own JVM. Reports requests/s and p50/p99 latency, the median
  * round of each, and the server's CPU time per request (which a busy, shared machine does not inflate).
  *
- * <p>Usage: {@code bench/run-credentials-bench [--rounds 3] [--ops 200] [--heap 1g] [--server-jvm-arg ARG]...}
+ * With {@code --decay N}, N more issuances follow from 1 client in blocks of {@code --ops}, each block's rate and
+ * server CPU per request printed: issuance must not slow down as credentials pile up (each lives an hour).
+ *
+ * <p>Usage: {@code bench/run-credentials-bench [--rounds 3] [--ops 200] [--decay 0] [--heap 1g] [--server-jvm-arg ARG]...}
  */
 public final class CredentialsBench {
     private static final int MAX_CLIENTS = 16;
@@ -25,6 +28,7 @@ public final class CredentialsBench {
         Path jar = Path.of("pocketbus/target/pocketbus.jar");
         int rounds = 3;
         int ops = 200;
+        int decay = 0;
         String heap = "1g";
         List<String> serverJvm = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -32,17 +36,18 @@ public final class CredentialsBench {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--ops" -> ops = Integer.parseInt(args[++i]);
+                case "--decay" -> decay = Integer.parseInt(args[++i]);
                 case "--heap" -> heap = args[++i];
                 case "--server-jvm-arg" -> serverJvm.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         try (PocketbusServe server = PocketbusServe.start(jar, heap, serverJvm)) {
-            run(server, rounds, ops);
+            run(server, rounds, ops, decay);
         }
     }
 
-    private static void run(PocketbusServe server, int rounds, int ops) throws Exception {
+    private static void run(PocketbusServe server, int rounds, int ops, int decay) throws Exception {
         String su = server.superuserToken();
         // one owner with a group and a project, and members invited by the owner
         String[] tokens = new String[MAX_CLIENTS];
@@ -81,6 +86,17 @@ public final class CredentialsBench {
             System.out.printf(Locale.ROOT, "| %d | %,.1f | %.2f | %.2f | %.2f |%n", clients, median.rate(),
                     median.percentileMillis(0.50), median.percentileMillis(0.99), median.serverCpuMillis()
                             / median.sortedNanos().length);
+        }
+        if (decay > 0) {
+            System.out.println();
+            System.out.println("| issued before | requests/s | p99 ms | server CPU ms/request |");
+            System.out.println("|---:|---:|---:|---:|");
+            int issued = ops / 2 + 2 * rounds * ops;
+            for (int done = 0; done < decay; done += ops) {
+                Run run = issue(server, path, tokens, 1, ops);
+                System.out.printf(Locale.ROOT, "| %,d | %,.1f | %.2f | %.2f |%n", issued + done, run.rate(),
+                        run.percentileMillis(0.99), run.serverCpuMillis() / run.sortedNanos().length);
+            }
         }
     }
 

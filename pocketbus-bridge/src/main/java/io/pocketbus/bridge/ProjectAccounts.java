@@ -11,9 +11,12 @@ import io.pocketbus.broker.OperatorAuthenticator;
 import io.pocketbus.broker.spi.Authenticator;
 import io.pocketbus.broker.spi.Permissions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,8 @@ public final class ProjectAccounts {
     private final ProjectAuthenticator authenticator;
     private final Duration memberTtl;
     private final Map<String, ProjectAccount> projects = new ConcurrentHashMap<>();
+    /** Each project's credentials; guarded by {@link #lock}. */
+    private final Map<String, ProjectCredentials> credentials = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** Users the server itself connects as (e.g. to clean up): not counted against an account's connections. */
     private final Set<String> internalUsers = ConcurrentHashMap.newKeySet();
@@ -64,9 +69,14 @@ public final class ProjectAccounts {
         this.memberTtl = memberTtl;
         this.files = new ProjectAccountFiles(identity.directory());
         this.resolver = JwtMemoryResolver.preloaded(List.of(identity.systemAccountJwt(), identity.appAccountJwt()));
-        for (ProjectAccount p : files.loadAll()) {
+        Instant now = now();
+        for (ProjectAccountFiles.Loaded loaded : files.loadAll()) {
+            ProjectAccount p = loaded.account();
+            ProjectCredentials held = ProjectCredentials.of(loaded.credentials());
+            held.dropExpired(now);
             projects.put(p.projectId(), p);
-            resolver.store(identity.issueAccountJwt(p.claims()));
+            credentials.put(p.projectId(), held);
+            resolver.store(identity.issueAccountJwt(p.claims(held.revocations())));
         }
         OperatorAuthenticator operator = OperatorAuthenticator.builder()
                 .trustedOperator(identity.operatorJwt())
@@ -120,7 +130,7 @@ public final class ProjectAccounts {
         return mutate(projectId, existing -> existing
                 .map(p -> p.withLimits(limits))
                 .orElseGet(() -> new ProjectAccount(projectId, NKey.create(NKey.Type.ACCOUNT, identity.random()),
-                        NKey.create(NKey.Type.ACCOUNT, identity.random()), limits, List.of())))
+                        NKey.create(NKey.Type.ACCOUNT, identity.random()), limits)))
                 .account().publicKey();
     }
 
@@ -139,6 +149,7 @@ public final class ProjectAccounts {
             if (p == null) {
                 return;
             }
+            credentials.remove(projectId);
             String account = p.account().publicKey();
             broker.ifPresent(b -> deleteStreams(b, p));
             files.delete(projectId);
@@ -250,18 +261,31 @@ public final class ProjectAccounts {
             Optional<ProjectRole> role, Optional<CredentialScope> scope, Permissions permissions, Optional<Instant> expiry) {
         // JWT times are whole seconds: the listing says what the JWT says
         Optional<Instant> expires = expiry.map(e -> Instant.ofEpochSecond(e.getEpochSecond()));
+        // the key and the signature, the costly part, are made outside the lock: issuances run in parallel
+        ProjectAccount p = require(projectId);
+        NKey user = NKey.create(NKey.Type.USER, identity.random());
+        JwtUserClaims.Builder claims = JwtUserClaims.builder(user.publicKey()).name(name).permissions(permissions)
+                .issuerAccount(p.account().publicKey());
+        expires.ifPresent(claims::expires);
+        // the JWT says iat = now, in whole seconds: the listing and revocations by issue time say the same
+        Instant issuedAt = now();
+        String jwt = NatsJwt.issue(claims.build(), p.signingKey(), Clock.fixed(issuedAt, ZoneOffset.UTC));
+        CredentialInfo info = new CredentialInfo(user.publicKey(), kind, name, userId, role, scope, issuedAt,
+                expires, Optional.empty());
         lock.lock();
         try {
-            ProjectAccount p = require(projectId);
-            NKey user = NKey.create(NKey.Type.USER, identity.random());
-            JwtUserClaims.Builder claims = JwtUserClaims.builder(user.publicKey()).name(name)
-                    .issuerAccount(p.account().publicKey()).permissions(permissions);
-            expires.ifPresent(claims::expires);
-            String jwt = NatsJwt.issue(claims.build(), p.signingKey(), identity.clock());
-            Instant issuedAt = NatsJwt.decode(jwt).claims().issuedAt();
-            CredentialInfo info = new CredentialInfo(user.publicKey(), kind, name, userId, role, scope, issuedAt,
-                    expires, Optional.empty());
-            save(p.withCredential(info, now()));
+            if (!require(projectId).account().equals(p.account())) {
+                // removed and provisioned again meanwhile: the JWT names an account that is gone
+                throw ProjectAccountException.projectNotFound(projectId);
+            }
+            ProjectCredentials held = credentials.get(projectId);
+            boolean revocationsChanged = held.dropExpiredMembers(issuedAt);
+            files.append(projectId, List.of(info), kind == CredentialInfo.Kind.SERVICE);
+            held.put(info);
+            if (revocationsChanged) {
+                publish(p, held);
+            }
+            compactIfDue(p, held, issuedAt);
             return new IssuedCredential(info, jwt, user.seed().orElseThrow());
         } finally {
             lock.unlock();
@@ -270,7 +294,13 @@ public final class ProjectAccounts {
 
     /** The project's credentials that have not expired, revoked ones included; never their seeds. */
     public List<CredentialInfo> listCredentials(String projectId) {
-        return require(projectId).live(now());
+        lock.lock();
+        try {
+            require(projectId);
+            return credentials.get(projectId).live(now());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -293,20 +323,15 @@ public final class ProjectAccounts {
         try {
             ProjectAccount p = require(projectId);
             Instant now = now();
-            List<String> revoked = new ArrayList<>();
-            List<CredentialInfo> updated = new ArrayList<>();
-            for (CredentialInfo c : p.live(now)) {
-                if (c.isActive(now) && which.test(c)) {
-                    revoked.add(c.id());
-                    updated.add(c.revoked(now));
-                } else {
-                    updated.add(c);
-                }
-            }
-            if (revoked.isEmpty()) {
+            ProjectCredentials held = credentials.get(projectId);
+            held.dropExpired(now);
+            List<CredentialInfo> changed = held.revoke(which, now);
+            if (changed.isEmpty()) {
                 return 0;
             }
-            save(p.withCredentials(updated));
+            files.append(projectId, changed, true);
+            publish(p, held);
+            List<String> revoked = changed.stream().map(CredentialInfo::id).toList();
             String account = p.account().publicKey();
             broker.ifPresent(b -> b.closeConnections(
                     c -> c.account().equals(account) && revoked.contains(c.authorizedUser()),
@@ -323,7 +348,14 @@ public final class ProjectAccounts {
         lock.lock();
         try {
             ProjectAccount updated = change.apply(Optional.ofNullable(projects.get(projectId)));
-            save(updated);
+            ProjectCredentials held = credentials.computeIfAbsent(projectId, id -> new ProjectCredentials());
+            boolean revocationsChanged = held.dropExpired(now());
+            files.save(updated, held.all());
+            ProjectAccount before = projects.put(projectId, updated);
+            // the same limits again leave the account JWT as it was: nothing to sign and push again
+            if (revocationsChanged || !updated.equals(before)) {
+                publish(updated, held);
+            }
             return updated;
         } finally {
             lock.unlock();
@@ -331,21 +363,26 @@ public final class ProjectAccounts {
     }
 
     /**
-     * Persists first, then publishes the re-issued account JWT (which tells the broker's listeners) and applies
-     * its JetStream limits to the broker, as nats-server applies an updated account JWT's.
+     * Publishes the re-issued account JWT (which tells the broker's listeners) and applies its JetStream limits
+     * to the broker, as nats-server applies an updated account JWT's. Called once the change is persisted.
      */
-    private void save(ProjectAccount p) {
-        files.save(p);
-        ProjectAccount before = projects.put(p.projectId(), p);
-        // issuing a credential leaves the claims as they were: no account JWT to sign, verify and push again
-        if (before == null || !before.claims().equals(p.claims())) {
-            resolver.store(identity.issueAccountJwt(p.claims()));
-            broker.ifPresent(b -> applyJetStreamLimits(b, p));
+    private void publish(ProjectAccount p, ProjectCredentials held) {
+        resolver.store(identity.issueAccountJwt(p.claims(held.revocations())));
+        broker.ifPresent(b -> applyJetStreamLimits(b, p));
+    }
+
+    /** Folds the journal into the snapshot once it has grown well past the live credentials. */
+    private void compactIfDue(ProjectAccount p, ProjectCredentials held, Instant now) {
+        if (files.journalOutgrows(p.projectId(), held.size())) {
+            if (held.dropExpired(now)) {
+                publish(p, held);
+            }
+            files.save(p, held.all());
         }
     }
 
     private static void applyJetStreamLimits(Broker b, ProjectAccount p) {
-        b.applyJetStreamLimits(p.account().publicKey(), JetStreamLimits.of(p.claims().limits()));
+        b.applyJetStreamLimits(p.account().publicKey(), JetStreamLimits.of(p.limits().toJwtLimits()));
     }
 
     private ProjectAccount require(String projectId) {

@@ -3,6 +3,9 @@ package io.pocketbus.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.JwtAccountClaims;
 import io.pocketbus.broker.JwtOperatorClaims;
@@ -27,6 +30,8 @@ class ProjectAccountsTest {
 
     @TempDir
     Path dataDir;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MutableClock clock = new MutableClock();
     private ProjectAccounts accounts;
@@ -147,6 +152,105 @@ class ProjectAccountsTest {
         clock.advance(ProjectAccounts.DEFAULT_MEMBER_TTL.plusSeconds(1));
         accounts.issueMemberCredentials("p1", "u3", ProjectRole.MEMBER);
         assertThat(accountClaims("p1").revocations()).isEmpty();
+    }
+
+    @Test
+    void aRestartKeepsServiceCredentialsRevocationsAndWhatRevokesAMembersCredentials() {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential member = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        IssuedCredential service = accounts.createServiceCredential("p1", "svc", CredentialScope.FULL, Optional.empty());
+        IssuedCredential revoked = accounts.createServiceCredential("p1", "old", CredentialScope.FULL, Optional.empty());
+        assertThat(accounts.revoke("p1", revoked.info().id())).isTrue();
+        List<CredentialInfo> before = accounts.listCredentials("p1");
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).containsExactlyElementsOf(before);
+        assertThat(accountClaims("p1").revocations()).containsOnlyKeys(revoked.info().id());
+        assertThat(accounts.revokeMember("p1", "u1")).isEqualTo(1);
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accountClaims("p1").revocations()).containsOnlyKeys(revoked.info().id(), member.info().id());
+        assertThat(accounts.listCredentials("p1")).filteredOn(c -> c.id().equals(service.info().id()))
+                .singleElement().satisfies(c -> assertThat(c.isActive(clock.instant())).isTrue());
+    }
+
+    @Test
+    void issuingAppendsToTheJournalAndLeavesTheSnapshotAlone() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        Path snapshot = dataDir.resolve("nats/projects/p1.json");
+        Path journal = dataDir.resolve("nats/projects/p1.journal");
+        String written = Files.readString(snapshot);
+        IssuedCredential first = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        accounts.issueMemberCredentials("p1", "u2", ProjectRole.VIEWER);
+
+        assertThat(Files.readString(snapshot)).isEqualTo(written);
+        assertThat(Files.readAllLines(journal)).hasSize(2).first().asString().contains(first.info().id())
+                .doesNotContain(first.seed());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journal))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void theJournalIsFoldedIntoTheSnapshotOnceMostOfItHasExpired() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        for (int i = 0; i < 1100; i++) {
+            accounts.issueMemberCredentials("p1", "u" + i, ProjectRole.MEMBER);
+        }
+        Path journal = dataDir.resolve("nats/projects/p1.journal");
+        assertThat(Files.readAllLines(journal)).hasSize(1100);
+
+        clock.advance(ProjectAccounts.DEFAULT_MEMBER_TTL);
+        IssuedCredential last = accounts.issueMemberCredentials("p1", "late", ProjectRole.MEMBER);
+        assertThat(journal).doesNotExist();
+        assertThat(Files.readString(dataDir.resolve("nats/projects/p1.json"))).contains(last.info().id())
+                .doesNotContain("\"u0\"");
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id).containsExactly(last.info().id());
+    }
+
+    @Test
+    void aJournalLineTornByACrashIsCutOffWhenLoading() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential kept = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        Path journal = dataDir.resolve("nats/projects/p1.journal");
+        Files.writeString(journal, "{\"id\":\"UTORN", java.nio.file.StandardOpenOption.APPEND);
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id).containsExactly(kept.info().id());
+        IssuedCredential next = accounts.issueMemberCredentials("p1", "u2", ProjectRole.MEMBER);
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).extracting(CredentialInfo::id)
+                .containsExactly(kept.info().id(), next.info().id());
+    }
+
+    @Test
+    void aProjectFileWrittenBeforeTheJournalStillLoads() throws Exception {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential service = accounts.createServiceCredential("p1", "svc", CredentialScope.FULL, Optional.empty());
+        accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        List<CredentialInfo> listed = accounts.listCredentials("p1");
+        // the earlier format: the same fields, pretty-printed, every credential in the project file, no journal
+        Path snapshot = dataDir.resolve("nats/projects/p1.json");
+        ObjectNode old = (ObjectNode) JSON.readTree(Files.readString(snapshot));
+        ArrayNode credentials = old.putArray("credentials");
+        for (String line : Files.readAllLines(dataDir.resolve("nats/projects/p1.journal"))) {
+            credentials.add(JSON.readTree(line));
+        }
+        Files.writeString(snapshot, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(old));
+        Files.delete(dataDir.resolve("nats/projects/p1.journal"));
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        assertThat(accounts.listCredentials("p1")).containsExactlyInAnyOrderElementsOf(listed);
+        assertThat(accounts.revoke("p1", service.info().id())).isTrue();
+        assertThat(accounts.revokeMember("p1", "u1")).isEqualTo(1);
+    }
+
+    @Test
+    void theIssuedAtListedIsTheJwts() {
+        accounts.provision("p1", ProjectLimits.UNLIMITED);
+        IssuedCredential member = accounts.issueMemberCredentials("p1", "u1", ProjectRole.MEMBER);
+        JwtUserClaims claims = NatsJwt.decode(member.jwt()).claims(JwtUserClaims.class);
+        assertThat(claims.issuedAt()).isEqualTo(member.info().issuedAt());
+        assertThat(claims.expires()).isEqualTo(member.info().expires());
     }
 
     @Test

@@ -304,6 +304,22 @@ class ProjectMessagingJnatsTest {
     }
 
     @Test
+    void aMemberRemovedAfterARestartLosesTheCredentialsIssuedBeforeIt() throws Exception {
+        IssuedCredential bob = accounts.issueMemberCredentials("projecta", "bob", ProjectRole.MEMBER);
+        IssuedCredential alice = accounts.issueMemberCredentials("projecta", "alice", ProjectRole.MEMBER);
+        broker.shutdown();
+
+        accounts = ProjectAccounts.open(OperatorIdentity.loadOrCreate(dataDir, new SecureRandom(), clock));
+        broker = startBroker(accounts);
+        try (Client connected = Clients.connect(broker.port(), bob)) {
+            assertThat(accounts.revokeMember("projecta", "bob")).isEqualTo(1);
+            assertThat(connected.awaitClosed()).isTrue();
+        }
+        assertThat(refusal(bob)).matches(REFUSED);
+        assertThat(refusal(alice)).isEqualTo("PONG\n");
+    }
+
+    @Test
     void removingAProjectClosesItsConnectionsAndRefusesItsCredentials() throws Exception {
         IssuedCredential service = accounts.createServiceCredential("projecta", "worker", CredentialScope.FULL, Optional.empty());
         try (Client worker = Clients.connect(broker.port(), service); Client other = member("projectb", "carol")) {
