@@ -14,6 +14,9 @@ public final class Logs {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    private static final String INSERT =
+            "INSERT INTO `_logs` (id, level, message, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)";
+
     private final App app;
     private final java.util.concurrent.ConcurrentLinkedQueue<LogEntry> pending =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -57,11 +60,13 @@ public final class Logs {
         do {
             try {
                 if (app.isBootstrapped() && !pending.isEmpty()) {
+                    List<List<Object>> rows = new ArrayList<>();
+                    LogEntry entry;
+                    while ((entry = pending.poll()) != null) {
+                        rows.add(insertParams(entry));
+                    }
                     app.auxDb().inTransaction(() -> {
-                        LogEntry entry;
-                        while ((entry = pending.poll()) != null) {
-                            insert(entry);
-                        }
+                        app.auxDb().execEach(INSERT, rows);
                         return null;
                     });
                 }
@@ -76,9 +81,12 @@ public final class Logs {
     }
 
     private void insert(LogEntry entry) {
-        app.auxDb().exec("INSERT INTO `_logs` (id, level, message, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-                List.of(entry.id(), entry.level(), entry.message(), SchemaSql.json(entry.data()), entry.created(),
-                        entry.created()));
+        app.auxDb().exec(INSERT, insertParams(entry));
+    }
+
+    private static List<Object> insertParams(LogEntry entry) {
+        return List.of(entry.id(), entry.level(), entry.message(), SchemaSql.json(entry.data()), entry.created(),
+                entry.created());
     }
 
     public Optional<LogEntry> findById(String id) {
