@@ -80,8 +80,17 @@ public final class DataApiBench {
             try (ServerProcess baselineServer = ServerProcess.command("baseline", base, basePort)) {
                 String bl = "http://127.0.0.1:" + basePort;
                 Target[] targets = {new Target(pb, true, pocketbus.pid()), new Target(bl, false, baselineServer.pid())};
+                // warm-up, not recorded: every measured row once on each side, so both JITs compile their paths
+                // before the first measured round (Pocketbus has more code to compile than the baseline)
                 for (Target t : targets) {
                     runOp(t, "create", 1, 1000);
+                    for (int clients : new int[] {1, 16}) {
+                        for (String op : new String[] {"create", "view", "list"}) {
+                            if (only.isEmpty() || only.contains(op + "/" + clients)) {
+                                runOp(t, op, clients, ops);
+                            }
+                        }
+                    }
                 }
                 for (int round = 0; round < rounds; round++) {
                     for (int side = 0; side < 2; side++) {

@@ -174,6 +174,9 @@ public final class App implements AutoCloseable {
     }
 
     private void closeDatabases() {
+        if (auxDb != null) {
+            logs.writePending();
+        }
         Db d = db;
         Db a = auxDb;
         db = null;

@@ -73,6 +73,16 @@ final class RoutePattern {
         if (endsInRest ? parts.length < segments.size() - 1 : parts.length != segments.size()) {
             return Optional.empty();
         }
+        // literals first: most routes tried for a request fail on one, and need no parameter map
+        for (int i = 0; i < segments.size() && i < parts.length; i++) {
+            Segment segment = segments.get(i);
+            if (segment.kind() == Kind.REST) {
+                break;
+            }
+            if (segment.kind() == Kind.LITERAL && !segment.text().equals(decode(parts[i]))) {
+                return Optional.empty();
+            }
+        }
         Map<String, String> params = new HashMap<>(4);
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
