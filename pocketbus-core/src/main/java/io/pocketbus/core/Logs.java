@@ -29,7 +29,7 @@ public final class Logs {
     private static final int BATCH_SIZE = 200;
     private static final Duration BATCH_DELAY = Duration.ofSeconds(3);
 
-    private final ConcurrentLinkedQueue<LogEntry> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Queued> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicBoolean delayedFlush = new AtomicBoolean();
     private final ReentrantLock flushing = new ReentrantLock();
@@ -58,13 +58,14 @@ public final class Logs {
      * background virtual thread, when {@value #BATCH_SIZE} are pending or 3 seconds after the first of a batch
      * was queued; whatever is pending when the app closes is written then. Each row costs several index
      * updates, so large batches share the pages they touch instead of each request paying its own commit.
+     * {@code data} is read when the batch is written: the caller hands it over and must not change it.
      */
     public void writeLater(int level, String message, Map<String, Object> data) {
         Settings s = app.currentSettings();
         if (s.logsMaxDays() <= 0 || level < s.logsMinLevel()) {
             return;
         }
-        pending.add(new LogEntry(RandomStrings.id(), DateTime.now().toString(), level, message, data));
+        pending.add(new Queued(DateTime.now(), level, message, data));
         if (pendingCount.incrementAndGet() % BATCH_SIZE == 0) {
             Thread.ofVirtual().name("pocketbus-log-flush").start(this::writePending);
         } else if (delayedFlush.compareAndSet(false, true)) {
@@ -88,10 +89,10 @@ public final class Logs {
                 return;
             }
             List<List<Object>> rows = new ArrayList<>();
-            LogEntry entry;
-            while ((entry = pending.poll()) != null) {
+            Queued queued;
+            while ((queued = pending.poll()) != null) {
                 pendingCount.decrementAndGet();
-                rows.add(insertParams(entry));
+                rows.add(insertParams(queued.entry()));
             }
             try {
                 app.auxDb().inTransaction(() -> {
@@ -104,6 +105,16 @@ public final class Logs {
             }
         } finally {
             flushing.unlock();
+        }
+    }
+
+    /**
+     * A request's log as queued: its time is taken then; the id, the sorted data and its JSON are made when the
+     * batch is written (as PocketBase does), off the request's thread.
+     */
+    private record Queued(DateTime created, int level, String message, Map<String, Object> data) {
+        LogEntry entry() {
+            return new LogEntry(RandomStrings.id(), created.toString(), level, message, data);
         }
     }
 
