@@ -195,10 +195,20 @@ public final class BaselineServer extends Handler.Abstract {
         return node;
     }
 
+    /** 15 unbiased characters from one draw of secure random bytes, as Pocketbus's RandomStrings makes ids. */
     private String newId() {
         char[] id = new char[15];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+        byte[] bytes = new byte[id.length + id.length / 4 + 8];
+        int limit = 256 - 256 % ID_ALPHABET.length;
+        int filled = 0;
+        while (filled < id.length) {
+            random.nextBytes(bytes);
+            for (int i = 0; i < bytes.length && filled < id.length; i++) {
+                int b = bytes[i] & 0xff;
+                if (b < limit) {
+                    id[filled++] = ID_ALPHABET[b % ID_ALPHABET.length];
+                }
+            }
         }
         return new String(id);
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * id, list 30 with a filter and sort, from 1 and from 16 concurrent clients. Also jar size, time from start
  * to the first answered request, and idle resident memory.
  *
- * <p>Usage: {@code bench/run-data-bench [--rounds N] [--ops N]}.
+ * <p>Usage: {@code bench/run-data-bench [--rounds N] [--ops N] [--only OP/CLIENTS,...] [--server-jvm-arg ARG]...}.
  */
 public final class DataApiBench {
     private static final List<String> SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
@@ -32,20 +32,27 @@ public final class DataApiBench {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, List<Double>> ours = new LinkedHashMap<>();
     private final Map<String, List<Double>> baseline = new LinkedHashMap<>();
+    private final List<String> serverJvm = new ArrayList<>(SERVER_JVM);
+    private final List<String> only = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of("pocketbus/target/pocketbus.jar");
         int rounds = 3;
         int ops = 2000;
+        DataApiBench bench = new DataApiBench();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--ops" -> ops = Integer.parseInt(args[++i]);
+                // e.g. -XX:StartFlightRecording=filename=/tmp/%p.jfr,settings=profile to profile both servers
+                case "--server-jvm-arg" -> bench.serverJvm.add(args[++i]);
+                // rows to run, e.g. create/16,view/16 (all six by default)
+                case "--only" -> bench.only.addAll(List.of(args[++i].split(",")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new DataApiBench().run(jar, rounds, ops);
+        bench.run(jar, rounds, ops);
     }
 
     private void run(Path jar, int rounds, int ops) throws Exception {
@@ -56,7 +63,7 @@ public final class DataApiBench {
         int pbPort = ServerProcess.freePort();
         long started = System.nanoTime();
         List<String> serve = new ArrayList<>(List.of(java));
-        serve.addAll(SERVER_JVM);
+        serve.addAll(serverJvm);
         serve.addAll(List.of("-jar", jar.toString(), "serve", "--http", "127.0.0.1:" + pbPort,
                 "--dir", dir.resolve("pb_data").toString(), "--nats", "off"));
         try (ServerProcess pocketbus = ServerProcess.command("pocketbus", serve, pbPort)) {
@@ -67,24 +74,38 @@ public final class DataApiBench {
             createPostsCollection(pb, token);
             int basePort = ServerProcess.freePort();
             List<String> base = new ArrayList<>(List.of(java));
-            base.addAll(SERVER_JVM);
+            base.addAll(serverJvm);
             base.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineServer.class.getName(),
                     Integer.toString(basePort), dir.resolve("baseline.db").toString()));
             try (ServerProcess baselineServer = ServerProcess.command("baseline", base, basePort)) {
                 String bl = "http://127.0.0.1:" + basePort;
-                Target[] targets = {new Target(pb, true), new Target(bl, false)};
+                Target[] targets = {new Target(pb, true, pocketbus.pid()), new Target(bl, false, baselineServer.pid())};
+                // warm-up, not recorded: every measured row once on each side, so both JITs compile their paths
+                // before the first measured round (Pocketbus has more code to compile than the baseline)
                 for (Target t : targets) {
                     runOp(t, "create", 1, 1000);
+                    for (int clients : new int[] {1, 16}) {
+                        for (String op : new String[] {"create", "view", "list"}) {
+                            if (only.isEmpty() || only.contains(op + "/" + clients)) {
+                                runOp(t, op, clients, ops);
+                            }
+                        }
+                    }
                 }
                 for (int round = 0; round < rounds; round++) {
                     for (int side = 0; side < 2; side++) {
                         Target t = targets[(round + side) % 2];
                         for (int clients : new int[] {1, 16}) {
                             for (String op : new String[] {"create", "view", "list"}) {
+                                if (!only.isEmpty() && !only.contains(op + "/" + clients)) {
+                                    continue;
+                                }
+                                Duration cpuBefore = cpuTime(t);
                                 double rate = runOp(t, op, clients, ops);
+                                double cpuMicros = cpuTime(t).minus(cpuBefore).toNanos() / 1e3 / ops(clients, ops);
                                 (t.pocketbus ? ours : baseline).computeIfAbsent(op + "|" + clients, k -> new ArrayList<>()).add(rate);
-                                System.err.printf(Locale.ROOT, "%-9s %-6s %2d clients %,10.0f req/s%n",
-                                        t.pocketbus ? "pocketbus" : "baseline", op, clients, rate);
+                                System.err.printf(Locale.ROOT, "%-9s %-6s %2d clients %,10.0f req/s %,7.0f µs server CPU/req%n",
+                                        t.pocketbus ? "pocketbus" : "baseline", op, clients, rate, cpuMicros);
                             }
                         }
                     }
@@ -116,6 +137,15 @@ public final class DataApiBench {
             Thread.sleep(2000);
             System.out.printf(Locale.ROOT, "idle RSS with default JVM settings: %.0f MiB%n", pocketbus.residentBytes() / 1048576.0);
         }
+    }
+
+    /** CPU time the server process has used so far: a per-request cost that other load on the machine distorts less. */
+    private static Duration cpuTime(Target target) {
+        return ProcessHandle.of(target.pid).flatMap(p -> p.info().totalCpuDuration()).orElse(Duration.ZERO);
+    }
+
+    private static int ops(int clients, int totalOps) {
+        return Math.max(1, totalOps / clients) * clients;
     }
 
     private double runOp(Target target, String op, int clients, int totalOps) throws Exception {
@@ -188,9 +218,9 @@ public final class DataApiBench {
                  {"name":"updated","type":"autodate","onCreate":true,"onUpdate":true}]}""");
     }
 
-    private record Target(String base, boolean pocketbus, List<String> ids) {
-        Target(String base, boolean pocketbus) {
-            this(base, pocketbus, new ArrayList<>());
+    private record Target(String base, boolean pocketbus, long pid, List<String> ids) {
+        Target(String base, boolean pocketbus, long pid) {
+            this(base, pocketbus, pid, new ArrayList<>());
         }
     }
 }

@@ -62,7 +62,8 @@ public final class App implements AutoCloseable {
     public static final class Builder {
         private Path dataDir;
         private Dialect dialect;
-        private int readers = 4;
+        /** A reader is held only for one query, so a few more than cores keeps concurrent reads from queueing. */
+        private int readers = 8;
         private MessageBus messageBus;
         private FileStorage files;
         private ObjectStorage objectStorage;
@@ -89,7 +90,7 @@ public final class App implements AutoCloseable {
             return this;
         }
 
-        /** Reader connections per database (default 4). */
+        /** Reader connections per database (default 8; PocketBase keeps up to 120 read connections open). */
         public Builder readers(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("readers must be >= 1");
@@ -187,6 +188,9 @@ public final class App implements AutoCloseable {
     }
 
     private void closeDatabases() {
+        if (auxDb != null) {
+            logs.writePending();
+        }
         Db d = db;
         Db a = auxDb;
         db = null;

@@ -25,7 +25,8 @@ public final class Collection {
     private String createRule;
     private String updateRule;
     private String deleteRule;
-    private List<Field> fields = new ArrayList<>();
+    /** Immutable, replaced on every change: records read it on each load and export, so it is never copied there. */
+    private List<Field> fields = List.of();
     private List<String> indexes = new ArrayList<>();
     private String created = "";
     private String updated = "";
@@ -93,9 +94,9 @@ public final class Collection {
         return Optional.ofNullable(deleteRule);
     }
 
-    /** Fields in schema order (a copy of the list; the fields themselves are live). */
+    /** Fields in schema order (an unmodifiable snapshot of the list; the fields themselves are live). */
     public List<Field> fields() {
-        return List.copyOf(fields);
+        return fields;
     }
 
     public Optional<Field> field(String fieldName) {
@@ -179,24 +180,29 @@ public final class Collection {
     }
 
     public void setFields(List<Field> newFields) {
-        this.fields = new ArrayList<>(newFields);
+        this.fields = List.copyOf(newFields);
     }
 
     /** Adds a field, or replaces the one with the same id (or, lacking ids, the same name). */
     public void addField(Field field) {
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
+        List<Field> changed = new ArrayList<>(fields);
+        for (int i = 0; i < changed.size(); i++) {
+            Field f = changed.get(i);
             boolean same = !field.id().isEmpty() ? f.id().equals(field.id()) : f.name().equals(field.name());
             if (same) {
-                fields.set(i, field);
+                changed.set(i, field);
+                fields = List.copyOf(changed);
                 return;
             }
         }
-        fields.add(field);
+        changed.add(field);
+        fields = List.copyOf(changed);
     }
 
     public void removeField(String fieldName) {
-        fields.removeIf(f -> f.name().equals(fieldName));
+        List<Field> changed = new ArrayList<>(fields);
+        changed.removeIf(f -> f.name().equals(fieldName));
+        fields = List.copyOf(changed);
     }
 
     public void setIndexes(List<String> indexes) {
@@ -305,7 +311,9 @@ public final class Collection {
         c.updateRule = ruleOf(json, "updateRule");
         c.deleteRule = ruleOf(json, "deleteRule");
         if (json.path("fields").isArray()) {
-            json.get("fields").forEach(f -> c.fields.add(Field.fromJson(f)));
+            List<Field> fields = new ArrayList<>();
+            json.get("fields").forEach(f -> fields.add(Field.fromJson(f)));
+            c.fields = List.copyOf(fields);
         }
         if (json.path("indexes").isArray()) {
             json.get("indexes").forEach(i -> c.indexes.add(i.asText()));

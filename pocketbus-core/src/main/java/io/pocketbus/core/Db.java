@@ -63,6 +63,19 @@ public final class Db {
         });
     }
 
+    /** Executes one statement once per parameter list, prepared once (bulk inserts). */
+    public void execEach(String sql, List<? extends List<?>> paramLists) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (List<?> params : paramLists) {
+                    bind(ps, params);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
     /** Executes a statement without parameters (DDL). */
     public void execDdl(String sql) {
         exec(sql, List.of());
@@ -204,18 +217,22 @@ public final class Db {
     private static PreparedStatement prepare(Connection c, String sql, List<?> params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                if (p instanceof Boolean b) {
-                    ps.setBoolean(i + 1, b);
-                } else {
-                    ps.setObject(i + 1, p);
-                }
-            }
+            bind(ps, params);
             return ps;
         } catch (SQLException e) {
             ps.close();
             throw e;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<?> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p instanceof Boolean b) {
+                ps.setBoolean(i + 1, b);
+            } else {
+                ps.setObject(i + 1, p);
+            }
         }
     }
 

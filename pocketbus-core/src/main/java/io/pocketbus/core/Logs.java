@@ -3,21 +3,36 @@ package io.pocketbus.core;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.pocketbus.tools.security.RandomStrings;
 import io.pocketbus.tools.types.DateTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The request/app logs in auxiliary.db {@code _logs}. */
 public final class Logs {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    private static final String INSERT =
+            "INSERT INTO `_logs` (id, level, message, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Logs.class);
+
     private final App app;
-    private final java.util.concurrent.ConcurrentLinkedQueue<LogEntry> pending =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** PocketBase's batching of logs: written when 200 are pending, or 3 seconds after a first one was queued. */
+    private static final int BATCH_SIZE = 200;
+    private static final Duration BATCH_DELAY = Duration.ofSeconds(3);
+
+    private final ConcurrentLinkedQueue<Queued> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicBoolean delayedFlush = new AtomicBoolean();
+    private final ReentrantLock flushing = new ReentrantLock();
 
     Logs(App app) {
         this.app = app;
@@ -39,46 +54,77 @@ public final class Logs {
 
     /**
      * Queues a log entry (same level and settings checks as {@link #write}) and returns at once. Queued entries
-     * are written on a background virtual thread, everything pending in one auxiliary.db transaction, so under
-     * load many requests share one write instead of each paying its own.
+     * are written as PocketBase writes its logs: in batches, each in one auxiliary.db transaction, on a
+     * background virtual thread, when {@value #BATCH_SIZE} are pending or 3 seconds after the first of a batch
+     * was queued; whatever is pending when the app closes is written then. Each row costs several index
+     * updates, so large batches share the pages they touch instead of each request paying its own commit.
+     * {@code data} is read when the batch is written: the caller hands it over and must not change it.
      */
     public void writeLater(int level, String message, Map<String, Object> data) {
         Settings s = app.currentSettings();
         if (s.logsMaxDays() <= 0 || level < s.logsMinLevel()) {
             return;
         }
-        pending.add(new LogEntry(RandomStrings.id(), DateTime.now().toString(), level, message, data));
-        if (flushing.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("pocketbus-log-flush").start(this::flush);
+        pending.add(new Queued(DateTime.now(), level, message, data));
+        if (pendingCount.incrementAndGet() % BATCH_SIZE == 0) {
+            Thread.ofVirtual().name("pocketbus-log-flush").start(this::writePending);
+        } else if (delayedFlush.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("pocketbus-log-flush").start(() -> {
+                try {
+                    Thread.sleep(BATCH_DELAY);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                delayedFlush.set(false);
+                writePending();
+            });
         }
     }
 
-    private void flush() {
-        do {
-            try {
-                if (app.isBootstrapped() && !pending.isEmpty()) {
-                    app.auxDb().inTransaction(() -> {
-                        LogEntry entry;
-                        while ((entry = pending.poll()) != null) {
-                            insert(entry);
-                        }
-                        return null;
-                    });
-                }
-            } catch (RuntimeException e) {
-                // the entries of a failed flush are dropped: logging must never fail or block a request
-                pending.clear();
-            } finally {
-                flushing.set(false);
+    /** Writes every queued entry now, in one transaction; nothing while the app is not bootstrapped. */
+    void writePending() {
+        flushing.lock();
+        try {
+            if (!app.isBootstrapped() || pending.isEmpty()) {
+                return;
             }
-            // an entry queued after the drain but before the flag was cleared is picked up here
-        } while (!pending.isEmpty() && flushing.compareAndSet(false, true));
+            List<List<Object>> rows = new ArrayList<>();
+            Queued queued;
+            while ((queued = pending.poll()) != null) {
+                pendingCount.decrementAndGet();
+                rows.add(insertParams(queued.entry()));
+            }
+            try {
+                app.auxDb().inTransaction(() -> {
+                    app.auxDb().execEach(INSERT, rows);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // dropped: logging must never fail or block a request
+                LOG.warn("{} log entries not written: {}", rows.size(), e.getMessage());
+            }
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    /**
+     * A request's log as queued: its time is taken then; the id, the sorted data and its JSON are made when the
+     * batch is written (as PocketBase does), off the request's thread.
+     */
+    private record Queued(DateTime created, int level, String message, Map<String, Object> data) {
+        LogEntry entry() {
+            return new LogEntry(RandomStrings.id(), created.toString(), level, message, data);
+        }
     }
 
     private void insert(LogEntry entry) {
-        app.auxDb().exec("INSERT INTO `_logs` (id, level, message, data, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-                List.of(entry.id(), entry.level(), entry.message(), SchemaSql.json(entry.data()), entry.created(),
-                        entry.created()));
+        app.auxDb().exec(INSERT, insertParams(entry));
+    }
+
+    private static List<Object> insertParams(LogEntry entry) {
+        return List.of(entry.id(), entry.level(), entry.message(), SchemaSql.json(entry.data()), entry.created(),
+                entry.created());
     }
 
     public Optional<LogEntry> findById(String id) {

@@ -97,7 +97,7 @@ final class RecordPersistence {
         if (!errors.containsKey("id")) {
             String id = r.id();
             boolean idTaken = create || !id.equals(r.original("id"));
-            if (idTaken && !id.isEmpty() && app.findRecordById(r.collection(), id).isPresent()) {
+            if (idTaken && !id.isEmpty() && idExists(r.collection(), id)) {
                 errors.put("id", ValidationError.of("validation_pk_invalid",
                         "The record primary key is invalid or already exists."));
             } else if (idTaken && r.isAuth() && idInOtherAuthCollection(r)) {
@@ -117,6 +117,20 @@ final class RecordPersistence {
         if (!errors.isEmpty()) {
             throw ApiError.badRequest(create ? MSG_CREATE : MSG_UPDATE, errors);
         }
+    }
+
+    /**
+     * PocketBase looks an id up (case-insensitively) only when the collection's id pattern is not the default
+     * lowercase one; with the default pattern a duplicate is refused by the primary key as not unique.
+     */
+    private boolean idExists(Collection c, String id) {
+        boolean defaultPattern = c.field("id").orElse(null) instanceof TextField tf
+                && TextField.DEFAULT_ID_PATTERN.equals(tf.pattern());
+        if (defaultPattern) {
+            return false;
+        }
+        return app.db().queryOne("SELECT (1) FROM " + SchemaSql.quote(c.tableName()) + " WHERE id = ? COLLATE NOCASE LIMIT 1",
+                List.of(id.toLowerCase(java.util.Locale.ROOT)), rs -> true).isPresent();
     }
 
     private boolean idInOtherAuthCollection(Record r) {

@@ -24,6 +24,10 @@ public final class RuleCheck {
     /** The CTE standing in for the collection's table in a create check. */
     static final String DRAFT_SUFFIX = "__pb_create";
 
+    /** {@link #findQuery} without a rule, by collection name, with an empty id as the first parameter. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Sql> PLAIN_FINDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private RuleCheck() {
     }
 
@@ -126,15 +130,29 @@ public final class RuleCheck {
     /** {@code SELECT table.* FROM table [joins] WHERE table.id=? [AND (rule)] LIMIT 1}; the rule is skipped for superusers. */
     public static Sql findQuery(RecordFieldResolver.CollectionLookup lookup, Collection collection, String id,
                                 RequestInfo requestInfo, Optional<String> rule, Clock clock) {
+        boolean ruleApplies = !requestInfo.isSuperuser() && rule.isPresent() && !rule.get().isEmpty();
+        if (!ruleApplies) {
+            // the same text for every view of the collection: built once, only the id changes
+            if (PLAIN_FINDS.size() > 1024) {
+                // names of renamed or deleted collections would otherwise stay forever
+                PLAIN_FINDS.clear();
+            }
+            Sql template = PLAIN_FINDS.computeIfAbsent(collection.name(), name -> plainFind(name, ""));
+            List<Object> params = new ArrayList<>(template.params());
+            params.set(0, id);
+            return new Sql(template.text(), params);
+        }
         SelectQuery query = SelectQuery.from(collection.name()).select(Sql.raw(Sql.quoteColumn(collection.name() + ".*")))
                 .andWhere(idEquals(collection.name(), id));
-        if (!requestInfo.isSuperuser() && rule.isPresent() && !rule.get().isEmpty()) {
-            RecordFieldResolver resolver = RecordFieldResolver.of(lookup, collection, Optional.of(requestInfo), true,
-                    clock);
-            query.andWhere(FilterCompiler.compile(rule.get(), resolver, clock));
-            resolver.updateQuery(query);
-        }
+        RecordFieldResolver resolver = RecordFieldResolver.of(lookup, collection, Optional.of(requestInfo), true, clock);
+        query.andWhere(FilterCompiler.compile(rule.get(), resolver, clock));
+        resolver.updateQuery(query);
         return query.limit(1).build();
+    }
+
+    private static Sql plainFind(String table, String id) {
+        return SelectQuery.from(table).select(Sql.raw(Sql.quoteColumn(table + ".*"))).andWhere(idEquals(table, id))
+                .limit(1).build();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pocketbus.core;
 
+import io.pocketbus.tools.security.RandomStrings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,14 +30,7 @@ final class TableSync {
         for (String index : o.indexes()) {
             IndexSql.parse(index).ifPresent(p -> db.execDdl("DROP INDEX IF EXISTS " + SchemaSql.quote(p.name())));
         }
-        // renames first, with ALTER TABLE, so SQLite also rewrites the views that use the names
-        for (Field f : c.fields()) {
-            Optional<Field> prev = o.fieldById(f.id());
-            if (prev.isPresent() && !prev.get().name().equals(f.name())) {
-                db.execDdl("ALTER TABLE " + SchemaSql.quote(o.tableName()) + " RENAME COLUMN "
-                        + SchemaSql.quote(prev.get().name()) + " TO " + SchemaSql.quote(f.name()));
-            }
-        }
+        renameColumns(db, o, c);
         if (!o.tableName().equals(c.tableName())) {
             db.execDdl("ALTER TABLE " + SchemaSql.quote(o.tableName()) + " RENAME TO " + SchemaSql.quote(c.tableName()));
         }
@@ -44,6 +38,28 @@ final class TableSync {
             rebuild(db, o, c);
         }
         SchemaSql.createIndexes(db, c);
+    }
+
+    /**
+     * Renames first, with ALTER TABLE, so SQLite also rewrites the views that use the names. Each renamed column
+     * goes through a temporary name, as PocketBase does, so names can be swapped or rotated in one save.
+     */
+    private static void renameColumns(Db db, Collection o, Collection c) {
+        String table = SchemaSql.quote(o.tableName());
+        List<String[]> renames = new ArrayList<>();
+        for (Field f : c.fields()) {
+            Optional<Field> prev = o.fieldById(f.id());
+            if (prev.isPresent() && !prev.get().name().equals(f.name())) {
+                String temp = "_pb_rename_" + renames.size() + "_" + RandomStrings.random(8, RandomStrings.ID_ALPHABET);
+                renames.add(new String[] {prev.get().name(), temp, f.name()});
+            }
+        }
+        for (String[] r : renames) {
+            db.execDdl("ALTER TABLE " + table + " RENAME COLUMN " + SchemaSql.quote(r[0]) + " TO " + SchemaSql.quote(r[1]));
+        }
+        for (String[] r : renames) {
+            db.execDdl("ALTER TABLE " + table + " RENAME COLUMN " + SchemaSql.quote(r[1]) + " TO " + SchemaSql.quote(r[2]));
+        }
     }
 
     /** After the renames: any added, dropped or redefined column needs the table rebuilt. */

@@ -9,6 +9,7 @@ public final class TextField extends Field {
     private int min;
     private int max;
     private String pattern = "";
+    private volatile java.util.regex.Pattern compiled;
     private String autogeneratePattern = "";
     private boolean required;
     private boolean primaryKey;
@@ -62,6 +63,16 @@ public final class TextField extends Field {
         return this;
     }
 
+    /** The pattern compiled once per pattern text rather than on each validated value. */
+    private java.util.regex.Pattern compiledPattern() {
+        java.util.regex.Pattern p = compiled;
+        if (p == null || !p.pattern().equals(pattern)) {
+            p = java.util.regex.Pattern.compile(pattern);
+            compiled = p;
+        }
+        return p;
+    }
+
     public TextField setAutogeneratePattern(String autogeneratePattern) {
         this.autogeneratePattern = autogeneratePattern == null ? "" : autogeneratePattern;
         return this;
@@ -110,7 +121,7 @@ public final class TextField extends Field {
             return error("validation_max_text_constraint", "Must be no more than {{max}} character(s).",
                     Map.of("max", effectiveMax));
         }
-        if (!pattern.isEmpty() && !java.util.regex.Pattern.compile(pattern).matcher(v).find()) {
+        if (!pattern.isEmpty() && !compiledPattern().matcher(v).find()) {
             return error("validation_invalid_format", "Invalid value format.");
         }
         if (primaryKey && !DEFAULT_ID_PATTERN.equals(pattern)) {

@@ -27,12 +27,30 @@ final class ViewFields {
     }
 
     static List<Field> infer(App app, Collection view, Optional<Collection> old) {
+        try {
+            return fieldsOf(app, view, old);
+        } catch (InvalidViewQuery e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    /** A view query that cannot be a view; the message is the raw reason. */
+    static final class InvalidViewQuery extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidViewQuery(String detail) {
+            super(detail);
+        }
+    }
+
+    /** As {@link #infer}, failing with the raw reason (the dry run reports it unwrapped). */
+    static List<Field> fieldsOf(App app, Collection view, Optional<Collection> old) {
         String query = view.viewQuery().trim().replaceAll(";\\s*$", "");
         if (!query.toUpperCase(Locale.ROOT).startsWith("SELECT") && !query.toUpperCase(Locale.ROOT).startsWith("WITH")) {
-            throw invalid("Only SELECT queries are allowed.");
+            throw new InvalidViewQuery("Only SELECT queries are allowed.");
         }
         if (query.contains(";")) {
-            throw invalid("Only a single statement is allowed.");
+            throw new InvalidViewQuery("Only a single statement is allowed.");
         }
         List<String[]> columns;
         String probe = "_pb_view_probe_" + RandomStrings.random(8, RandomStrings.ID_ALPHABET);
@@ -41,7 +59,7 @@ final class ViewFields {
             columns = app.db().query("SELECT name, type FROM pragma_table_info(?)", List.of(probe),
                     rs -> new String[] {rs.getString(1), rs.getString(2)});
         } catch (Db.DbException e) {
-            throw invalid(e.detail());
+            throw new InvalidViewQuery(e.detail());
         } finally {
             try {
                 app.db().execDdl("DROP VIEW IF EXISTS temp." + SchemaSql.quote(probe));
@@ -72,7 +90,7 @@ final class ViewFields {
             fields.add(f);
         }
         if (!hasId) {
-            throw invalid("Missing required id column (you can use \"(ROW_NUMBER() OVER()) as id\" if you don't have one).");
+            throw new InvalidViewQuery("Missing required id column (you can use \"(ROW_NUMBER() OVER()) as id\" if you don't have one).");
         }
         return fields;
     }

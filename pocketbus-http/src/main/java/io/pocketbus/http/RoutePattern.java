@@ -59,10 +59,30 @@ final class RoutePattern {
 
     /** The decoded parameters when {@code rawPath} (still percent-encoded) matches. */
     Optional<Map<String, String>> match(String rawPath) {
-        if (!rawPath.startsWith("/")) {
+        return rawPath.startsWith("/") ? match(segmentsOf(rawPath)) : Optional.empty();
+    }
+
+    /** The segments of a path starting with {@code /}, split once per request for all the routes tried. */
+    static String[] segmentsOf(String rawPath) {
+        return rawPath.substring(1).split("/", -1);
+    }
+
+    /** As {@link #match(String)}, for a path already split by {@link #segmentsOf}. */
+    Optional<Map<String, String>> match(String[] parts) {
+        boolean endsInRest = !segments.isEmpty() && segments.getLast().kind() == Kind.REST;
+        if (endsInRest ? parts.length < segments.size() - 1 : parts.length != segments.size()) {
             return Optional.empty();
         }
-        String[] parts = rawPath.substring(1).split("/", -1);
+        // literals first: most routes tried for a request fail on one, and need no parameter map
+        for (int i = 0; i < segments.size() && i < parts.length; i++) {
+            Segment segment = segments.get(i);
+            if (segment.kind() == Kind.REST) {
+                break;
+            }
+            if (segment.kind() == Kind.LITERAL && !segment.text().equals(decode(parts[i]))) {
+                return Optional.empty();
+            }
+        }
         Map<String, String> params = new HashMap<>(4);
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);

@@ -98,12 +98,14 @@ public final class Router extends RouterGroup {
         void dispatch(RequestEvent event) {
             CompiledRoute best = null;
             Map<String, String> bestParams = Map.of();
+            String rawPath = event.rawPath();
+            String[] segments = rawPath.startsWith("/") ? RoutePattern.segmentsOf(rawPath) : null;
             for (CompiledRoute route : routes) {
-                int score = route.methodScore(event.method());
+                int score = segments == null ? -1 : route.methodScore(event.method());
                 if (score < 0) {
                     continue;
                 }
-                Optional<Map<String, String>> params = route.pattern().match(event.rawPath());
+                Optional<Map<String, String>> params = route.pattern().match(segments);
                 if (params.isEmpty()) {
                     continue;
                 }

@@ -4,6 +4,7 @@ import io.pocketbus.core.ApiError;
 import io.pocketbus.core.App;
 import io.pocketbus.core.Db;
 import io.pocketbus.core.ValidationError;
+import io.pocketbus.core.ViewDryRun;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -135,45 +136,18 @@ final class SqlApi {
     }
 
     /**
-     * Runs a view query read-only and answers {@code {"sample":[...]}} with up to {@link #DRY_RUN_ROWS} rows as
-     * record-like objects (alphabetical keys, as PocketBase's records).
+     * PocketBase's {@code collectionDryRunView}: {@code {"fields":[...],"sample":[...]}} with the fields a view of
+     * the query would get and up to {@link #DRY_RUN_ROWS} of its records; a query that cannot be a view is a 400
+     * with the raw reason.
      */
     private static void dryRunView(RequestEvent e) {
-        String query = queryParam(e).replaceAll(";\\s*$", "");
-        String upper = query.toUpperCase(Locale.ROOT);
-        if ((!upper.startsWith("SELECT") && !upper.startsWith("WITH") && !upper.startsWith("("))
-                || query.contains(";")) {
-            throw ApiError.badRequest("An error occurred while validating the submitted data.",
-                    Map.of("query", ValidationError.of("validation_invalid_view_query",
-                            "Invalid view query - only a single SELECT statement is allowed.")));
-        }
-        List<Map<String, Object>> sample;
+        String query = queryParam(e);
+        ViewDryRun.Result result;
         try {
-            sample = e.app().db().read(c -> {
-                try (Statement st = c.createStatement()) {
-                    st.setQueryTimeout(TIMEOUT_SECONDS);
-                    st.setMaxRows(DRY_RUN_ROWS);
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    try (ResultSet rs = st.executeQuery("SELECT * FROM (" + query + ") LIMIT " + DRY_RUN_ROWS)) {
-                        ResultSetMetaData meta = rs.getMetaData();
-                        while (rs.next()) {
-                            Map<String, Object> row = new TreeMap<>();
-                            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                                row.put(meta.getColumnLabel(i), rs.getObject(i));
-                            }
-                            rows.add(row);
-                        }
-                    }
-                    return rows;
-                }
-            });
-        } catch (Db.DbException ex) {
-            throw ApiError.badRequest("An error occurred while validating the submitted data.",
-                    Map.of("query", ValidationError.of("validation_invalid_view_query",
-                            "Invalid view query - " + ex.detail())));
+            result = ViewDryRun.run(e.app(), query, DRY_RUN_ROWS);
+        } catch (ViewDryRun.InvalidQuery ex) {
+            throw new ApiError(400, "Invalid view query. Raw error: \n" + ex.getMessage(), Map.of(), ex);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sample", sample);
-        e.json(200, body);
+        e.json(200, result.toJson());
     }
 }

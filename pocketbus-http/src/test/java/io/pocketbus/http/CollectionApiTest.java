@@ -2,6 +2,12 @@ package io.pocketbus.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketbus.core.Collection;
+import io.pocketbus.core.CollectionType;
+import io.pocketbus.core.Field;
+import io.pocketbus.core.NumberField;
+import io.pocketbus.core.Record;
+import io.pocketbus.core.TextField;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,5 +84,52 @@ class CollectionApiTest {
                         + "\"max\":15,\"pattern\":\"^[a-z0-9]+$\",\"autogeneratePattern\":\"[a-z0-9]{15}\"},"
                         + "{\"name\":\"note\",\"type\":\"text\"}]}],\"deleteMissing\":false}")
                 .status(204).after(app -> assertThat(app.findCollectionByNameOrId("imported")).isPresent()).run(tmp);
+    }
+
+    @Test
+    void swappingTwoFieldNamesInOneSaveKeepsEachColumnsValues() {
+        ApiScenario.of("swap a and b").request("PATCH", "/api/collections/swapped").auth(SU, ADMIN)
+                .before(app -> {
+                    Collection c = new Collection(CollectionType.BASE, "swapped");
+                    c.addField(withId(new TextField("a"), "fielda"));
+                    c.addField(withId(new NumberField("b"), "fieldb"));
+                    c.addField(withId(new TextField("c"), "fieldc"));
+                    app.save(c);
+                    Record r = new Record(app.findCollectionByNameOrId("swapped").orElseThrow());
+                    r.set("id", "swaprecord00001").set("a", "text of a").set("b", 42).set("c", "text of c");
+                    app.save(r);
+                })
+                .json("{\"fields\":[{\"id\":\"fielda\",\"name\":\"b\",\"type\":\"text\"},"
+                        + "{\"id\":\"fieldb\",\"name\":\"c\",\"type\":\"number\"},"
+                        + "{\"id\":\"fieldc\",\"name\":\"a\",\"type\":\"text\"}]}")
+                .status(200)
+                .after(app -> {
+                    Record r = app.findRecordById("swapped", "swaprecord00001").orElseThrow();
+                    assertThat(r.getString("b")).isEqualTo("text of a");
+                    assertThat(r.getDouble("c")).isEqualTo(42);
+                    assertThat(r.getString("a")).isEqualTo("text of c");
+                })
+                .run(tmp);
+        ApiScenario.of("swapped names read back through the records API").request("GET",
+                        "/api/collections/swapped/records/swaprecord00001").auth(SU, ADMIN)
+                .before(app -> {
+                    Collection c = new Collection(CollectionType.BASE, "swapped");
+                    c.addField(withId(new TextField("a"), "fielda"));
+                    c.addField(withId(new TextField("b"), "fieldb"));
+                    app.save(c);
+                    Record r = new Record(app.findCollectionByNameOrId("swapped").orElseThrow());
+                    r.set("id", "swaprecord00001").set("a", "first").set("b", "second");
+                    app.save(r);
+                    Collection changed = app.findCollectionByNameOrId("swapped").orElseThrow().copy();
+                    changed.fieldById("fielda").orElseThrow().setName("b");
+                    changed.fieldById("fieldb").orElseThrow().setName("a");
+                    app.save(changed);
+                })
+                .status(200).contains("\"a\":\"second\"", "\"b\":\"first\"").run(tmp);
+    }
+
+    private static Field withId(Field field, String id) {
+        field.setId(id);
+        return field;
     }
 }

@@ -2,6 +2,10 @@ package io.pocketbus.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pocketbus.core.Collection;
+import io.pocketbus.core.CollectionType;
+import io.pocketbus.core.Record;
+import io.pocketbus.core.TextField;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,5 +198,38 @@ class RecordCrudApiTest {
                     ev.next();
                 }))
                 .status(200).contains("\"id\":\"llvuca81nly1qls\"").notContains("achvryl401bhse3").run(tmp);
+    }
+
+    @Test
+    void aTakenIdIsRefusedAsPocketBaseRefusesIt() {
+        ApiScenario.of("default id pattern: the primary key refuses it as not unique")
+                .request("POST", "/api/collections/dups/records").auth("_superusers", "test@example.com")
+                .before(app -> {
+                    Collection c = new Collection(CollectionType.BASE, "dups");
+                    c.addField(new TextField("title"));
+                    app.save(c);
+                    app.save(new Record(app.findCollectionByNameOrId("dups").orElseThrow())
+                            .set("id", "existing0000001").set("title", "first"));
+                })
+                .json("{\"id\":\"existing0000001\",\"title\":\"second\"}")
+                .status(400).contains("\"message\":\"Failed to create record.\"",
+                        "\"id\":{\"code\":\"validation_not_unique\"")
+                .after(app -> assertThat(app.findRecordById("dups", "existing0000001").orElseThrow().getString("title"))
+                        .isEqualTo("first"))
+                .run(tmp);
+        ApiScenario.of("custom id pattern: looked up case-insensitively first")
+                .request("POST", "/api/collections/dups/records").auth("_superusers", "test@example.com")
+                .before(app -> {
+                    Collection c = new Collection(CollectionType.BASE, "dups");
+                    TextField id = new TextField("id").setPattern("^[a-zA-Z0-9]+$").setRequired(true).setPrimaryKey(true);
+                    id.setSystem(true);
+                    c.addField(id);
+                    c.addField(new TextField("title"));
+                    app.save(c);
+                    app.save(new Record(app.findCollectionByNameOrId("dups").orElseThrow())
+                            .set("id", "Existing0000001").set("title", "first"));
+                })
+                .json("{\"id\":\"existing0000001\",\"title\":\"second\"}")
+                .status(400).contains("\"id\":{\"code\":\"validation_pk_invalid\"").run(tmp);
     }
 }

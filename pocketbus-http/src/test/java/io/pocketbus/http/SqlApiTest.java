@@ -58,18 +58,45 @@ class SqlApiTest {
     }
 
     @Test
-    void dryRunViewSamplesAtMostTenRows() {
+    void dryRunViewAnswersFieldsAndSampleRecordsAsPocketBase() {
         String body = ApiScenario.of("dry run").request("POST", "/api/collections/meta/dry-run-view")
-                .auth(SU, "test@example.com").json("{\"query\":\"SELECT id, title FROM demo2\"}")
-                .status(200).contains("{\"sample\":[{\"id\":\"", "\"title\":").run(tmp);
-        assertThat(body.split("\"id\":").length - 1).isBetween(1, 10);
+                .auth(SU, "test@example.com").json("{\"query\":\"SELECT id, title, 7 AS n FROM demo2;\"}")
+                .status(200)
+                .contains("{\"fields\":[{", "\"name\":\"id\",", "\"primaryKey\":true", "\"name\":\"title\",",
+                        "\"type\":\"text\"", "\"name\":\"n\",\"presentable\":false,\"required\":false,\"system\":false,\"type\":\"json\"",
+                        "\"sample\":[{\"collectionId\":\"pbc_", "\"collectionName\":\"temp_view_", "\"n\":7,",
+                        "\"id\":\"llvuca81nly1qls\",", "\"title\":\"test1\"")
+                .run(tmp);
+        int records = body.split("\"collectionName\":").length - 1;
+        assertThat(records).isBetween(1, SqlApi.DRY_RUN_ROWS);
+        assertThat(body.indexOf("\"fields\":")).isLessThan(body.indexOf("\"sample\":"));
+
+        ApiScenario.of("numeric ids become text").request("POST", "/api/collections/meta/dry-run-view")
+                .auth(SU, "test@example.com")
+                .json("{\"query\":\"SELECT (ROW_NUMBER() OVER()) AS id, title FROM demo2\"}")
+                .status(200).contains("\"id\":\"1\",").run(tmp);
+    }
+
+    @Test
+    void dryRunViewRefusesWhatCannotBeAViewWithTheRawReason() {
         ApiScenario.of("not a select").request("POST", "/api/collections/meta/dry-run-view")
                 .auth(SU, "test@example.com").json("{\"query\":\"DELETE FROM demo2\"}")
-                .status(400).contains("validation_invalid_view_query")
+                .status(400).contains("\"data\":{},\"message\":\"Invalid view query. Raw error: \\n")
                 .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls")).isPresent())
                 .run(tmp);
         ApiScenario.of("two statements").request("POST", "/api/collections/meta/dry-run-view")
                 .auth(SU, "test@example.com").json("{\"query\":\"SELECT id FROM demo2; DELETE FROM demo2\"}")
-                .status(400).contains("validation_invalid_view_query").run(tmp);
+                .status(400).contains("Invalid view query. Raw error:")
+                .after(app -> assertThat(app.findRecordById("demo2", "llvuca81nly1qls")).isPresent())
+                .run(tmp);
+        ApiScenario.of("no id").request("POST", "/api/collections/meta/dry-run-view")
+                .auth(SU, "test@example.com").json("{\"query\":\"SELECT title FROM demo2\"}")
+                .status(400).contains("Invalid view query. Raw error:", "id column").run(tmp);
+        ApiScenario.of("duplicate ids").request("POST", "/api/collections/meta/dry-run-view")
+                .auth(SU, "test@example.com").json("{\"query\":\"SELECT 'same' AS id FROM demo2\"}")
+                .status(400).contains("the query could return records with non-unique ids").run(tmp);
+        ApiScenario.of("missing query").request("POST", "/api/collections/meta/dry-run-view")
+                .auth(SU, "test@example.com").json("{}")
+                .status(400).contains("\"query\":{\"code\":\"validation_required\"").run(tmp);
     }
 }

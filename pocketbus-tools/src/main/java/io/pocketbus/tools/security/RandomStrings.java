@@ -21,11 +21,29 @@ public final class RandomStrings {
         if (alphabet.isEmpty()) {
             throw new IllegalArgumentException("empty alphabet");
         }
-        StringBuilder sb = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        int n = alphabet.length();
+        char[] out = new char[length];
+        if (n > 256) {
+            for (int i = 0; i < length; i++) {
+                out[i] = alphabet.charAt(RANDOM.nextInt(n));
+            }
+            return new String(out);
         }
-        return sb.toString();
+        // one draw of bytes for the whole string (the secure generator is slow per call and serialises callers);
+        // bytes at or above the largest multiple of n are skipped, so every character stays equally likely
+        int limit = 256 - 256 % n;
+        byte[] bytes = new byte[length + length / 4 + 8];
+        int filled = 0;
+        while (filled < length) {
+            RANDOM.nextBytes(bytes);
+            for (int i = 0; i < bytes.length && filled < length; i++) {
+                int b = bytes[i] & 0xff;
+                if (b < limit) {
+                    out[filled++] = alphabet.charAt(b % n);
+                }
+            }
+        }
+        return new String(out);
     }
 
     /** A 15 character {@code [a-z0-9]} id, PocketBase's default record id. */

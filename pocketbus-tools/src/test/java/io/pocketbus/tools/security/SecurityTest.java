@@ -53,4 +53,28 @@ class SecurityTest {
         assertThat(PatternGenerator.generate("\\d{2,4}x")).matches("\\d{2,4}x");
         assertThat(RandomStrings.id()).matches("[a-z0-9]{15}");
     }
+
+    @Test
+    void randomStringsUseEveryCharacterOfTheAlphabetAlike() {
+        String alphabet = RandomStrings.ID_ALPHABET;
+        int[] counts = new int[alphabet.length()];
+        int draws = 0;
+        for (int i = 0; i < 4000; i++) {
+            String s = RandomStrings.random(45, alphabet);
+            assertThat(s).hasSize(45);
+            for (char c : s.toCharArray()) {
+                counts[alphabet.indexOf(c)]++;
+                draws++;
+            }
+        }
+        // 180,000 draws over 36 characters: 5,000 expected each (standard deviation 70); a modulo bias (the first
+        // four characters 8/256 likely instead of 7/256, about 5,600) or a missing character falls outside
+        for (int count : counts) {
+            assertThat(count).isBetween(draws / 36 - 400, draws / 36 + 400);
+        }
+        assertThat(RandomStrings.random(0, alphabet)).isEmpty();
+        assertThat(RandomStrings.random(3, "x")).isEqualTo("xxx");
+        String wide = "abc".repeat(100) + "\u00e9";
+        assertThat(RandomStrings.random(20, wide)).hasSize(20).matches("[abc\u00e9]{20}");
+    }
 }
