@@ -163,6 +163,10 @@ public final class Realtime {
 
     /** A record event from the bus: refresh or drop the auth bound to clients, then deliver. */
     private void onRecordEvent(MessageBus.Message message) {
+        // with no client on this node there is no one to deliver to and no bound auth to refresh
+        if (clients.isEmpty()) {
+            return;
+        }
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(message.data());
@@ -180,9 +184,6 @@ public final class Realtime {
         Record record = recordOf(collection.get(), json);
         if (collection.get().isAuth() && !action.equals("create")) {
             refreshAuth(record, action);
-        }
-        if (clients.isEmpty()) {
-            return;
         }
         Collection c = collection.get();
         // Subscribers who see the event alike get the same frame: computed once per event (fan-out hot spot)
