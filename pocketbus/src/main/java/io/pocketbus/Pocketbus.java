@@ -6,6 +6,7 @@ import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.bridge.ProjectAccounts;
 import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.InProcessConnection;
 import io.pocketbus.broker.JetStreamConfig;
 import io.pocketbus.broker.MonitorResponse;
@@ -54,7 +55,7 @@ public final class Pocketbus implements AutoCloseable {
     private final Optional<Broker> broker;
     private final ApiHooks apiHooks = new ApiHooks();
     private final ProjectAccounts projectAccounts;
-    private final Optional<NatsMessageBus> bus;
+    private final Optional<MessageBus> bus;
     private final Optional<NatsServerAccountSync> accountSync;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
@@ -65,11 +66,12 @@ public final class Pocketbus implements AutoCloseable {
         // projects reconciled at bootstrap reach them too
         this.accountSync = b.natsResolverUrl.map(url -> NatsServerAccountSync.start(projectAccounts, url));
         try {
-            this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
+            this.bus = b.busUrl.<MessageBus>map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
                     // servers in operator mode: the record events belong in the app's own account
                     .orElseGet(() -> accountSync.isPresent()
                             ? NatsMessageBus.connect(url, projectAccounts.identity().appCredentials())
-                            : NatsMessageBus.connect(url)));
+                            : NatsMessageBus.connect(url)))
+                    .or(() -> embeddedBus(b));
         } catch (RuntimeException e) {
             accountSync.ifPresent(NatsServerAccountSync::close);
             throw e;
@@ -105,8 +107,22 @@ public final class Pocketbus implements AutoCloseable {
             return Optional.empty();
         }
         boolean authorization = b.natsAuthorization;
-        return Optional.of(NatsObjectStorage.onBroker(() -> broker.orElseThrow(),
-                () -> authorization ? Optional.of(projectAccounts.identity().appCredentials()) : Optional.empty()));
+        return Optional.of(NatsObjectStorage.onBroker(() -> broker.orElseThrow(), () -> appCredentials(authorization)));
+    }
+
+    /** Record events in the app's own account of the embedded broker, when it runs and no external bus is given. */
+    private Optional<MessageBus> embeddedBus(Builder b) {
+        if (b.nats.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean authorization = b.natsAuthorization;
+        return Optional.of(new BrokerMessageBus(() -> broker.orElseThrow(), () -> EmbeddedBrokerClient.options(
+                broker.orElseThrow(), appCredentials(authorization), "pocketbus-events").build()));
+    }
+
+    /** Whom Pocketbus's own connections to the embedded broker authenticate as. */
+    private Optional<CredsFile> appCredentials(boolean authorization) {
+        return authorization ? Optional.of(projectAccounts.identity().appCredentials()) : Optional.empty();
     }
 
     /** Where NATS over WebSocket is served on the HTTP port. */
@@ -233,7 +249,7 @@ public final class Pocketbus implements AutoCloseable {
             } catch (RuntimeException e) {
                 broker.ifPresent(Broker::shutdown);
                 app.close();
-                bus.ifPresent(NatsMessageBus::close);
+                bus.ifPresent(MessageBus::close);
                 accountSync.ifPresent(NatsServerAccountSync::close);
                 throw e;
             }
@@ -258,8 +274,9 @@ public final class Pocketbus implements AutoCloseable {
         lock.lock();
         try {
             if (!started) {
-                // built but never started: only the connections to external NATS are open
-                bus.ifPresent(NatsMessageBus::close);
+                // built but never started: only the connections to external NATS are open (a bus on the
+                // embedded broker has not connected)
+                bus.ifPresent(MessageBus::close);
                 accountSync.ifPresent(NatsServerAccountSync::close);
                 return;
             }
@@ -274,7 +291,7 @@ public final class Pocketbus implements AutoCloseable {
                         app.close();
                     } finally {
                         // the app does not own a bus it was given
-                        bus.ifPresent(NatsMessageBus::close);
+                        bus.ifPresent(MessageBus::close);
                         accountSync.ifPresent(NatsServerAccountSync::close);
                     }
                 }
