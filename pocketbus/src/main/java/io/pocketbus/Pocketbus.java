@@ -84,6 +84,11 @@ public final class Pocketbus implements AutoCloseable {
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         PocketbusDomain.bind(app, http.onServe());
         ProjectAccountsBinding.bind(app, http.onServe(), projectAccounts);
+        if (bus.filter(BrokerMessageBus.class::isInstance).isPresent()) {
+            boolean authorization = b.natsAuthorization;
+            RecordEventsStream.bind(app, http.onServe(), () -> EmbeddedBrokerClient.options(broker.orElseThrow(),
+                    appCredentials(authorization), "pocketbus-streams").build());
+        }
         broker.ifPresent(nats -> http.onServe().bindFunc(e -> {
             e.router().get(NATS_PATH + "/monitor/{endpoint}", r -> {
                 Map<String, String> query = new LinkedHashMap<>();
