@@ -160,4 +160,52 @@ class BrokerMessageBusTest {
             pb.stop();
         }
     }
+
+    @Test
+    void realtimeSubscribersReceiveRecordEventsThroughTheBroker(@TempDir Path dir) throws Exception {
+        try (Pocketbus pb = start(dir, true)) {
+            Collection posts = pb.app().findCollectionByNameOrId("posts").orElseThrow();
+            posts.setListRule(Optional.of(""));
+            posts.setViewRule(Optional.of(""));
+            pb.app().save(posts);
+            HttpClient http = HttpClient.newHttpClient();
+            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            HttpResponse<java.util.stream.Stream<String>> sse = http.send(HttpRequest.newBuilder(
+                    URI.create(pb.url() + "/api/realtime")).build(), HttpResponse.BodyHandlers.ofLines());
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    sse.body().forEach(lines::add);
+                } catch (java.io.UncheckedIOException closedByTheTest) {
+                    // the stream ends when the test closes it
+                }
+            });
+            try {
+                String clientId = JSON.readTree(nextData(lines)).get("clientId").asText();
+                HttpResponse<String> subscribed = http.send(HttpRequest.newBuilder(
+                                URI.create(pb.url() + "/api/realtime")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"clientId\":\"" + clientId
+                                + "\",\"subscriptions\":[\"posts\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(subscribed.statusCode()).isEqualTo(204);
+                JsonNode post = createPost(pb, "live");
+                JsonNode event = JSON.readTree(nextData(lines));
+                assertThat(event.get("action").asText()).isEqualTo("create");
+                assertThat(event.get("record").get("id").asText()).isEqualTo(post.get("id").asText());
+                // the events came over the broker: realtime is a subscriber of the app's bus connection there
+                assertThat(pb.broker().orElseThrow().subscriptions()).anyMatch(s -> s.subject().equals("pb.records.>"));
+            } finally {
+                reader.interrupt();
+                sse.body().close();
+            }
+        }
+    }
+
+    private static String nextData(LinkedBlockingQueue<String> lines) throws InterruptedException {
+        while (true) {
+            String line = lines.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(line).as("an SSE line within %s", WAIT).isNotNull();
+            if (line.startsWith("data:")) {
+                return line.substring("data:".length());
+            }
+        }
+    }
 }
