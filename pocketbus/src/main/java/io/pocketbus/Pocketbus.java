@@ -331,8 +331,9 @@ public final class Pocketbus implements AutoCloseable {
 
         /**
          * Scale-out: record events, and so realtime, go over the external NATS server or cluster at {@code url}
-         * ({@code nats://host:port}, several separated by commas) instead of staying in this JVM, so that every
-         * node on the same NATS delivers every node's changes to its realtime clients. Off by default.
+         * ({@code nats://host:port}, several separated by commas) instead of the embedded broker (or this JVM
+         * without one), so that every node on the same NATS delivers every node's changes to its realtime
+         * clients. Off by default.
          */
         public Builder bus(String url) {
             this.busUrl = Optional.of(Objects.requireNonNull(url, "url"));
@@ -369,7 +370,9 @@ public final class Pocketbus implements AutoCloseable {
 
         /**
          * Runs the NATS broker for clients at {@code host:port} (port 0 picks a free one), and NATS over
-         * WebSocket at {@code /api/nats} on the HTTP port; off by default.
+         * WebSocket at {@code /api/nats} on the HTTP port; off by default. Unless {@link #bus} is given, the record
+         * events are published there, in the app's own account ({@link BrokerMessageBus}), and the
+         * {@code recordEvents} settings can keep them in a stream ({@link RecordEventsStream}).
          */
         public Builder nats(String hostAndPort) {
             this.nats = Optional.of(HostPort.parse(hostAndPort));

@@ -74,7 +74,10 @@ final class RecordEventsStream {
     static void bind(App app, Hook<ServeEvent> onServe, Supplier<Options> options) {
         RecordEventsStream stream = new RecordEventsStream(app, options);
         onServe.bindFunc(e -> {
-            stream.apply(Config.of(app.currentSettings()));
+            // never set: there is no stream to keep in step (nor a reason to need JetStream)
+            if (app.currentSettings().toJson().has(SECTION)) {
+                stream.apply(Config.of(app.currentSettings()));
+            }
             e.router().bind(Handler.of(HANDLER_ID, stream::onRequest));
             e.next();
         });
