@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * jnats options for Pocketbus's own connections to the embedded broker: over loopback (a wildcard listen
  * address is reached at 127.0.0.1), as the app account's user when credentials are given, and without
- * reconnecting, since the connection ends only when the broker stops.
+ * reconnecting unless asked (most of these connections end only when the broker stops).
  */
 final class EmbeddedBrokerClient {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerClient.class);

@@ -121,8 +121,10 @@ public final class Pocketbus implements AutoCloseable {
             return Optional.empty();
         }
         boolean authorization = b.natsAuthorization;
+        // reconnecting, unlike the other own connections: realtime lives on this one, and the broker may close
+        // it (a slow consumer) while it keeps running
         return Optional.of(new BrokerMessageBus(() -> broker.orElseThrow(), () -> EmbeddedBrokerClient.options(
-                broker.orElseThrow(), appCredentials(authorization), "pocketbus-events").build()));
+                broker.orElseThrow(), appCredentials(authorization), "pocketbus-events").maxReconnects(-1).build()));
     }
 
     /** Whom Pocketbus's own connections to the embedded broker authenticate as. */

@@ -208,4 +208,21 @@ class BrokerMessageBusTest {
             }
         }
     }
+
+    @Test
+    void theBusReconnectsWhenTheBrokerDropsIt(@TempDir Path dir) throws Exception {
+        try (Pocketbus pb = start(dir, false); Connection nc = connect(pb, Optional.empty())) {
+            Subscription events = nc.subscribe("pb.records.>");
+            nc.flush(WAIT);
+            createPost(pb, "before");
+            assertThat(events.nextMessage(WAIT)).isNotNull();
+            assertThat(pb.broker().orElseThrow().closeConnections(c -> c.name().equals("pocketbus-events"),
+                    io.pocketbus.broker.CloseReason.KICKED)).isEqualTo(1);
+            // saves while it reconnects are buffered by jnats and published once it is back
+            JsonNode after = createPost(pb, "after");
+            Message event = events.nextMessage(WAIT);
+            assertThat(event).isNotNull();
+            assertThat(event.getSubject()).endsWith(after.get("id").asText());
+        }
+    }
 }
