@@ -109,7 +109,8 @@ public final class NatsMessageBus implements MessageBus {
 
             @Override
             public void unsubscribe() {
-                if (active.compareAndSet(true, false)) {
+                // a closed connection (the embedded broker stops before the app) has no subscription left to stop
+                if (active.compareAndSet(true, false) && connection.getStatus() != Connection.Status.CLOSED) {
                     connection.closeDispatcher(dispatcher);
                 }
             }

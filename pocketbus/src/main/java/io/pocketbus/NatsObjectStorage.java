@@ -1,7 +1,6 @@
 package io.pocketbus;
 
 import io.nats.client.Connection;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStoreManagement;
@@ -13,14 +12,10 @@ import io.pocketbus.broker.CredsFile;
 import io.pocketbus.core.FileStorage;
 import io.pocketbus.core.ObjectStorage;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The app's {@link ObjectStorage}: buckets of a NATS server's Object Store through one jnats connection, made
@@ -28,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * Pocketbus nodes on the same NATS share their files. A missing bucket is created with file storage.
  */
 final class NatsObjectStorage implements ObjectStorage {
-    private static final Logger LOG = LoggerFactory.getLogger(NatsObjectStorage.class);
     /** JetStream error code "stream not found": the bucket does not exist yet. */
     private static final int STREAM_NOT_FOUND = 10059;
 
@@ -46,28 +40,8 @@ final class NatsObjectStorage implements ObjectStorage {
      * given — and without reconnecting: the connection ends only when the broker stops, just before the app.
      */
     static NatsObjectStorage onBroker(Supplier<Broker> broker, Supplier<Optional<CredsFile>> credentials) {
-        return new NatsObjectStorage(() -> {
-            Broker nats = broker.get();
-            String host = nats.host();
-            try {
-                host = InetAddress.getByName(host).isAnyLocalAddress() ? "127.0.0.1" : host;
-            } catch (UnknownHostException e) {
-                // not resolvable here: jnats reports it when connecting
-            }
-            Options.Builder options = Options.builder()
-                    .server("nats://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + nats.port())
-                    .connectionName("pocketbus-files").maxReconnects(0)
-                    .errorListener(new ErrorListener() {
-                        @Override
-                        public void exceptionOccurred(Connection conn, Exception exp) {
-                            // the broker stopping ends the connection: not an error to report
-                            LOG.debug("files connection to the embedded broker: {}", exp.toString());
-                        }
-                    });
-            credentials.get().ifPresent(creds -> options.authHandler(
-                    Nats.staticCredentials(creds.jwt().toCharArray(), creds.seed().toCharArray())));
-            return options.build();
-        });
+        return new NatsObjectStorage(() -> EmbeddedBrokerClient.options(broker.get(), credentials.get(),
+                "pocketbus-files").build());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.bridge.ProjectAccounts;
 import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.InProcessConnection;
 import io.pocketbus.broker.JetStreamConfig;
 import io.pocketbus.broker.MonitorResponse;
@@ -54,7 +55,7 @@ public final class Pocketbus implements AutoCloseable {
     private final Optional<Broker> broker;
     private final ApiHooks apiHooks = new ApiHooks();
     private final ProjectAccounts projectAccounts;
-    private final Optional<NatsMessageBus> bus;
+    private final Optional<MessageBus> bus;
     private final Optional<NatsServerAccountSync> accountSync;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean started;
@@ -65,11 +66,12 @@ public final class Pocketbus implements AutoCloseable {
         // projects reconciled at bootstrap reach them too
         this.accountSync = b.natsResolverUrl.map(url -> NatsServerAccountSync.start(projectAccounts, url));
         try {
-            this.bus = b.busUrl.map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
+            this.bus = b.busUrl.<MessageBus>map(url -> b.busCredentials.map(creds -> NatsMessageBus.connect(url, creds))
                     // servers in operator mode: the record events belong in the app's own account
                     .orElseGet(() -> accountSync.isPresent()
                             ? NatsMessageBus.connect(url, projectAccounts.identity().appCredentials())
-                            : NatsMessageBus.connect(url)));
+                            : NatsMessageBus.connect(url)))
+                    .or(() -> embeddedBus(b));
         } catch (RuntimeException e) {
             accountSync.ifPresent(NatsServerAccountSync::close);
             throw e;
@@ -82,6 +84,11 @@ public final class Pocketbus implements AutoCloseable {
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         PocketbusDomain.bind(app, http.onServe());
         ProjectAccountsBinding.bind(app, http.onServe(), projectAccounts);
+        if (bus.filter(BrokerMessageBus.class::isInstance).isPresent()) {
+            boolean authorization = b.natsAuthorization;
+            RecordEventsStream.bind(app, http.onServe(), () -> EmbeddedBrokerClient.options(broker.orElseThrow(),
+                    appCredentials(authorization), "pocketbus-streams").build());
+        }
         broker.ifPresent(nats -> http.onServe().bindFunc(e -> {
             e.router().get(NATS_PATH + "/monitor/{endpoint}", r -> {
                 Map<String, String> query = new LinkedHashMap<>();
@@ -105,8 +112,24 @@ public final class Pocketbus implements AutoCloseable {
             return Optional.empty();
         }
         boolean authorization = b.natsAuthorization;
-        return Optional.of(NatsObjectStorage.onBroker(() -> broker.orElseThrow(),
-                () -> authorization ? Optional.of(projectAccounts.identity().appCredentials()) : Optional.empty()));
+        return Optional.of(NatsObjectStorage.onBroker(() -> broker.orElseThrow(), () -> appCredentials(authorization)));
+    }
+
+    /** Record events in the app's own account of the embedded broker, when it runs and no external bus is given. */
+    private Optional<MessageBus> embeddedBus(Builder b) {
+        if (b.nats.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean authorization = b.natsAuthorization;
+        // reconnecting, unlike the other own connections: realtime lives on this one, and the broker may close
+        // it (a slow consumer) while it keeps running
+        return Optional.of(new BrokerMessageBus(() -> broker.orElseThrow(), () -> EmbeddedBrokerClient.options(
+                broker.orElseThrow(), appCredentials(authorization), "pocketbus-events").maxReconnects(-1).build()));
+    }
+
+    /** Whom Pocketbus's own connections to the embedded broker authenticate as. */
+    private Optional<CredsFile> appCredentials(boolean authorization) {
+        return authorization ? Optional.of(projectAccounts.identity().appCredentials()) : Optional.empty();
     }
 
     /** Where NATS over WebSocket is served on the HTTP port. */
@@ -233,7 +256,7 @@ public final class Pocketbus implements AutoCloseable {
             } catch (RuntimeException e) {
                 broker.ifPresent(Broker::shutdown);
                 app.close();
-                bus.ifPresent(NatsMessageBus::close);
+                bus.ifPresent(MessageBus::close);
                 accountSync.ifPresent(NatsServerAccountSync::close);
                 throw e;
             }
@@ -258,8 +281,9 @@ public final class Pocketbus implements AutoCloseable {
         lock.lock();
         try {
             if (!started) {
-                // built but never started: only the connections to external NATS are open
-                bus.ifPresent(NatsMessageBus::close);
+                // built but never started: only the connections to external NATS are open (a bus on the
+                // embedded broker has not connected)
+                bus.ifPresent(MessageBus::close);
                 accountSync.ifPresent(NatsServerAccountSync::close);
                 return;
             }
@@ -274,7 +298,7 @@ public final class Pocketbus implements AutoCloseable {
                         app.close();
                     } finally {
                         // the app does not own a bus it was given
-                        bus.ifPresent(NatsMessageBus::close);
+                        bus.ifPresent(MessageBus::close);
                         accountSync.ifPresent(NatsServerAccountSync::close);
                     }
                 }
@@ -309,8 +333,9 @@ public final class Pocketbus implements AutoCloseable {
 
         /**
          * Scale-out: record events, and so realtime, go over the external NATS server or cluster at {@code url}
-         * ({@code nats://host:port}, several separated by commas) instead of staying in this JVM, so that every
-         * node on the same NATS delivers every node's changes to its realtime clients. Off by default.
+         * ({@code nats://host:port}, several separated by commas) instead of the embedded broker (or this JVM
+         * without one), so that every node on the same NATS delivers every node's changes to its realtime
+         * clients. Off by default.
          */
         public Builder bus(String url) {
             this.busUrl = Optional.of(Objects.requireNonNull(url, "url"));
@@ -347,7 +372,9 @@ public final class Pocketbus implements AutoCloseable {
 
         /**
          * Runs the NATS broker for clients at {@code host:port} (port 0 picks a free one), and NATS over
-         * WebSocket at {@code /api/nats} on the HTTP port; off by default.
+         * WebSocket at {@code /api/nats} on the HTTP port; off by default. Unless {@link #bus} is given, the record
+         * events are published there, in the app's own account ({@link BrokerMessageBus}), and the
+         * {@code recordEvents} settings can keep them in a stream ({@link RecordEventsStream}).
          */
         public Builder nats(String hostAndPort) {
             this.nats = Optional.of(HostPort.parse(hostAndPort));
