@@ -23,14 +23,14 @@ final class PocketbusServe implements AutoCloseable {
 
     private final ServerProcess process;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http = BenchHttp.newClient();
     private final ObjectMapper json = new ObjectMapper();
     private final String superuserToken;
 
     private PocketbusServe(ServerProcess process, String base) throws IOException, InterruptedException {
         this.process = process;
         this.base = base;
-        awaitHealthy();
+        BenchHttp.awaitHealthy(http, base);
         this.superuserToken = call("POST", "/api/collections/_superusers/auth-with-password", null,
                 "{\"identity\":\"" + SUPERUSER_EMAIL + "\",\"password\":\"" + PASSWORD + "\"}").path("token").asText();
     }
@@ -96,21 +96,6 @@ final class PocketbusServe implements AutoCloseable {
             throw new IOException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
         }
         return r.body().isEmpty() ? json.nullNode() : json.readTree(r.body());
-    }
-
-    private void awaitHealthy() throws InterruptedException {
-        for (int i = 0; i < 6000; i++) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException(base + " never became healthy");
     }
 
     @Override
