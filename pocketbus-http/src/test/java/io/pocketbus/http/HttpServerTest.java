@@ -7,7 +7,9 @@ import io.pocketbus.core.ValidationError;
 import io.pocketbus.tools.hook.Handler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -369,5 +371,59 @@ class HttpServerTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 v -> assertThat(v).startsWith("text/event-stream"));
         assertThat(response.body()).isEqualTo("data:one\n\ndata:two\n\n");
+    }
+
+    @Test
+    void aResponseSentBeforeTheBodyArrivedKeepsTheConnectionForTheNextRequest() throws Exception {
+        Router router = new Router();
+        router.get("/api/health", e -> e.string(200, "ok"));
+        start(router);
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            // the body is sent only after the answer, as a client whose body write lags behind would
+            out.write(("POST /api/missing HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String notFound = readResponse(in);
+            assertThat(notFound).startsWith("HTTP/1.1 404").doesNotContainIgnoringCase("connection: close");
+
+            out.write("{}GET /api/health HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").endsWith("ok");
+        }
+    }
+
+    @Test
+    void aLargeUnreadBodyIsAnnouncedAsTheLastRequestOfTheConnection() throws Exception {
+        start(new Router());
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/missing HTTP/1.1\r\nHost: test\r\nContent-Length: "
+                    + (JettyExchange.DRAIN_LIMIT + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 404").containsIgnoringCase("connection: close");
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    /** Reads one response with a Content-Length body: the head and the body as one string. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 }
