@@ -66,6 +66,11 @@ public final class OperatorAuthenticator implements Authenticator {
         return resolver;
     }
 
+    /** The clock JWT validity is judged by. */
+    Clock clock() {
+        return clock;
+    }
+
     /**
      * The verified claims of an account that the resolver holds and a trusted operator issued, and that has
      * neither expired nor been deleted: its exports, imports and limits, for the broker to apply.
@@ -181,6 +186,13 @@ public final class OperatorAuthenticator implements Authenticator {
         }
         if (!account.isValidAt(now)) {
             throw new AuthenticationException(Reason.EXPIRED, "account JWT has expired: " + accountKey);
+        }
+        for (JwtImport i : account.imports()) {
+            try {
+                i.activation(accountKey);
+            } catch (JwtException e) {
+                throw new AuthenticationException("account JWT not valid: " + e.getMessage());
+            }
         }
         return account;
     }
