@@ -6,6 +6,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { EventSource } from "eventsource";
 import PocketBase from "pocketbase";
+import { queue } from "./event-queue.mjs";
 
 // Node 20 has no EventSource; the SDK uses the global one, as in a browser
 globalThis.EventSource = EventSource;
@@ -27,29 +28,6 @@ after(async () => {
     await pb.realtime.unsubscribe();
   }
 });
-
-// Events in arrival order; next() waits for the next one.
-function queue() {
-  const items = [];
-  const waiters = [];
-  return {
-    push(item) {
-      const waiter = waiters.shift();
-      if (waiter) waiter(item);
-      else items.push(item);
-    },
-    next(ms = 15000) {
-      if (items.length) return Promise.resolve(items.shift());
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no realtime event arrived")), ms);
-        waiters.push((item) => {
-          clearTimeout(timer);
-          resolve(item);
-        });
-      });
-    },
-  };
-}
 
 const admin = client();
 await admin.collection("_superusers").authWithPassword(process.env.POCKETBUS_SU_EMAIL, process.env.POCKETBUS_SU_PASSWORD);

@@ -6,6 +6,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { EventSource } from "eventsource";
 import PocketBase from "pocketbase";
+import { queue } from "./event-queue.mjs";
 
 globalThis.EventSource = EventSource;
 
@@ -26,28 +27,6 @@ after(async () => {
     await pb.realtime.unsubscribe();
   }
 });
-
-function queue() {
-  const items = [];
-  const waiters = [];
-  return {
-    push(item) {
-      const waiter = waiters.shift();
-      if (waiter) waiter(item);
-      else items.push(item);
-    },
-    next(ms = 15000) {
-      if (items.length) return Promise.resolve(items.shift());
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no realtime event arrived")), ms);
-        waiters.push((item) => {
-          clearTimeout(timer);
-          resolve(item);
-        });
-      });
-    },
-  };
-}
 
 async function admin(url) {
   const pb = client(url);
