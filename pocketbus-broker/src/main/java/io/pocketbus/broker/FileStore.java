@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -49,7 +51,6 @@ public final class FileStore extends StreamStoreBase {
     /** nats-server's default block size for limits streams. */
     public static final long DEFAULT_BLOCK_SIZE = 8L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
-    private static final int GATHER_ROUNDS = 32;
 
     private final Path dir;
     private final Path msgDir;
@@ -355,19 +356,30 @@ public final class FileStore extends StreamStoreBase {
     @Override
     void awaitDurable(long ticket) {
         if (syncPolicy == SyncPolicy.ALWAYS && ticket > 0) {
-            groupCommit.await(ticket);
+            try {
+                groupCommit.await(ticket);
+            } catch (UncheckedIOException e) {
+                throw new StoreException(StoreException.Kind.IO, dir.toString(), e.getCause());
+            }
         }
     }
 
+    @Override
+    public void whenDurable(long ticket, Consumer<Optional<StoreException>> then) {
+        if (syncPolicy != SyncPolicy.ALWAYS || ticket <= 0) {
+            then.accept(Optional.empty());
+            return;
+        }
+        groupCommit.whenDurable(ticket, failure -> then.accept(
+                failure.map(e -> new StoreException(StoreException.Kind.IO, dir.toString(), e))));
+    }
+
     /**
-     * The group commit's force: the last segment, outside the store lock so writers keep appending.
-     * Writers already queued on the store lock are let through first, so their writes join this force
-     * instead of each waiting for the next one.
+     * The group commit's force: the last segment, outside the store lock so writers keep appending (sealed
+     * segments were forced when sealed). A failed fsync may have dropped writes the index holds, so the
+     * store then refuses further calls.
      */
     private long forceLast() throws IOException {
-        for (int i = 0; i < GATHER_ROUNDS && lock.hasQueuedThreads(); i++) {
-            Thread.yield();
-        }
         while (true) {
             SegmentFile target;
             long ticket;
@@ -386,6 +398,14 @@ public final class FileStore extends StreamStoreBase {
                 return ticket;
             } catch (ClosedChannelException e) {
                 // Rotated and rewritten or closed meanwhile, which forces it; look again.
+            } catch (IOException e) {
+                lock.lock();
+                try {
+                    fail(new StoreException(StoreException.Kind.IO, target.path.toString(), e));
+                } finally {
+                    lock.unlock();
+                }
+                throw e;
             }
         }
     }

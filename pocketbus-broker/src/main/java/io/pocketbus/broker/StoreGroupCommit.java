@@ -2,15 +2,35 @@ package io.pocketbus.broker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for {@link SyncPolicy#ALWAYS}: writers that wait at the same time share one fsync. Each
- * write gets a ticket; a writer waits until a force that started after its write has finished. One
- * waiter runs the force while the others wait for it and are released together.
+ * Group commit for {@link SyncPolicy#ALWAYS}, as a database's write-ahead log does it. Every write gets a
+ * ticket (the count of writes so far); whoever needs a write on the disk either blocks ({@link #await}) or
+ * leaves an action ({@link #whenDurable}) and goes on. A syncer thread runs one force at a time: each
+ * force covers every write made before it started, so all the writes made while one force ran share the
+ * next. Writers never wait for a force to append, and a force never waits for writers.
  */
 final class StoreGroupCommit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreGroupCommit.class);
+
+    /** Shared by every store: a thread is busy only while its store has writes waiting for a force. */
+    private static final ExecutorService SYNCERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pocketbus-store-sync");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Forces everything written so far to the disk and returns the ticket of the newest write it covers. */
     @FunctionalInterface
@@ -18,41 +38,119 @@ final class StoreGroupCommit {
         long force() throws IOException;
     }
 
+    private record Action(long ticket, Consumer<Optional<IOException>> then) {
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition done = lock.newCondition();
     private final Force force;
+    private final ArrayDeque<Action> actions = new ArrayDeque<>();
+    /** The newest ticket on the disk. */
     private long synced;
+    /** The newest ticket anyone waits for. */
+    private long wanted;
     private boolean forcing;
+    /** Failed forces so far: a blocked writer learns that the force it waited for failed. */
+    private long failures;
+    private IOException lastFailure;
 
     StoreGroupCommit(Force force) {
         this.force = force;
     }
 
-    /** Returns once the write with this ticket is on the disk. */
+    /**
+     * Returns once the write with this ticket is on the disk.
+     *
+     * @throws UncheckedIOException when a force failed meanwhile (the next call tries again)
+     */
     void await(long ticket) {
         lock.lock();
         try {
+            long failed = failures;
+            demand(ticket);
             while (synced < ticket) {
-                if (forcing) {
-                    done.awaitUninterruptibly();
-                    continue;
+                if (failures != failed) {
+                    throw new UncheckedIOException(lastFailure);
                 }
-                forcing = true;
-                long target = -1;
-                lock.unlock();
-                try {
-                    target = force.force();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    lock.lock();
-                    forcing = false;
-                    synced = Math.max(synced, target);
-                    done.signalAll();
-                }
+                done.awaitUninterruptibly();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code then} once the write with this ticket is on the disk, with the error when the force
+     * failed: on this thread when it is already, else on the syncer thread, in ticket order.
+     */
+    void whenDurable(long ticket, Consumer<Optional<IOException>> then) {
+        lock.lock();
+        try {
+            if (synced < ticket) {
+                actions.add(new Action(ticket, then));
+                demand(ticket);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        then.accept(Optional.empty());
+    }
+
+    /** Called under the lock. */
+    private void demand(long ticket) {
+        if (synced >= ticket) {
+            return;
+        }
+        wanted = Math.max(wanted, ticket);
+        if (!forcing) {
+            forcing = true;
+            SYNCERS.execute(this::runForces);
+        }
+    }
+
+    private void runForces() {
+        boolean again = true;
+        while (again) {
+            long target = 0;
+            IOException failure = null;
+            try {
+                target = force.force();
+            } catch (IOException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new IOException(e);
+            }
+            List<Action> ready = new ArrayList<>();
+            lock.lock();
+            try {
+                if (failure == null) {
+                    synced = Math.max(synced, target);
+                    while (!actions.isEmpty() && actions.peekFirst().ticket() <= synced) {
+                        ready.add(actions.pollFirst());
+                    }
+                    again = wanted > synced;
+                } else {
+                    failures++;
+                    lastFailure = failure;
+                    ready.addAll(actions);
+                    actions.clear();
+                    wanted = synced;
+                    again = false;
+                }
+                forcing = again;
+                done.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            Optional<IOException> outcome = Optional.ofNullable(failure);
+            for (Action a : ready) {
+                try {
+                    a.then().accept(outcome);
+                } catch (RuntimeException e) {
+                    LOG.warn("action after a group commit failed", e);
+                }
+            }
         }
     }
 }

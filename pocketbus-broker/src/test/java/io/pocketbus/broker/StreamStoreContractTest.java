@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,18 @@ abstract class StreamStoreContractTest {
         assertThat(s.loadMsg(2).orElseThrow().headers()).isEmpty();
         assertThat(s.loadMsg(0)).isEmpty();
         assertThat(s.loadMsg(3)).isEmpty();
+    }
+
+    @Test
+    void deferredStoreIsVisibleAtOnceAndReleasedWhenDurable() {
+        StreamStore s = open();
+        StreamStore.Appended a = s.storeDeferred("orders.new", NO_HEADERS, "one".getBytes(UTF_8), clock.get());
+        assertThat(a.seq()).isEqualTo(1);
+        assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("one");
+        // Without sync always the message is as durable as promised when the store returns.
+        List<Optional<StoreException>> outcome = new ArrayList<>();
+        s.whenDurable(a.ticket(), outcome::add);
+        assertThat(outcome).containsExactly(Optional.empty());
     }
 
     @Test
