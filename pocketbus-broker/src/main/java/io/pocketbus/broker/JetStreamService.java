@@ -227,11 +227,12 @@ final class JetStreamService {
         private final Account account;
         private final Output out;
         private final Map<JsStream, List<Subscription>> subs = new ConcurrentHashMap<>();
-        private final JsPubAckOrder pubAcks = new JsPubAckOrder();
+        private final JsPubAckOrder pubAcks;
 
         Routes(Account account, Output out) {
             this.account = account;
             this.out = out;
+            this.pubAcks = new JsPubAckOrder(out);
         }
 
         @Override
@@ -247,7 +248,7 @@ final class JetStreamService {
                     JsPubAckOrder.Pending ack = new JsPubAckOrder.Pending();
                     // Returns before the fsync under sync always: the reader goes on while the ack waits.
                     stream.publish(subj, headers(m), body(m), false, ack);
-                    pubAcks.published(router, ack, a -> out.reply(reply, EMPTY, a));
+                    pubAcks.published(router, ack, reply);
                     return 1;
                 }));
             }

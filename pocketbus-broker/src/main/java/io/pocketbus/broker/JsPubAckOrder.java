@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each publisher's PubAcks in the order it published. Under sync always a PubAck waits for the fsync
+ * Sends each publisher's PubAcks, to their reply subjects, in the order it published. Under sync always a PubAck waits for the fsync
  * that covers its message, and the streams a connection publishes to sync independently (a refusal is
  * not synced at all), so acks become ready out of order. Each publisher's acks that are not sent at once
  * queue up, and an ack goes out once it and every ack before it are ready.
@@ -23,8 +23,15 @@ import org.slf4j.LoggerFactory;
 final class JsPubAckOrder {
     private static final Logger LOG = LoggerFactory.getLogger(JsPubAckOrder.class);
 
+    private static final byte[] NO_HEADERS = new byte[0];
+
+    private final JsOutput out;
     /** Queued acks per publisher (a connection's router); a queue is dropped once empty. */
     private final ConcurrentHashMap<Object, Queue> queues = new ConcurrentHashMap<>();
+
+    JsPubAckOrder(JsOutput out) {
+        this.out = out;
+    }
 
     /** Receives one publish's PubAck, before or after {@link #published}. */
     static final class Pending implements Consumer<byte[]> {
@@ -41,15 +48,15 @@ final class JsPubAckOrder {
 
     /**
      * Called by the publishing thread after the publish that {@code pending} belongs to returned: sends the
-     * ack through {@code send} now or queues it behind the publisher's earlier acks.
+     * ack to {@code reply} now or queues it behind the publisher's earlier acks.
      */
-    void published(Object publisher, Pending pending, Consumer<byte[]> send) {
+    void published(Object publisher, Pending pending, String reply) {
         Object ready = pending.state.get();
         if (ready instanceof byte[] ack && !queues.containsKey(publisher)) {
-            send.accept(ack);
+            out.publish(reply, "", NO_HEADERS, ack);
             return;
         }
-        Slot slot = reserve(publisher, send);
+        Slot slot = reserve(publisher, reply);
         if (ready instanceof byte[] ack) {
             slot.release(ack);
         } else if (!pending.state.compareAndSet(null, slot)) {
@@ -57,10 +64,10 @@ final class JsPubAckOrder {
         }
     }
 
-    private Slot reserve(Object publisher, Consumer<byte[]> send) {
+    private Slot reserve(Object publisher, String reply) {
         while (true) {
             Queue q = queues.computeIfAbsent(publisher, Queue::new);
-            Slot s = q.add(send);
+            Slot s = q.add(reply);
             if (s != null) {
                 return s;
             }
@@ -76,19 +83,20 @@ final class JsPubAckOrder {
         private boolean draining;
         /** Removed from the map: a publish must take a new queue. */
         private boolean retired;
+        private final Runnable drain = this::drain;
 
         Queue(Object publisher) {
             this.publisher = publisher;
         }
 
         /** A new last place, or null when this queue was retired meanwhile. */
-        Slot add(Consumer<byte[]> send) {
+        Slot add(String reply) {
             lock.lock();
             try {
                 if (retired) {
                     return null;
                 }
-                Slot s = new Slot(this, send);
+                Slot s = new Slot(this, reply);
                 slots.add(s);
                 return s;
             } finally {
@@ -124,13 +132,17 @@ final class JsPubAckOrder {
                 } finally {
                     lock.unlock();
                 }
-                // Sent outside the lock; the draining flag keeps them in order.
-                for (Slot s : ready) {
-                    try {
-                        s.send.accept(s.ack);
-                    } catch (RuntimeException e) {
-                        LOG.warn("sending a PubAck failed", e);
+                // Sent outside the lock, the draining flag keeping them in order, and in one batch: the
+                // connection is woken once for all of them.
+                JsOutput.Batch batch = out.batch();
+                try {
+                    for (Slot s : ready) {
+                        batch.publish(s.reply, "", NO_HEADERS, s.ack);
                     }
+                } catch (RuntimeException e) {
+                    LOG.warn("sending a PubAck failed", e);
+                } finally {
+                    batch.flush();
                 }
                 ready.clear();
             }
@@ -139,13 +151,13 @@ final class JsPubAckOrder {
 
     private static final class Slot {
         private final Queue queue;
-        private final Consumer<byte[]> send;
+        private final String reply;
         /** Guarded by the queue's lock. */
         private byte[] ack;
 
-        Slot(Queue queue, Consumer<byte[]> send) {
+        Slot(Queue queue, String reply) {
             this.queue = queue;
-            this.send = send;
+            this.reply = reply;
         }
 
         void release(byte[] ack) {
@@ -155,7 +167,8 @@ final class JsPubAckOrder {
             } finally {
                 queue.lock.unlock();
             }
-            queue.drain();
+            // Released by an fsync among many: send once all of that group's acks are ready.
+            StoreGroupCommit.afterGroup(queue.drain);
         }
     }
 }

@@ -39,6 +39,8 @@ final class JsStream {
     /** Set after a restart until {@link #rebuildDedupe} ran; guarded by the lock. */
     private boolean dedupeStale;
     private volatile boolean closed;
+    /** Wakes the consumers once for all the messages one fsync made durable. */
+    private final Runnable signalConsumers = () -> consumers.values().forEach(JsConsumer::signal);
 
     JsStream(JsContext ctx, JsStreamConfig config, StreamStore store, long created) {
         this.ctx = ctx;
@@ -185,9 +187,7 @@ final class JsStream {
                 ack.accept(storeFailed(failure.get()));
                 return;
             }
-            for (JsConsumer c : consumers.values()) {
-                c.signal();
-            }
+            StoreGroupCommit.afterGroup(signalConsumers);
             ack.accept(p.ack());
         });
     }
