@@ -7,8 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -18,20 +17,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit for {@link SyncPolicy#ALWAYS}, as a database's write-ahead log does it. Every write gets a
  * ticket (the count of writes so far); whoever needs a write on the disk either blocks ({@link #await}) or
- * leaves an action ({@link #whenDurable}) and goes on. A syncer thread runs one force at a time: each
- * force covers every write made before it started, so all the writes made while one force ran share the
- * next. Writers never wait for a force to append, and a force never waits for writers.
+ * leaves an action ({@link #whenDurable}) and goes on. One force runs at a time, on a syncer thread (or on
+ * a blocked writer's own thread when nothing was forcing): each force covers every write made before it
+ * started, so all the writes made while one force ran share the next. Writers never wait for a force to
+ * append, and a force never waits for writers.
  */
 final class StoreGroupCommit {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreGroupCommit.class);
 
-    /** Shared by every store: a thread is busy only while its store has writes waiting for a force. */
-    private static final ExecutorService SYNCERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "pocketbus-store-sync");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * A virtual thread per run of forces, ending when no write waits: the connections' readers and writers
+     * are virtual too, so handing a force over usually costs no operating-system wake-up.
+     */
+    private static final ThreadFactory SYNCERS = Thread.ofVirtual().name("pocketbus-store-sync").factory();
 
     /** What the actions of the group being released defer to its end; set on the syncer thread only. */
     private static final ThreadLocal<LinkedHashSet<Runnable>> AFTER_GROUP = new ThreadLocal<>();
@@ -71,12 +70,26 @@ final class StoreGroupCommit {
         lock.lock();
         try {
             long failed = failures;
-            demand(ticket);
             while (synced < ticket) {
                 if (failures != failed) {
                     throw new UncheckedIOException(lastFailure);
                 }
-                done.awaitUninterruptibly();
+                wanted = Math.max(wanted, ticket);
+                if (forcing) {
+                    done.awaitUninterruptibly();
+                    continue;
+                }
+                // Nothing forcing: this thread must wait anyway, so it forces itself rather than hand over
+                // to the syncer and back; writes left for a later force go to the syncer.
+                forcing = true;
+                lock.unlock();
+                try {
+                    if (forceOnce()) {
+                        SYNCERS.newThread(this::runForces).start();
+                    }
+                } finally {
+                    lock.lock();
+                }
             }
         } finally {
             lock.unlock();
@@ -109,56 +122,65 @@ final class StoreGroupCommit {
         wanted = Math.max(wanted, ticket);
         if (!forcing) {
             forcing = true;
-            SYNCERS.execute(this::runForces);
+            SYNCERS.newThread(this::runForces).start();
         }
     }
 
     private void runForces() {
-        boolean again = true;
-        while (again) {
-            long target = 0;
-            IOException failure = null;
-            try {
-                target = force.force();
-            } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                failure = new IOException(e);
-            }
-            List<Action> ready = new ArrayList<>();
-            lock.lock();
-            try {
-                if (failure == null) {
-                    synced = Math.max(synced, target);
-                    while (!actions.isEmpty() && actions.peekFirst().ticket() <= synced) {
-                        ready.add(actions.pollFirst());
-                    }
-                    again = wanted > synced;
-                } else {
-                    failures++;
-                    lastFailure = failure;
-                    ready.addAll(actions);
-                    actions.clear();
-                    wanted = synced;
-                    again = false;
-                }
-                forcing = again;
-                done.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            Optional<IOException> outcome = Optional.ofNullable(failure);
-            LinkedHashSet<Runnable> after = new LinkedHashSet<>();
-            AFTER_GROUP.set(after);
-            try {
-                for (Action a : ready) {
-                    run(() -> a.then().accept(outcome));
-                }
-            } finally {
-                AFTER_GROUP.remove();
-            }
-            after.forEach(StoreGroupCommit::run);
+        while (forceOnce()) {
+            // Writes arrived during the force: the next one covers them all.
         }
+    }
+
+    /**
+     * Runs one force and then the actions it released; returns whether writes made meanwhile are waited
+     * for, in which case this thread still holds the forcing role and must force again or hand it on.
+     */
+    private boolean forceOnce() {
+        boolean again;
+        long target = 0;
+        IOException failure = null;
+        try {
+            target = force.force();
+        } catch (IOException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new IOException(e);
+        }
+        List<Action> ready = new ArrayList<>();
+        lock.lock();
+        try {
+            if (failure == null) {
+                synced = Math.max(synced, target);
+                while (!actions.isEmpty() && actions.peekFirst().ticket() <= synced) {
+                    ready.add(actions.pollFirst());
+                }
+                again = wanted > synced;
+            } else {
+                failures++;
+                lastFailure = failure;
+                ready.addAll(actions);
+                actions.clear();
+                wanted = synced;
+                again = false;
+            }
+            forcing = again;
+            done.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Optional<IOException> outcome = Optional.ofNullable(failure);
+        LinkedHashSet<Runnable> after = new LinkedHashSet<>();
+        AFTER_GROUP.set(after);
+        try {
+            for (Action a : ready) {
+                run(() -> a.then().accept(outcome));
+            }
+        } finally {
+            AFTER_GROUP.remove();
+        }
+        after.forEach(StoreGroupCommit::run);
+        return again;
     }
 
     /**
