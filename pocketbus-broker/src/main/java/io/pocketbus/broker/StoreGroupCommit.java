@@ -53,6 +53,8 @@ final class StoreGroupCommit {
     /** The newest ticket anyone waits for. */
     private long wanted;
     private boolean forcing;
+    /** A thread is running released actions; later ones queue behind them. */
+    private boolean releasing;
     /** Failed forces so far: a blocked writer learns that the force it waited for failed. */
     private long failures;
     private IOException lastFailure;
@@ -103,7 +105,8 @@ final class StoreGroupCommit {
     void whenDurable(long ticket, Consumer<Optional<IOException>> then) {
         lock.lock();
         try {
-            if (synced < ticket) {
+            // Behind actions still waiting or being run, even when durable already: they go first.
+            if (synced < ticket || releasing || !actions.isEmpty()) {
                 actions.add(new Action(ticket, then));
                 demand(ticket);
                 return;
@@ -148,11 +151,14 @@ final class StoreGroupCommit {
             failure = new IOException(e);
         }
         List<Action> ready = new ArrayList<>();
+        boolean releaser;
         lock.lock();
         try {
+            // While another thread still runs actions, it takes these too once done, keeping the order.
+            releaser = !releasing;
             if (failure == null) {
                 synced = Math.max(synced, target);
-                while (!actions.isEmpty() && actions.peekFirst().ticket() <= synced) {
+                while (releaser && !actions.isEmpty() && actions.peekFirst().ticket() <= synced) {
                     ready.add(actions.pollFirst());
                 }
                 again = wanted > synced;
@@ -164,23 +170,56 @@ final class StoreGroupCommit {
                 wanted = synced;
                 again = false;
             }
+            releaser &= !ready.isEmpty();
+            releasing |= releaser;
             forcing = again;
             done.signalAll();
         } finally {
             lock.unlock();
         }
-        Optional<IOException> outcome = Optional.ofNullable(failure);
+        if (releaser) {
+            release(ready, Optional.ofNullable(failure));
+        } else {
+            Optional<IOException> outcome = Optional.ofNullable(failure);
+            ready.forEach(a -> run(() -> a.then().accept(outcome)));
+        }
+        return again;
+    }
+
+    /** Runs released actions, then those queued behind them meanwhile that are durable too, in order. */
+    private void release(List<Action> ready, Optional<IOException> outcome) {
         LinkedHashSet<Runnable> after = new LinkedHashSet<>();
         AFTER_GROUP.set(after);
         try {
-            for (Action a : ready) {
-                run(() -> a.then().accept(outcome));
+            Optional<IOException> result = outcome;
+            List<Action> batch = ready;
+            while (!batch.isEmpty()) {
+                for (Action a : batch) {
+                    Optional<IOException> r = result;
+                    run(() -> a.then().accept(r));
+                }
+                result = Optional.empty();
+                batch = takeDurable();
             }
         } finally {
             AFTER_GROUP.remove();
         }
         after.forEach(StoreGroupCommit::run);
-        return again;
+    }
+
+    /** The queued actions already durable; when there are none, releasing ends. */
+    private List<Action> takeDurable() {
+        List<Action> ready = new ArrayList<>();
+        lock.lock();
+        try {
+            while (!actions.isEmpty() && actions.peekFirst().ticket() <= synced) {
+                ready.add(actions.pollFirst());
+            }
+            releasing = !ready.isEmpty();
+            return ready;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,15 +78,14 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
-    void deferredStoreIsVisibleAtOnceAndReleasedWhenDurable() {
+    void deferredStoreIsVisibleAtOnceAndReleasedWhenDurable() throws Exception {
         StreamStore s = open();
         StreamStore.Appended a = s.storeDeferred("orders.new", NO_HEADERS, "one".getBytes(UTF_8), clock.get());
         assertThat(a.seq()).isEqualTo(1);
         assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("one");
-        // Without sync always the message is as durable as promised when the store returns.
-        List<Optional<StoreException>> outcome = new ArrayList<>();
-        s.whenDurable(a.ticket(), outcome::add);
-        assertThat(outcome).containsExactly(Optional.empty());
+        CompletableFuture<Optional<StoreException>> outcome = new CompletableFuture<>();
+        s.whenDurable(a.ticket(), outcome::complete);
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEmpty();
     }
 
     @Test
