@@ -66,7 +66,7 @@ public final class FileStore extends StreamStoreBase {
     /**
      * Records appended but not yet written to the OS. Written at the end of every mutation, except under
      * {@link SyncPolicy#ALWAYS}, where nothing is acknowledged before the next force: there the force writes
-     * them first, one write for the whole group instead of one per message.
+     * them first, one write for the whole group instead of one per message (or a read of one of them does).
      */
     private ByteBuffer pending = ByteBuffer.allocate(BUFFER);
     /** Records appended so far: the group commit's tickets. */
@@ -168,9 +168,12 @@ public final class FileStore extends StreamStoreBase {
         SegmentFile seg = segmentFor(seq);
         long loc = index.loc(seq);
         try {
-            SegmentRecord r = seg == last && loc >= last.size
-                    ? SegmentRecord.parse(pending.array(), (int) (loc - last.size), pending.position(), true)
-                    : seg.readRecord(loc);
+            if (seg == last && loc >= last.size) {
+                // Still waiting for the group commit: whatever is read (delivered, returned) must at least
+                // survive the process being killed.
+                flushPending();
+            }
+            SegmentRecord r = seg.readRecord(loc);
             if (r == null || r.kind != SegmentRecord.MSG || r.seq != seq) {
                 throw new StoreException(StoreException.Kind.CORRUPT, "bad record for sequence " + seq, null);
             }

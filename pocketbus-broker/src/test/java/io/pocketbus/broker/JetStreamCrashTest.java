@@ -226,6 +226,8 @@ class JetStreamCrashTest {
         // Every sequence up to this one had its ack confirmed, so the floor cannot be below it.
         assertThat(ci.getAckFloor().getStreamSequence()).isGreaterThanOrEqualTo(confirmedFloor());
         assertThat(ci.getDelivered().getStreamSequence()).isGreaterThanOrEqualTo(ci.getAckFloor().getStreamSequence());
+        // What was delivered was stored for good: the stream never ends below the consumer's position.
+        assertThat(ci.getDelivered().getStreamSequence()).isLessThanOrEqualTo(last);
     }
 
     private long confirmedFloor() {
