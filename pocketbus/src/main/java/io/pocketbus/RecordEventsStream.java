@@ -2,6 +2,7 @@ package io.pocketbus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -11,6 +12,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.pocketbus.core.ApiError;
 import io.pocketbus.core.App;
+import io.pocketbus.core.Collection;
 import io.pocketbus.core.RecordEvents;
 import io.pocketbus.core.Settings;
 import io.pocketbus.core.ValidationError;
@@ -25,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -35,7 +39,8 @@ import java.util.function.Supplier;
  * PocketBase's shape and its collections stay untouched) names the collections whose events the app
  * account's JetStream stream {@value #STREAM} keeps — subjects {@code pb.records.<collection>.>}, file
  * storage — so that consumers can replay them. {@code PATCH /api/settings} checks the section (known
- * collection names only); the stream follows each change and is reconciled when the server starts.
+ * collection names only); the stream follows each change and is reconciled when the server starts. A renamed
+ * collection stays in the section under its new name; a deleted one leaves it.
  */
 final class RecordEventsStream {
     static final String STREAM = "PB_RECORDS";
@@ -73,6 +78,30 @@ final class RecordEventsStream {
      */
     static void bind(App app, Hook<ServeEvent> onServe, Supplier<Options> options) {
         RecordEventsStream stream = new RecordEventsStream(app, options);
+        Map<String, String> renamed = new ConcurrentHashMap<>();
+        app.onCollectionUpdateExecute().bindFunc(e -> {
+            String before = app.findStoredCollection(e.collection().id()).map(Collection::name)
+                    .orElse(e.collection().name());
+            e.next();
+            if (!before.equals(e.collection().name())) {
+                renamed.put(e.collection().id(), before);
+            }
+        });
+        app.onCollectionAfterUpdateError().bindFunc(e -> {
+            renamed.remove(e.collection().id());
+            e.next();
+        });
+        app.onCollectionAfterUpdateSuccess().bindFunc(e -> {
+            String before = renamed.remove(e.collection().id());
+            if (before != null) {
+                stream.follow(before, Optional.of(e.collection().name()));
+            }
+            e.next();
+        });
+        app.onCollectionAfterDeleteSuccess().bindFunc(e -> {
+            stream.follow(e.collection().name(), Optional.empty());
+            e.next();
+        });
         onServe.bindFunc(e -> {
             // never set: there is no stream to keep in step (nor a reason to need JetStream)
             if (app.currentSettings().toJson().has(SECTION)) {
@@ -152,6 +181,28 @@ final class RecordEventsStream {
                     "Must be no less than 0 (seconds; 0 keeps events for ever)."));
         }
         return errors;
+    }
+
+    /** Keeps a renamed collection (or drops a deleted one) in the section and the stream. */
+    private void follow(String name, Optional<String> newName) {
+        lock.lock();
+        try {
+            Config config = Config.of(app.currentSettings());
+            if (!config.streams().contains(name)) {
+                return;
+            }
+            List<String> streams = new ArrayList<>(config.streams());
+            int at = streams.indexOf(name);
+            newName.ifPresentOrElse(n -> streams.set(at, n), () -> streams.remove(at));
+            ObjectNode patch = JSON.createObjectNode();
+            patch.putObject(SECTION).set("streams", JSON.valueToTree(streams));
+            Settings settings = app.settings();
+            settings.merge(patch);
+            app.saveSettings(settings);
+            apply(Config.of(settings));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Creates, updates or (with no collection enabled) deletes the stream. */

@@ -148,6 +148,34 @@ class RecordEventsStreamTest {
     }
 
     @Test
+    void aRenamedCollectionStaysInTheStreamAndADeletedOneLeavesIt(@TempDir Path dir) throws Exception {
+        try (Pocketbus pb = start(dir)) {
+            assertThat(patchSettings(pb, superuserToken(pb), "{\"recordEvents\":{\"streams\":[\"posts\",\"notes\"]}}")
+                    .statusCode()).isEqualTo(200);
+            Collection posts = pb.app().findCollectionByNameOrId("posts").orElseThrow();
+            posts.setName("articles");
+            pb.app().save(posts);
+            create(pb, "articles", "kept under the new name");
+
+            try (Connection nc = connectAsApp(pb)) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                StreamInfo renamed = jsm.getStreamInfo(RecordEventsStream.STREAM);
+                assertThat(renamed.getConfiguration().getSubjects())
+                        .containsExactly("pb.records.articles.>", "pb.records.notes.>");
+                assertThat(renamed.getStreamState().getMsgCount()).isEqualTo(1);
+                assertThat(pb.app().settings().toJson().path("recordEvents").path("streams").toString())
+                        .isEqualTo("[\"articles\",\"notes\"]");
+
+                pb.app().delete(pb.app().findCollectionByNameOrId("notes").orElseThrow());
+                assertThat(jsm.getStreamInfo(RecordEventsStream.STREAM).getConfiguration().getSubjects())
+                        .containsExactly("pb.records.articles.>");
+                assertThat(pb.app().settings().toJson().path("recordEvents").path("streams").toString())
+                        .isEqualTo("[\"articles\"]");
+            }
+        }
+    }
+
+    @Test
     void theStreamIsReconciledWhenTheServerStarts(@TempDir Path dir) throws Exception {
         try (Pocketbus pb = start(dir)) {
             assertThat(patchSettings(pb, superuserToken(pb), "{\"recordEvents\":{\"streams\":[\"notes\"],"

@@ -82,6 +82,8 @@ public final class ProjectAccounts {
                 .trustedOperator(identity.operatorJwt())
                 .resolver(resolver)
                 .clock(identity.clock())
+                // ProjectAuthenticator applies the accounts' conn limits, leaving Pocketbus's internal users out
+                .accountConnectionLimit(false)
                 .build();
         this.authenticator = new ProjectAuthenticator(operator, () -> broker, internalUsers::contains);
         LOG.info("restored {} project account(s)", projects.size());

@@ -53,6 +53,11 @@ final class AccountLinks {
         this.replyPrefix = sb.append('.').toString();
     }
 
+    /** Runs the links' timed work (response thresholds, activation expiry). */
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
     /** Adds or replaces an account's exports and imports, and rewires every link. */
     void define(AccountConfig config) {
         lock.lock();

@@ -1,11 +1,19 @@
 package io.pocketbus.broker;
 
 import io.pocketbus.broker.AccountConfig.ResponseType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,19 +21,29 @@ import org.slf4j.LoggerFactory;
 /**
  * In operator mode, the exports and imports of account JWTs: an account's links are defined when a connection
  * first uses it (with the accounts it imports from), and defined again from fresh claims when the resolver's
- * JWTs change. Exports that require an activation token are not offered: tokens are not verified.
+ * JWTs change. A private export ({@code token_req}) is offered only to the accounts whose import carries a valid
+ * activation token, checked as nats-server checks it: signed by the exporting account or one of its signing
+ * keys, for the importing account, of the import's type, covering the import's subject, not expired and not
+ * revoked by the export. Activations are checked again whenever the links are defined again, and when one
+ * expires.
  */
 final class JwtAccountLinks {
     private static final Logger LOG = LoggerFactory.getLogger(JwtAccountLinks.class);
 
     private final OperatorAuthenticator operator;
     private final AccountLinks links;
+    private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Set<String> defined = new HashSet<>();
+    private final Set<String> defined = new LinkedHashSet<>();
+    /** Per exporting account and private export subject, the importing accounts with a valid activation. */
+    private final Map<String, Map<String, Set<String>>> activated = new HashMap<>();
+    /** The activation expiries a refresh is already scheduled for. */
+    private final Set<Instant> expiries = new HashSet<>();
 
     JwtAccountLinks(OperatorAuthenticator operator, AccountLinks links) {
         this.operator = operator;
         this.links = links;
+        this.clock = operator.clock();
     }
 
     OperatorAuthenticator operator() {
@@ -47,6 +65,11 @@ final class JwtAccountLinks {
             for (JwtImport i : claims.get().imports()) {
                 used(i.account());
             }
+            for (String exporter : activate(account, claims.get())) {
+                if (defined.contains(exporter)) {
+                    links.define(toAccountConfig(exporter, operator.accountClaims(exporter)));
+                }
+            }
             links.define(toAccountConfig(account, claims));
         } finally {
             lock.unlock();
@@ -57,30 +80,108 @@ final class JwtAccountLinks {
     void refresh() {
         lock.lock();
         try {
+            activated.clear();
+            Map<String, Optional<JwtAccountClaims>> current = new LinkedHashMap<>();
             for (String account : defined) {
-                links.define(toAccountConfig(account, operator.accountClaims(account)));
+                current.put(account, operator.accountClaims(account));
             }
+            current.forEach((account, claims) -> claims.ifPresent(c -> activate(account, c)));
+            current.forEach((account, claims) -> links.define(toAccountConfig(account, claims)));
         } finally {
             lock.unlock();
         }
     }
 
-    static AccountConfig toAccountConfig(String account, Optional<JwtAccountClaims> claims) {
+    /** Records the importer's valid activations; returns the exporting accounts that gained an importer. */
+    private Set<String> activate(String importer, JwtAccountClaims claims) {
+        Set<String> changed = new LinkedHashSet<>();
+        for (JwtImport i : claims.imports()) {
+            if (i.token().isEmpty()) {
+                continue;
+            }
+            Optional<JwtAccountClaims> exporter = operator.accountClaims(i.account());
+            Optional<JwtExport> export = exporter.flatMap(e -> privateExportFor(e, i));
+            if (export.isEmpty()) {
+                continue;
+            }
+            Optional<String> invalid = activationProblem(importer, i, exporter.get(), export.get());
+            if (invalid.isPresent()) {
+                LOG.warn("account {}: activation token for the import of {} from {} not accepted: {}", importer,
+                        i.subject(), i.account(), invalid.get());
+                continue;
+            }
+            i.activation(importer).flatMap(JwtClaims::expires).ifPresent(this::refreshAt);
+            if (activated.computeIfAbsent(i.account(), k -> new HashMap<>())
+                    .computeIfAbsent(export.get().subject(), k -> new LinkedHashSet<>()).add(importer)) {
+                changed.add(i.account());
+            }
+        }
+        return changed;
+    }
+
+    /** Defines the links again once an activation has expired, as nats-server does with a timer. */
+    private void refreshAt(Instant expiry) {
+        if (!expiries.add(expiry)) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), expiry).toMillis());
+        links.scheduler().schedule(() -> {
+            lock.lock();
+            try {
+                expiries.remove(expiry);
+                refresh();
+            } finally {
+                lock.unlock();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static Optional<JwtExport> privateExportFor(JwtAccountClaims exporter, JwtImport i) {
+        String[] wanted = Subjects.tokens(i.subject());
+        return exporter.exports().stream().filter(JwtExport::tokenRequired)
+                .filter(e -> e.type().equalsIgnoreCase(i.type()))
+                .filter(e -> Subjects.isSubset(wanted, Subjects.tokens(e.subject()))).findFirst();
+    }
+
+    /** Why the import's activation token does not let {@code importer} import the export; empty when it does. */
+    private Optional<String> activationProblem(String importer, JwtImport i, JwtAccountClaims exporter,
+            JwtExport export) {
+        JwtActivationClaims act;
+        try {
+            act = i.activation(importer).orElseThrow();
+        } catch (JwtException e) {
+            return Optional.of(e.getMessage());
+        }
+        if (act.issuerAccount().isPresent() && exporter.signingKey(act.issuer()).isEmpty()) {
+            return Optional.of("not issued by the exporting account or one of its signing keys");
+        }
+        if (!act.isValidAt(clock.instant())) {
+            return Optional.of("expired");
+        }
+        if (export.isRevoked(importer, act.issuedAt())) {
+            return Optional.of("revoked");
+        }
+        return Optional.empty();
+    }
+
+    private AccountConfig toAccountConfig(String account, Optional<JwtAccountClaims> claims) {
         AccountConfig config = AccountConfig.named(account);
         if (claims.isEmpty()) {
             return config;
         }
         for (JwtExport e : claims.get().exports()) {
+            List<String> importers = List.of();
             if (e.tokenRequired()) {
-                LOG.warn("account {}: export {} requires activation tokens, which this broker does not verify; "
-                        + "it is not offered", account, e.subject());
-                continue;
+                importers = List.copyOf(activated.getOrDefault(account, Map.of()).getOrDefault(e.subject(), Set.of()));
+                if (importers.isEmpty()) {
+                    continue;
+                }
             }
             config = service(e.type())
-                    ? config.withServiceExport(new AccountConfig.ServiceExport(e.subject(), List.of(),
+                    ? config.withServiceExport(new AccountConfig.ServiceExport(e.subject(), importers,
                             e.responseType().isEmpty() || e.responseType().equalsIgnoreCase("singleton")
                                     ? ResponseType.SINGLETON : ResponseType.STREAM))
-                    : config.withStreamExport(new AccountConfig.StreamExport(e.subject(), List.of()));
+                    : config.withStreamExport(new AccountConfig.StreamExport(e.subject(), importers));
         }
         for (JwtImport i : claims.get().imports()) {
             try {

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * The claims of a NATS JWT (nats.jwt v2): the standard fields every claim carries and, per {@link #type()},
- * the {@code nats} body of an operator, an account or a user.
+ * the {@code nats} body of an operator, an account, a user or an activation.
  */
-public sealed interface JwtClaims permits JwtOperatorClaims, JwtAccountClaims, JwtUserClaims {
+public sealed interface JwtClaims permits JwtOperatorClaims, JwtAccountClaims, JwtUserClaims, JwtActivationClaims {
 
     /** {@code jti}: the hash of the claims, set when the JWT is issued. */
     String id();
@@ -30,7 +30,7 @@ public sealed interface JwtClaims permits JwtOperatorClaims, JwtAccountClaims, J
     /** {@code nbf}. */
     Optional<Instant> notBefore();
 
-    /** {@code nats.type}: "operator", "account" or "user". */
+    /** {@code nats.type}: "operator", "account", "user" or "activation". */
     String type();
 
     /** Whether the claims have expired or are not yet valid at {@code now}. */

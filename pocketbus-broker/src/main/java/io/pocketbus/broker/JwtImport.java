@@ -1,5 +1,7 @@
 package io.pocketbus.broker;
 
+import java.util.Optional;
+
 /**
  * An account import ({@code nats.imports[]}).
  *
@@ -16,5 +18,42 @@ public record JwtImport(String name, String subject, String account, String loca
     /** An import without the older {@code to}. */
     public JwtImport(String name, String subject, String account, String localSubject, String type, String token) {
         this(name, subject, account, localSubject, type, token, "");
+    }
+
+    /**
+     * The activation token's claims, its signature checked; empty when the import has none. Expiry is left to
+     * the caller, as nats-server leaves it to the moment the import is wired.
+     *
+     * @param importingAccount the account whose JWT holds this import
+     * @throws JwtException when the token cannot be decoded or does not fit this import — nats-server then
+     *     refuses the whole account JWT
+     */
+    public Optional<JwtActivationClaims> activation(String importingAccount) {
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        JwtActivationClaims act;
+        try {
+            act = NatsJwt.decode(token).claims(JwtActivationClaims.class);
+        } catch (JwtException e) {
+            throw new JwtException("import \"" + subject + "\" contains an invalid activation token", e);
+        }
+        if (!act.issuer().equals(account) && !act.issuerAccount().filter(account::equals).isPresent()) {
+            throw new JwtException("activation token doesn't match account for import \"" + subject + "\"");
+        }
+        if (!act.subject().equals(importingAccount)) {
+            throw new JwtException("activation token doesn't match account it is being included in, \"" + subject
+                    + "\"");
+        }
+        if (!act.importType().equalsIgnoreCase(type)) {
+            throw new JwtException("mismatch between token import type " + act.importType() + " and type of import "
+                    + type);
+        }
+        String imported = type.equalsIgnoreCase("service") && !to.isEmpty() ? to : subject;
+        if (!Subjects.isSubset(Subjects.tokens(imported), Subjects.tokens(act.importSubject()))) {
+            throw new JwtException("activation token import subject \"" + act.importSubject()
+                    + "\" doesn't match import \"" + subject + "\"");
+        }
+        return Optional.of(act);
     }
 }

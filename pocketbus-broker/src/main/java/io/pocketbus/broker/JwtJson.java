@@ -49,6 +49,8 @@ final class JwtJson {
             case "operator" -> new JwtOperatorClaims(jti, iat, iss, sub, name, exp, nbf,
                     strings(nats.path("signing_keys")), optionalText(nats, "system_account"),
                     optionalText(nats, "account_server_url"), nats.path("strict_signing_key_usage").asBoolean(false));
+            case "activation" -> new JwtActivationClaims(jti, iat, iss, sub, name, exp, nbf, text(nats, "subject"),
+                    nats.path("kind").asText("stream"), optionalText(nats, "issuer_account"));
             default -> throw new JwtException("unsupported JWT claim type '" + type + "'");
         };
     }
@@ -69,6 +71,11 @@ final class JwtJson {
             case JwtUserClaims u -> writeUser(nats, u);
             case JwtAccountClaims a -> writeAccount(nats, a);
             case JwtOperatorClaims o -> writeOperator(nats, o);
+            case JwtActivationClaims act -> {
+                nats.put("subject", act.importSubject());
+                nats.put("kind", act.importType());
+                act.issuerAccount().ifPresent(a -> nats.put("issuer_account", a));
+            }
         }
         nats.put("type", claims.type());
         nats.put("version", 2);
@@ -119,6 +126,10 @@ final class JwtJson {
                     n.put("token_req", true);
                 }
                 putIfNotEmpty(n, "response_type", e.responseType());
+                if (!e.revocations().isEmpty()) {
+                    ObjectNode revoked = n.putObject("revocations");
+                    e.revocations().forEach((k, t) -> revoked.put(k, t.getEpochSecond()));
+                }
             }
         }
         ObjectNode limits = nats.putObject("limits");
@@ -234,7 +245,8 @@ final class JwtJson {
         List<JwtExport> out = new ArrayList<>();
         for (JsonNode e : nats.path("exports")) {
             out.add(new JwtExport(e.path("name").asText(""), text(e, "subject"), e.path("type").asText("stream"),
-                    e.path("token_req").asBoolean(false), e.path("response_type").asText("")));
+                    e.path("token_req").asBoolean(false), e.path("response_type").asText(""),
+                    revocations(e.path("revocations"))));
         }
         return out;
     }

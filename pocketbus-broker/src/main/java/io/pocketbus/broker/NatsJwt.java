@@ -41,7 +41,8 @@ public record NatsJwt(String token, JwtClaims claims) {
         } catch (IllegalArgumentException e) {
             throw new JwtException("JWT issuer is not an nkey", e);
         }
-        NKey.Type expected = claims instanceof JwtUserClaims ? NKey.Type.ACCOUNT : NKey.Type.OPERATOR;
+        NKey.Type expected = claims instanceof JwtUserClaims || claims instanceof JwtActivationClaims
+                ? NKey.Type.ACCOUNT : NKey.Type.OPERATOR;
         if (issuer.type() != expected) {
             throw new JwtException("a " + claims.type() + " JWT cannot be issued by a " + issuer.type() + " key");
         }
@@ -93,6 +94,8 @@ public record NatsJwt(String token, JwtClaims claims) {
                     a.defaultPermissions(), a.tags());
             case JwtOperatorClaims o -> new JwtOperatorClaims("", now, issuer, o.subject(), o.name(), o.expires(),
                     o.notBefore(), o.signingKeys(), o.systemAccount(), o.accountServerUrl(), o.strictSigningKeyUsage());
+            case JwtActivationClaims act -> new JwtActivationClaims("", now, issuer, act.subject(), act.name(),
+                    act.expires(), act.notBefore(), act.importSubject(), act.importType(), act.issuerAccount());
         };
     }
 

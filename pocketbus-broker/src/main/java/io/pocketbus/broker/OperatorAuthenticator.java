@@ -33,6 +33,7 @@ public final class OperatorAuthenticator implements Authenticator {
     private final Optional<String> systemAccount;
     private final JwtAccountResolver resolver;
     private final Clock clock;
+    private final boolean accountConnectionLimit;
 
     private OperatorAuthenticator(Builder b) {
         this.trustedOperators = Set.copyOf(b.operators);
@@ -41,6 +42,7 @@ public final class OperatorAuthenticator implements Authenticator {
         this.systemAccount = b.systemAccount;
         this.resolver = b.resolver.orElseThrow(() -> new IllegalArgumentException("operator mode needs a resolver"));
         this.clock = b.clock;
+        this.accountConnectionLimit = b.accountConnectionLimit;
         if (trustedOperators.isEmpty()) {
             throw new IllegalArgumentException("operator mode needs a trusted operator");
         }
@@ -62,6 +64,11 @@ public final class OperatorAuthenticator implements Authenticator {
 
     public JwtAccountResolver resolver() {
         return resolver;
+    }
+
+    /** The clock JWT validity is judged by. */
+    Clock clock() {
+        return clock;
     }
 
     /**
@@ -147,9 +154,9 @@ public final class OperatorAuthenticator implements Authenticator {
                 maxPayload(limits, account.limits()));
         Optional<Integer> subs = Stream.of(limits.subs(), account.limits().subs()).filter(n -> n >= 0)
                 .min(Long::compare).map(OperatorAuthenticator::toInt);
-        // The account's conn limit is left to the host (see Grant#accountMaxConnections): the embedding
-        // application exempts its own internal users from it.
-        return subs.map(grant::withMaxSubscriptions).orElse(grant);
+        Grant limited = subs.map(grant::withMaxSubscriptions).orElse(grant);
+        long conn = account.limits().conn();
+        return accountConnectionLimit && conn >= 0 ? limited.withAccountMaxConnections(toInt(conn)) : limited;
     }
 
     private static int toInt(long n) {
@@ -179,6 +186,13 @@ public final class OperatorAuthenticator implements Authenticator {
         }
         if (!account.isValidAt(now)) {
             throw new AuthenticationException(Reason.EXPIRED, "account JWT has expired: " + accountKey);
+        }
+        for (JwtImport i : account.imports()) {
+            try {
+                i.activation(accountKey);
+            } catch (JwtException e) {
+                throw new AuthenticationException("account JWT not valid: " + e.getMessage());
+            }
         }
         return account;
     }
@@ -232,6 +246,7 @@ public final class OperatorAuthenticator implements Authenticator {
         private Optional<String> systemAccount = Optional.empty();
         private Optional<JwtAccountResolver> resolver = Optional.empty();
         private Clock clock = Clock.systemUTC();
+        private boolean accountConnectionLimit = true;
 
         private Builder() {
         }
@@ -279,6 +294,15 @@ public final class OperatorAuthenticator implements Authenticator {
 
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Whether grants carry the account JWT's {@code conn} limit (the default, as nats-server). A host that
+         * exempts its own internal users from that limit turns this off and applies it itself.
+         */
+        public Builder accountConnectionLimit(boolean enforced) {
+            this.accountConnectionLimit = enforced;
             return this;
         }
 

@@ -213,6 +213,24 @@ class BuiltInAuthenticatorsJnatsTest {
     }
 
     @Test
+    void theAccountJwtConnectionLimitRefusesConnectionsBeyondIt(@TempDir Path dir) throws Exception {
+        Operator op = new Operator();
+        op.resolver.store(NatsJwt.issue(JwtAccountClaims.builder(op.account.publicKey()).name("APP")
+                .limits(new JwtLimits(-1, -1, -1, -1, -1, true, 1, -1, 0, 0, 0, 0, false)).build(), op.operator));
+        NKey user = NKey.create(NKey.Type.USER, RANDOM);
+        String jwt = NatsJwt.issue(JwtUserClaims.builder(user.publicKey()).build(), op.account);
+        Path creds = op.creds(dir, user, JwtUserClaims.builder(user.publicKey()));
+        try (Broker broker = start(op.authenticator())) {
+            try (Connection nc = Nats.connect(options(broker).authHandler(Nats.credentials(creds.toString())).build())) {
+                assertRoundTrip(nc, "first.connection");
+                assertThat(refusal(broker, Map.of("jwt", jwt), Optional.of(user)))
+                        .isEqualTo("-ERR 'maximum account active connections exceeded'\r\n");
+                assertRoundTrip(nc, "still.connected");
+            }
+        }
+    }
+
+    @Test
     void expiredRevokedAndForeignJwtsAreRefused(@TempDir Path dir) throws Exception {
         Operator op = new Operator();
         NKey user = NKey.create(NKey.Type.USER, RANDOM);

@@ -88,6 +88,7 @@ class OperatorAuthenticatorTest {
 
         assertThat(limited.maxSubscriptions()).contains(4);
         assertThat(byAccount.maxSubscriptions()).contains(10);
+        assertThat(byAccount.accountMaxConnections()).contains(3);
         assertThat(authenticator().authenticate(Attempts.jwt(userJwt(JwtUserClaims.builder(user.publicKey()),
                 account), user)).maxSubscriptions()).isEmpty();
     }

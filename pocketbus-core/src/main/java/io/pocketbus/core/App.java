@@ -253,6 +253,14 @@ public final class App implements AutoCloseable {
         return collectionStore().find(nameOrId);
     }
 
+    /**
+     * The collection as the database holds it: while an edit of a cached instance is being saved, the cache
+     * already shows the edit and this still shows what was stored before.
+     */
+    public Optional<Collection> findStoredCollection(String id) {
+        return id.isEmpty() ? Optional.empty() : collectionStore().load(id);
+    }
+
     /** Reloads the collections cache from the database. */
     public void reloadCollections() {
         collectionStore().reload();

@@ -25,16 +25,8 @@ final class CollectionPersistence {
         this.validator = new CollectionValidator(app);
     }
 
-    /** The stored version, read from the database (the cache may hold the very instance being edited). */
-    private Optional<Collection> stored(String id) {
-        if (id.isEmpty()) {
-            return Optional.empty();
-        }
-        return app.collectionStore().load(id);
-    }
-
     void save(Collection c) {
-        Optional<Collection> old = c.isMarkedNew() ? Optional.empty() : stored(c.id());
+        Optional<Collection> old = c.isMarkedNew() ? Optional.empty() : app.findStoredCollection(c.id());
         boolean create = old.isEmpty();
         prepare(c, old);
         AppHooks h = app.hooks;
@@ -174,7 +166,7 @@ final class CollectionPersistence {
     }
 
     void delete(Collection c) {
-        Collection target = stored(c.id()).orElseThrow(() -> ApiError.notFound(""));
+        Collection target = app.findStoredCollection(c.id()).orElseThrow(() -> ApiError.notFound(""));
         if (target.system()) {
             throw ApiError.badRequest("Failed to delete collection.", Map.of("name",
                     ValidationError.of("validation_collection_system_delete", "System collections cannot be deleted.")));
