@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * LOCK                   held while the store is open
  * </pre>
  *
- * Every mutation appends its records and writes them to the OS before returning; with
- * {@link SyncPolicy#ALWAYS} it also waits for a shared fsync. Removals append tombstones so nothing
+ * Every mutation appends its records and writes them to the OS before returning. With
+ * {@link SyncPolicy#ALWAYS} a group commit writes and forces them instead, and acknowledgements wait for
+ * it ({@link #whenDurable}); reads see the records at once either way. Removals append tombstones so nothing
  * removed comes back after a restart; segments whose messages are all gone are deleted, and segments
  * mostly made of removed messages are rewritten. On open a torn or corrupt tail is truncated. After a
  * failed write the store refuses further calls rather than risk answering from an index that no longer
@@ -49,7 +52,6 @@ public final class FileStore extends StreamStoreBase {
     /** nats-server's default block size for limits streams. */
     public static final long DEFAULT_BLOCK_SIZE = 8L * 1024 * 1024;
     private static final int BUFFER = 64 * 1024;
-    private static final int GATHER_ROUNDS = 32;
 
     private final Path dir;
     private final Path msgDir;
@@ -61,8 +63,14 @@ public final class FileStore extends StreamStoreBase {
     private final Set<SegmentFile> touched = new HashSet<>();
     private final StoreGroupCommit groupCommit;
     private SegmentFile last;
+    /**
+     * Records appended but not yet written to the OS. Written at the end of every mutation, except under
+     * {@link SyncPolicy#ALWAYS}, where nothing is acknowledged before the next force: there the force writes
+     * them first, one write for the whole group instead of one per message (or a read of one of them does).
+     */
     private ByteBuffer pending = ByteBuffer.allocate(BUFFER);
-    private long written;
+    /** Records appended so far: the group commit's tickets. */
+    private long appended;
     private final long snapshotBytes;
     private long appendedSinceSnapshot;
     private long lastSnapshotSize;
@@ -158,8 +166,14 @@ public final class FileStore extends StreamStoreBase {
     @Override
     StoredMsg read(long seq) {
         SegmentFile seg = segmentFor(seq);
+        long loc = index.loc(seq);
         try {
-            SegmentRecord r = seg.readRecord(index.loc(seq));
+            if (seg == last && loc >= last.size) {
+                // Still waiting for the group commit: whatever is read (delivered, returned) must at least
+                // survive the process being killed.
+                flushPending();
+            }
+            SegmentRecord r = seg.readRecord(loc);
             if (r == null || r.kind != SegmentRecord.MSG || r.seq != seq) {
                 throw new StoreException(StoreException.Kind.CORRUPT, "bad record for sequence " + seq, null);
             }
@@ -204,7 +218,7 @@ public final class FileStore extends StreamStoreBase {
             } else {
                 erased.flip();
                 seg.write(erased, loc);
-                written++;
+                appended++;
                 if (syncPolicy == SyncPolicy.ALWAYS) {
                     // The group commit forces only the last segment.
                     seg.force();
@@ -237,6 +251,7 @@ public final class FileStore extends StreamStoreBase {
 
     /** Makes room for a record in the last segment, rotating when it is full; returns its offset. */
     private long reserve(int len, long nextSeq) {
+        appended++;
         long used = last.size + pending.position();
         if (used > 0 && used + len > blockSize && nextSeq > last.firstSeq) {
             rotate(nextSeq);
@@ -273,23 +288,25 @@ public final class FileStore extends StreamStoreBase {
         if (pending.capacity() > 16 * BUFFER) {
             pending = ByteBuffer.allocate(BUFFER);
         }
-        written++;
     }
 
     @Override
     long commitLocked() {
         try {
-            flushPending();
+            if (syncPolicy != SyncPolicy.ALWAYS) {
+                flushPending();
+            }
             maintain();
             // Also spaced by the checkpoint's own size, so writing them costs at most a quarter of the appends.
             if (appendedSinceSnapshot >= Math.max(snapshotBytes, 4 * lastSnapshotSize)) {
                 // Bounds what a restart after a crash must replay; index and segments agree here.
+                flushPending();
                 writeSnapshot();
             }
         } catch (IOException e) {
             throw fail(new StoreException(StoreException.Kind.IO, dir.toString(), e));
         }
-        return written;
+        return appended;
     }
 
     /** Deletes leading segments without messages and rewrites segments that are mostly removed space. */
@@ -355,29 +372,46 @@ public final class FileStore extends StreamStoreBase {
     @Override
     void awaitDurable(long ticket) {
         if (syncPolicy == SyncPolicy.ALWAYS && ticket > 0) {
-            groupCommit.await(ticket);
+            try {
+                groupCommit.await(ticket);
+            } catch (UncheckedIOException e) {
+                throw new StoreException(StoreException.Kind.IO, dir.toString(), e.getCause());
+            }
         }
     }
 
+    @Override
+    public void whenDurable(long ticket, Consumer<Optional<StoreException>> then) {
+        if (syncPolicy != SyncPolicy.ALWAYS || ticket <= 0) {
+            then.accept(Optional.empty());
+            return;
+        }
+        groupCommit.whenDurable(ticket, failure -> then.accept(
+                failure.map(e -> new StoreException(StoreException.Kind.IO, dir.toString(), e))));
+    }
+
     /**
-     * The group commit's force: the last segment, outside the store lock so writers keep appending.
-     * Writers already queued on the store lock are let through first, so their writes join this force
-     * instead of each waiting for the next one.
+     * The group commit's force: writes the appended records to the OS, then forces the last segment
+     * outside the store lock so writers keep appending (sealed segments were forced when sealed). A failed
+     * write or fsync may have dropped records the index holds, so the store then refuses further calls.
      */
     private long forceLast() throws IOException {
-        for (int i = 0; i < GATHER_ROUNDS && lock.hasQueuedThreads(); i++) {
-            Thread.yield();
-        }
         while (true) {
             SegmentFile target;
             long ticket;
             lock.lock();
             try {
-                ticket = written;
+                ticket = appended;
                 if (released) {
                     return ticket;
                 }
+                if (failed()) {
+                    throw new IOException("store failed earlier");
+                }
+                flushPending();
                 target = last;
+            } catch (IOException e) {
+                throw fail(e, last);
             } finally {
                 lock.unlock();
             }
@@ -386,8 +420,21 @@ public final class FileStore extends StreamStoreBase {
                 return ticket;
             } catch (ClosedChannelException e) {
                 // Rotated and rewritten or closed meanwhile, which forces it; look again.
+            } catch (IOException e) {
+                lock.lock();
+                try {
+                    throw fail(e, target);
+                } finally {
+                    lock.unlock();
+                }
             }
         }
+    }
+
+    /** Marks the store failed after a failed write or force of this segment; returns the error to throw. */
+    private IOException fail(IOException e, SegmentFile seg) {
+        fail(new StoreException(StoreException.Kind.IO, seg.path.toString(), e));
+        return e;
     }
 
     @Override

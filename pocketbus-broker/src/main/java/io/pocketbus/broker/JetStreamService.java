@@ -227,10 +227,12 @@ final class JetStreamService {
         private final Account account;
         private final Output out;
         private final Map<JsStream, List<Subscription>> subs = new ConcurrentHashMap<>();
+        private final JsPubAckOrder pubAcks;
 
         Routes(Account account, Output out) {
             this.account = account;
             this.out = out;
+            this.pubAcks = new JsPubAckOrder(out);
         }
 
         @Override
@@ -238,10 +240,15 @@ final class JetStreamService {
             List<Subscription> list = new ArrayList<>();
             for (String subject : stream.config().subjects) {
                 list.add(new Subscription(subject, (router, m, subj, hops) -> {
-                    byte[] ack = stream.publish(subj, headers(m), body(m));
-                    if (m.replyLength > 0 && !stream.config().noAck) {
-                        out.reply(reply(m), EMPTY, ack);
+                    if (m.replyLength == 0 || stream.config().noAck) {
+                        stream.publish(subj, headers(m), body(m), false, ack -> { });
+                        return 1;
                     }
+                    String reply = reply(m);
+                    JsPubAckOrder.Pending ack = new JsPubAckOrder.Pending();
+                    // Returns before the fsync under sync always: the reader goes on while the ack waits.
+                    stream.publish(subj, headers(m), body(m), false, ack);
+                    pubAcks.published(router, ack, reply);
                     return 1;
                 }));
             }

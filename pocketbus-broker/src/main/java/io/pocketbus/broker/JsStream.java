@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One JetStream stream over a {@link StreamStore}: the publish checks nats-server applies (expected
@@ -32,9 +34,13 @@ final class JsStream {
     private final Optional<JsMirror> mirror;
     private volatile List<JsSource> sources = List.of();
     private String lastMsgId = "";
+    /** The durability ticket of the newest message published; guarded by the lock. */
+    private long lastTicket;
     /** Set after a restart until {@link #rebuildDedupe} ran; guarded by the lock. */
     private boolean dedupeStale;
     private volatile boolean closed;
+    /** Wakes the consumers once for all the messages one fsync made durable. */
+    private final Runnable signalConsumers = () -> consumers.values().forEach(JsConsumer::signal);
 
     JsStream(JsContext ctx, JsStreamConfig config, StreamStore store, long created) {
         this.ctx = ctx;
@@ -137,7 +143,8 @@ final class JsStream {
     }
 
     /**
-     * Stores a published message and returns the PubAck body (an error PubAck when refused).
+     * Stores a published message and returns the PubAck body (an error PubAck when refused), once the
+     * message is as durable as the store's sync policy promises.
      *
      * @param headers the raw header block, empty for none
      */
@@ -146,19 +153,72 @@ final class JsStream {
     }
 
     /**
-     * Stores a message; {@code sourced} for a copy from one of the stream's sources, whose publish
-     * expectations were checked by its origin and are not checked again.
+     * Stores a message and waits for its PubAck; {@code sourced} for a copy from one of the stream's
+     * sources, whose publish expectations were checked by its origin and are not checked again.
      */
     byte[] publish(String subject, byte[] headers, byte[] payload, boolean sourced) {
+        CompletableFuture<byte[]> ack = new CompletableFuture<>();
+        publish(subject, headers, payload, sourced, ack::complete);
+        return ack.join();
+    }
+
+    /**
+     * Stores a message and hands its PubAck to {@code ack} when it may be sent: at once for a refusal,
+     * after the fsync that covers the message under sync always (on the store's syncer thread, while this
+     * thread goes on with the next publish). Consumers are woken for the message only then too, so they
+     * never deliver what a crash could still take back.
+     */
+    void publish(String subject, byte[] headers, byte[] payload, boolean sourced, Consumer<byte[]> ack) {
+        Published p = storeLocked(subject, headers, payload, sourced);
+        if (p.seq() == 0) {
+            if (p.ticket() == 0) {
+                ack.accept(p.ack());
+            } else {
+                store.whenDurable(p.ticket(), failure -> ack.accept(failure.map(this::storeFailed).orElse(p.ack())));
+            }
+            return;
+        }
+        if (config.retention == JsStreamConfig.Retention.INTEREST && !hasInterestIn(subject)) {
+            store.removeMsg(p.seq());
+        }
+        ctx.streamStored(this);
+        store.whenDurable(p.ticket(), failure -> {
+            if (failure.isPresent()) {
+                ack.accept(storeFailed(failure.get()));
+                return;
+            }
+            StoreGroupCommit.afterGroup(signalConsumers);
+            ack.accept(p.ack());
+        });
+    }
+
+    private byte[] storeFailed(StoreException e) {
+        return JsPubAck.error(config.name, JetStreamError.of("JSStreamStoreFailedF", "{err}", e.getMessage()));
+    }
+
+    /**
+     * A publish's outcome: its PubAck, the sequence it stored (0 when it stored nothing) and the
+     * durability ticket to wait for before acknowledging (0 for none).
+     */
+    private record Published(byte[] ack, long seq, long ticket) {
+        static Published refused(byte[] ack) {
+            return new Published(ack, 0, 0);
+        }
+    }
+
+    private Published refuse(JetStreamError e) {
+        return Published.refused(JsPubAck.error(config.name, e));
+    }
+
+    private Published storeLocked(String subject, byte[] headers, byte[] payload, boolean sourced) {
         JsStreamConfig cfg = config;
-        long seq;
         lock.lock();
         try {
             if (closed) {
-                return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamNotFoundErr"));
+                return refuse(JetStreamError.of("JSStreamNotFoundErr"));
             }
             if (cfg.sealed) {
-                return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamSealedErr"));
+                return refuse(JetStreamError.of("JSStreamSealedErr"));
             }
             JsHeaders h = JsHeaders.parse(headers);
             String msgId = "";
@@ -168,24 +228,24 @@ final class JsStream {
                 }
                 Optional<String> expStream = h.get(JsHeaders.EXPECTED_STREAM);
                 if (expStream.isPresent() && !expStream.get().equals(cfg.name)) {
-                    return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamNotMatchErr"));
+                    return refuse(JetStreamError.of("JSStreamNotMatchErr"));
                 }
                 if (h.get(JsHeaders.TTL).isPresent()) {
-                    return JsPubAck.error(cfg.name, JetStreamError.of("JSMessageTTLDisabledErr"));
+                    return refuse(JetStreamError.of("JSMessageTTLDisabledErr"));
                 }
                 Optional<String> expSubjSeq = h.get(JsHeaders.EXPECTED_LAST_SUBJECT_SEQ);
                 if (expSubjSeq.isPresent()) {
                     String onSubject = h.get(JsHeaders.EXPECTED_LAST_SUBJECT_SEQ_SUBJECT).orElse(subject);
                     long actual = store.loadLastMsg(onSubject).map(StoredMsg::seq).orElse(0L);
                     if (parseSeq(expSubjSeq.get()) != actual) {
-                        return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamWrongLastSequenceErrF", "{seq}", actual));
+                        return refuse(JetStreamError.of("JSStreamWrongLastSequenceErrF", "{seq}", actual));
                     }
                 }
                 Optional<String> expSeq = h.get(JsHeaders.EXPECTED_LAST_SEQ);
                 if (expSeq.isPresent()) {
                     long last = store.fastState().lastSeq();
                     if (parseSeq(expSeq.get()) != last) {
-                        return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamWrongLastSequenceErrF", "{seq}", last));
+                        return refuse(JetStreamError.of("JSStreamWrongLastSequenceErrF", "{seq}", last));
                     }
                 }
                 msgId = h.get(JsHeaders.MSG_ID).orElse("");
@@ -193,38 +253,42 @@ final class JsStream {
                     expireDedupe(JsJson.nowNanos());
                     long[] dup = dedupe.get(msgId);
                     if (dup != null) {
-                        return JsPubAck.ok(pubAckPrefix, dup[0], true);
+                        // The original may still wait for its fsync: acknowledge no earlier than it.
+                        return new Published(JsPubAck.ok(pubAckPrefix, dup[0], true), 0, lastTicket);
                     }
                 }
                 Optional<String> expMsgId = h.get(JsHeaders.EXPECTED_LAST_MSG_ID);
                 if (expMsgId.isPresent() && !expMsgId.get().equals(lastMsgId)) {
-                    return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamWrongLastMsgIDErrF", "{id}", lastMsgId));
+                    return refuse(JetStreamError.of("JSStreamWrongLastMsgIDErrF", "{id}", lastMsgId));
                 }
                 Optional<String> rollup = h.get(JsHeaders.ROLLUP);
                 if (rollup.isPresent()) {
                     if (!cfg.allowRollup || cfg.denyPurge) {
-                        return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamRollupFailedF", "{err}", "rollup not permitted"));
+                        return refuse(JetStreamError.of("JSStreamRollupFailedF", "{err}", "rollup not permitted"));
                     }
                     if (!rollup.get().equals("sub") && !rollup.get().equals("all")) {
-                        return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamRollupFailedF", "{err}",
+                        return refuse(JetStreamError.of("JSStreamRollupFailedF", "{err}",
                                 "rollup value invalid: \"" + rollup.get() + "\""));
                     }
                 }
             }
             long size = (long) headers.length + payload.length;
             if (cfg.maxMsgSize >= 0 && size > cfg.maxMsgSize) {
-                return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamMessageExceedsMaximumErr"));
+                return refuse(JetStreamError.of("JSStreamMessageExceedsMaximumErr"));
             }
             Optional<JetStreamError> quota = ctx.checkStore(cfg.storage, size + subject.length());
             if (quota.isPresent()) {
-                return JsPubAck.error(cfg.name, quota.get());
+                return refuse(quota.get());
             }
             long now = JsJson.nowNanos();
+            StreamStore.Appended appended;
             try {
-                seq = store.store(subject, headers, payload, now);
+                appended = store.storeDeferred(subject, headers, payload, now);
             } catch (StoreException e) {
-                return JsPubAck.error(cfg.name, JetStreamError.of("JSStreamStoreFailedF", "{err}", e.getMessage()));
+                return Published.refused(storeFailed(e));
             }
+            long seq = appended.seq();
+            lastTicket = appended.ticket();
             if (!msgId.isEmpty()) {
                 dedupe.put(msgId, new long[] {seq, now});
                 lastMsgId = msgId;
@@ -235,17 +299,10 @@ final class JsStream {
             } else if (rollup.equals("all")) {
                 store.purge(">", seq, 0);
             }
+            return new Published(JsPubAck.ok(pubAckPrefix, seq, false), seq, appended.ticket());
         } finally {
             lock.unlock();
         }
-        if (cfg.retention == JsStreamConfig.Retention.INTEREST && !hasInterestIn(subject)) {
-            store.removeMsg(seq);
-        }
-        for (JsConsumer c : consumers.values()) {
-            c.signal();
-        }
-        ctx.streamStored(this);
-        return JsPubAck.ok(pubAckPrefix, seq, false);
     }
 
     /**

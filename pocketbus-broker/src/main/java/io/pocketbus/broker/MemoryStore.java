@@ -3,6 +3,8 @@ package io.pocketbus.broker;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /** A stream store held in memory ({@code storage: memory}); nothing survives the process. */
@@ -76,6 +78,11 @@ public final class MemoryStore extends StreamStoreBase {
     @Override
     void awaitDurable(long ticket) {
         // Memory is as durable as it gets.
+    }
+
+    @Override
+    public void whenDurable(long ticket, Consumer<Optional<StoreException>> then) {
+        then.accept(Optional.empty());
     }
 
     @Override

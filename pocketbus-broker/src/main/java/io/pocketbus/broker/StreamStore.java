@@ -3,6 +3,7 @@ package io.pocketbus.broker;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What a JetStream stream needs from its storage, in nats-server's terms ({@code StreamStore} in
@@ -34,6 +35,29 @@ public interface StreamStore extends AutoCloseable {
      *     discard new refuses it, {@code CLOSED} after {@link #close()}
      */
     long store(String subject, byte[] headers, byte[] payload, long timestamp);
+
+    /**
+     * A message {@link #storeDeferred} appended: its sequence, and the durability ticket
+     * {@link #whenDurable} takes.
+     */
+    record Appended(long seq, long ticket) {
+    }
+
+    /**
+     * Appends a message like {@link #store} but returns before the fsync that {@link SyncPolicy#ALWAYS}
+     * asks for (the message is written to the operating system): acknowledge it from
+     * {@link #whenDurable} with the returned ticket. The store keeps appending while the fsync runs, and one
+     * fsync covers every message appended while the previous one ran (group commit).
+     */
+    Appended storeDeferred(String subject, byte[] headers, byte[] payload, long timestamp);
+
+    /**
+     * Runs {@code then} once every write up to {@code ticket} is as durable as the sync policy promises:
+     * on this thread when it already is (always, unless the policy is {@link SyncPolicy#ALWAYS}), else on
+     * the store's syncer thread. It gets the error when the fsync failed; the store then refuses further
+     * calls, as after any failed write.
+     */
+    void whenDurable(long ticket, Consumer<Optional<StoreException>> then);
 
     /** Consumes the next sequence without a message (a gap, as a mirror leaves) and returns it. */
     long skipMsg();

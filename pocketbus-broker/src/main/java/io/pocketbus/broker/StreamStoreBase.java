@@ -92,10 +92,17 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public long store(String subject, byte[] headers, byte[] payload, long timestamp) {
+        Appended a = storeDeferred(subject, headers, payload, timestamp);
+        awaitDurable(a.ticket());
+        return a.seq();
+    }
+
+    @Override
+    public Appended storeDeferred(String subject, byte[] headers, byte[] payload, long timestamp) {
         if (subject.isEmpty()) {
             throw new IllegalArgumentException("empty subject");
         }
-        return mutate(() -> {
+        Mutation<Long> m = mutateNoWait(() -> {
             long size = msgSize(subject, headers, payload);
             checkDiscardNew(subject, size);
             long seq = index.last() + 1;
@@ -106,6 +113,7 @@ abstract class StreamStoreBase implements StreamStore {
             armAgeTimer();
             return seq;
         });
+        return new Appended(m.result(), m.ticket());
     }
 
     private void checkDiscardNew(String subject, long size) {
@@ -469,6 +477,16 @@ abstract class StreamStoreBase implements StreamStore {
     // ---- plumbing ----
 
     private <T> T mutate(Supplier<T> op) {
+        Mutation<T> m = mutateNoWait(op);
+        awaitDurable(m.ticket());
+        return m.result();
+    }
+
+    private record Mutation<T>(T result, long ticket) {
+    }
+
+    /** Runs a mutation under the lock and returns its result with its durability ticket, not waiting for it. */
+    private <T> Mutation<T> mutateNoWait(Supplier<T> op) {
         T result;
         long ticket;
         List<Event> fired = List.of();
@@ -482,8 +500,7 @@ abstract class StreamStoreBase implements StreamStore {
             lock.unlock();
             fire(fired);
         }
-        awaitDurable(ticket);
-        return result;
+        return new Mutation<>(result, ticket);
     }
 
     private <T> T locked(Supplier<T> op) {

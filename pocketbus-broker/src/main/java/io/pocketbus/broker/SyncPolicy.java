@@ -10,8 +10,10 @@ public enum SyncPolicy {
      */
     WRITE,
     /**
-     * Additionally fsync before the store call returns. Concurrent writers share one
-     * {@code FileChannel.force} (group commit), so throughput grows with the number of publishers.
+     * Additionally fsync before anything is acknowledged, by group commit: appends do not wait for the
+     * disk, one {@code FileChannel.force} covers every append made while the previous one ran, and the
+     * acknowledgements it covers are released together ({@link StreamStore#whenDurable}). Throughput grows
+     * with the publishes in flight; a lone synchronous publisher waits for one fsync per message.
      */
     ALWAYS
 }

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -337,6 +340,34 @@ class FileStoreTest extends StreamStoreContractTest {
             long all = threads * perThread;
             assertThat(st.ackFloor()).isEqualTo(new ConsumerState.SequencePair(all, all));
             assertThat(st.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void deferredStoresWithSyncAlwaysAreReleasedInOrderAfterTheirFsync() throws Exception {
+        Path dir = tmp.resolve("deferred");
+        int count = 2_000;
+        List<Long> released = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(count);
+        try (FileStore s = FileStore.builder(dir).syncPolicy(SyncPolicy.ALWAYS).blockSize(16 * 1024).open()) {
+            long previous = 0;
+            for (int i = 1; i <= count; i++) {
+                StreamStore.Appended a = s.storeDeferred("d." + (i % 3), NO_HEADERS, ("m" + i).getBytes(UTF_8), i);
+                assertThat(a.seq()).isEqualTo(i);
+                assertThat(a.ticket()).isGreaterThan(previous);
+                previous = a.ticket();
+                s.whenDurable(a.ticket(), failure -> {
+                    assertThat(failure).isEmpty();
+                    released.add(a.seq());
+                    all.countDown();
+                });
+            }
+            assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(released).isSorted().hasSize(count);
+        }
+        try (FileStore s = FileStore.builder(dir).open()) {
+            assertThat(s.state().msgs()).isEqualTo(count);
+            assertThat(s.loadMsg(count).orElseThrow().payload()).isEqualTo(("m" + count).getBytes(UTF_8));
         }
     }
 

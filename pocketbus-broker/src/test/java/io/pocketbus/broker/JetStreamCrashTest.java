@@ -23,12 +23,16 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.junit.jupiter.api.Test;
@@ -59,6 +63,72 @@ class JetStreamCrashTest {
     @Test
     void confirmedAcksSurviveKillsWithSyncAlways() throws Exception {
         crashRounds(SyncPolicy.ALWAYS);
+    }
+
+    /**
+     * Sync always with a publisher keeping up to 1,000 publishes in flight: PubAcks leave after group
+     * commits while the broker keeps appending, and every acknowledged sequence survives each kill.
+     */
+    @Test
+    void asyncAcknowledgedPublishesSurviveKillsWithSyncAlways() throws Exception {
+        long next = 0;
+        for (int round = 0; round < 3; round++) {
+            Process broker = startBroker(SyncPolicy.ALWAYS);
+            try (Connection nc = connect(port(broker))) {
+                JetStreamManagement jsm = nc.jetStreamManagement();
+                if (round == 0) {
+                    jsm.addStream(StreamConfiguration.builder().name("ASYNC").subjects("async.>")
+                            .storageType(StorageType.File).build());
+                } else {
+                    verifyAcked(jsm);
+                }
+                JetStream js = nc.jetStream();
+                long killAt = acked.size() + 2_000 + random.nextInt(3_000);
+                ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+                boolean alive = true;
+                while (alive) {
+                    long n = next++;
+                    try {
+                        inFlight.add(js.publishAsync("async." + n % 5, payload(n))
+                                .thenAccept(ack -> acked.put(n, ack.getSeqno())));
+                    } catch (RuntimeException e) {
+                        alive = false;
+                    }
+                    if (acked.size() >= killAt && broker.isAlive()) {
+                        broker.toHandle().destroyForcibly();
+                    }
+                    while (inFlight.size() >= 1_000 || (!broker.isAlive() && !inFlight.isEmpty())) {
+                        try {
+                            inFlight.poll().get(5, TimeUnit.SECONDS);
+                        } catch (ExecutionException | TimeoutException e) {
+                            alive = false;
+                        }
+                    }
+                }
+            } finally {
+                broker.destroyForcibly();
+                assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        Process broker = startBroker(SyncPolicy.ALWAYS);
+        try (Connection nc = connect(port(broker))) {
+            verifyAcked(nc.jetStreamManagement());
+        } finally {
+            broker.destroyForcibly();
+            broker.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(acked).hasSizeGreaterThan(6_000);
+    }
+
+    /** Every acknowledged publish is stored under the sequence its PubAck gave. */
+    private void verifyAcked(JetStreamManagement jsm) throws Exception {
+        StreamInfo info = jsm.getStreamInfo("ASYNC");
+        assertThat(info.getStreamState().getMsgCount()).isGreaterThanOrEqualTo(acked.size());
+        for (Map.Entry<Long, Long> a : acked.entrySet()) {
+            MessageInfo m = jsm.getMessage("ASYNC", a.getValue());
+            assertThat(new String(m.getData(), UTF_8)).as("acknowledged message %d (seq %d)", a.getKey(), a.getValue())
+                    .isEqualTo(new String(payload(a.getKey()), UTF_8));
+        }
     }
 
     private void crashRounds(SyncPolicy sync) throws Exception {
@@ -156,6 +226,8 @@ class JetStreamCrashTest {
         // Every sequence up to this one had its ack confirmed, so the floor cannot be below it.
         assertThat(ci.getAckFloor().getStreamSequence()).isGreaterThanOrEqualTo(confirmedFloor());
         assertThat(ci.getDelivered().getStreamSequence()).isGreaterThanOrEqualTo(ci.getAckFloor().getStreamSequence());
+        // What was delivered was stored for good: the stream never ends below the consumer's position.
+        assertThat(ci.getDelivered().getStreamSequence()).isLessThanOrEqualTo(last);
     }
 
     private long confirmedFloor() {

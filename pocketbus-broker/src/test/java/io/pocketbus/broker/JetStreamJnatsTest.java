@@ -302,4 +302,17 @@ abstract class JetStreamJnatsTest {
             return StorageType.File;
         }
     }
+
+    /** File storage under sync always: every PubAck and confirmed ack waits for a group commit. */
+    static final class FileSyncAlways extends JetStreamJnatsTest {
+        @Override
+        StorageType storage() {
+            return StorageType.File;
+        }
+
+        @Override
+        JetStreamConfig jetStreamConfig() {
+            return JetStreamConfig.storeDir(dir).syncPolicy(SyncPolicy.ALWAYS).build();
+        }
+    }
 }

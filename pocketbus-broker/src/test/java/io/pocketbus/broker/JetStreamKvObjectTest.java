@@ -46,9 +46,13 @@ abstract class JetStreamKvObjectTest {
 
     abstract StorageType storage();
 
+    JetStreamConfig jetStreamConfig() {
+        return JetStreamConfig.storeDir(dir).build();
+    }
+
     @BeforeEach
     void start() throws Exception {
-        broker = Broker.builder().port(0).jetStream(JetStreamConfig.storeDir(dir).build()).build().start();
+        broker = Broker.builder().port(0).jetStream(jetStreamConfig()).build().start();
         nc = connect();
     }
 
@@ -175,7 +179,7 @@ abstract class JetStreamKvObjectTest {
         kv.put("x", "2");
         nc.close();
         broker.shutdown();
-        broker = Broker.builder().port(0).jetStream(JetStreamConfig.storeDir(dir).build()).build().start();
+        broker = Broker.builder().port(0).jetStream(jetStreamConfig()).build().start();
         nc = connect();
         KeyValue again = nc.keyValue("keep");
         assertThat(text(again.get("x"))).isEqualTo("2");
@@ -251,6 +255,19 @@ abstract class JetStreamKvObjectTest {
         @Override
         StorageType storage() {
             return StorageType.File;
+        }
+    }
+
+    /** File storage under sync always: KV and object writes are acknowledged after group commits. */
+    static final class FileSyncAlways extends JetStreamKvObjectTest {
+        @Override
+        StorageType storage() {
+            return StorageType.File;
+        }
+
+        @Override
+        JetStreamConfig jetStreamConfig() {
+            return JetStreamConfig.storeDir(dir).syncPolicy(SyncPolicy.ALWAYS).build();
         }
     }
 }

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -61,5 +67,68 @@ class StoreGroupCommitTest {
         assertThatThrownBy(() -> commit.await(1)).isInstanceOf(UncheckedIOException.class);
         commit.await(1);
         assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void actionsLeftDuringAForceRunAfterTheNextOneInTicketOrder() throws Exception {
+        AtomicLong written = new AtomicLong(1);
+        AtomicInteger forces = new AtomicInteger();
+        CountDownLatch firstForceRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirstForce = new CountDownLatch(1);
+        StoreGroupCommit commit = new StoreGroupCommit(() -> {
+            long covered = written.get();
+            if (forces.incrementAndGet() == 1) {
+                firstForceRunning.countDown();
+                try {
+                    releaseFirstForce.await();
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException();
+                }
+            }
+            return covered;
+        });
+        List<Long> done = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(4);
+        commit.whenDurable(1, failure -> {
+            assertThat(failure).isEmpty();
+            done.add(1L);
+            all.countDown();
+        });
+        firstForceRunning.await();
+        // The writer goes on appending while the force runs; none of these waits.
+        for (long t = 2; t <= 4; t++) {
+            written.set(t);
+            long ticket = t;
+            commit.whenDurable(ticket, failure -> {
+                done.add(ticket);
+                all.countDown();
+            });
+        }
+        assertThat(done).isEmpty();
+        releaseFirstForce.countDown();
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(done).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(forces.get()).as("one force for the first write, one for the three made during it").isEqualTo(2);
+        List<String> ranOn = new ArrayList<>();
+        commit.whenDurable(4, failure -> ranOn.add(Thread.currentThread().getName()));
+        assertThat(ranOn).as("already durable: runs at once, on the caller").containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aFailedForceHandsItsErrorToTheWaitingActions() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        StoreGroupCommit commit = new StoreGroupCommit(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IOException("disk on fire");
+            }
+            return 2;
+        });
+        CompletableFuture<Optional<IOException>> first = new CompletableFuture<>();
+        commit.whenDurable(1, first::complete);
+        assertThat(first.get(10, TimeUnit.SECONDS)).hasValueSatisfying(e -> assertThat(e).hasMessage("disk on fire"));
+        CompletableFuture<Optional<IOException>> second = new CompletableFuture<>();
+        commit.whenDurable(2, second::complete);
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEmpty();
     }
 }

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,6 +75,17 @@ abstract class StreamStoreContractTest {
         assertThat(s.loadMsg(2).orElseThrow().headers()).isEmpty();
         assertThat(s.loadMsg(0)).isEmpty();
         assertThat(s.loadMsg(3)).isEmpty();
+    }
+
+    @Test
+    void deferredStoreIsVisibleAtOnceAndReleasedWhenDurable() throws Exception {
+        StreamStore s = open();
+        StreamStore.Appended a = s.storeDeferred("orders.new", NO_HEADERS, "one".getBytes(UTF_8), clock.get());
+        assertThat(a.seq()).isEqualTo(1);
+        assertThat(body(s.loadMsg(1).orElseThrow())).isEqualTo("one");
+        CompletableFuture<Optional<StoreException>> outcome = new CompletableFuture<>();
+        s.whenDurable(a.ticket(), outcome::complete);
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isEmpty();
     }
 
     @Test
