@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The consumer state machine shared by the memory and file consumer stores: how deliveries and acks
  * move the delivered position, the ack floor and the pending map, following nats-server's
- * {@code consumerFileStore}. Subclasses persist each applied change before the public method returns.
+ * {@code consumerFileStore}. Subclasses record each applied change; {@link #awaitDurable} makes them durable.
  */
 abstract class ConsumerStoreBase implements ConsumerStore {
 
