@@ -37,6 +37,10 @@ final class JetStreamService {
                 .or(() -> config.limitsFor(account.name));
         Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
         account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
+            if (subject.startsWith(JetStreamApi.DIRECT_GET)) {
+                // Answered by the stream's own direct-get subscription (a KV get): nothing to copy here.
+                return 0;
+            }
             String reply = reply(m);
             return answer(out, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
         }));
