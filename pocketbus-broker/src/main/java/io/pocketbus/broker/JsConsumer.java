@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * flow control, heartbeat and inactivity rules. One virtual thread per consumer runs deliveries and
  * timers; acks and pull requests come from the publishers' threads and wake it. Progress goes through
  * the {@link ConsumerStore} before it is visible to a client: a delivery is recorded before it is sent,
- * an ack before its confirmation is sent.
+ * an ack before its confirmation is sent. The store writes records lazily; a confirmation waits until
+ * the ack, and everything recorded before it, is as durable as the sync policy asks.
  */
 final class JsConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(JsConsumer.class);
