@@ -78,8 +78,8 @@ final class JsConsumer {
         this.lastDelivery = now;
         this.cursor = new JsConsumerCursor(stream.store(), config.filters);
         byte[] prefix = ("$JS.ACK." + stream.name() + "." + name + ".").getBytes(StandardCharsets.UTF_8);
-        // five numbers of up to 19 digits each, and the dots between them
-        this.ackReply = Arrays.copyOf(prefix, prefix.length + 5 * 20);
+        // five numbers of up to 19 digits and a sign each, and the dots between them
+        this.ackReply = Arrays.copyOf(prefix, prefix.length + 5 * 21);
         this.ackPrefixLength = prefix.length;
         if (fresh) {
             long start = cursor.position(config);
@@ -628,8 +628,13 @@ final class JsConsumer {
         return appendNumber(ackReply, at, numPending);
     }
 
-    /** Writes {@code v} (not negative) in decimal at {@code at}; returns the position after it. */
+    /** Writes {@code v} in decimal at {@code at}; returns the position after it. */
     private static int appendNumber(byte[] b, int at, long v) {
+        if (v < 0) {
+            // Only a timestamp before 1970 could be; Long.MIN_VALUE has no positive twin and is clamped.
+            b[at++] = '-';
+            v = v == Long.MIN_VALUE ? Long.MAX_VALUE : -v;
+        }
         int digits = 1;
         for (long x = v; x >= 10; x /= 10) {
             digits++;
