@@ -29,8 +29,10 @@ import java.util.stream.Stream;
  * than the rate does.
  *
  * <p>Usage: {@code bench/run-jetstream-bench [--rounds N] [--scale F] [--restart-msgs N] [--modes default,always]
- * [--only sync,async,pull,kv,object] [--pocketbus-jvm-arg ARG]...}; {@code --pocketbus-jvm-arg} adds an option
- * to the Pocketbus JVM (a JFR recording, say).
+ * [--only sync,async,pull,kv,object] [--warm-up F] [--pocketbus-jvm-arg ARG]...}; {@code --warm-up} scales the
+ * warm-up loads apart from the measured ones (by default both follow {@code --scale}: at small scales the JIT may
+ * still be compiling in the measured rounds), {@code --pocketbus-jvm-arg} adds an option to the Pocketbus JVM
+ * (a JFR recording, say).
  */
 public final class JetStreamBench {
     private static final int OBJECT_BYTES = 64 * 1024 * 1024;
@@ -48,11 +50,13 @@ public final class JetStreamBench {
     private final Path jar;
     private final Set<String> loads;
     private final List<String> pocketbusJvm;
+    private final double warmUp;
 
-    private JetStreamBench(Path jar, Set<String> loads, List<String> pocketbusJvm) {
+    private JetStreamBench(Path jar, Set<String> loads, List<String> pocketbusJvm, double warmUp) {
         this.jar = jar;
         this.loads = loads;
         this.pocketbusJvm = pocketbusJvm;
+        this.warmUp = warmUp;
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,6 +67,7 @@ public final class JetStreamBench {
         List<String> modes = List.of("default", "always");
         Set<String> loads = new LinkedHashSet<>(LOADS);
         List<String> pocketbusJvm = new ArrayList<>(BrokerBench.BROKER_JVM);
+        double warmUpScale = Double.NaN;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -72,6 +77,7 @@ public final class JetStreamBench {
                 case "--modes" -> modes = List.of(args[++i].split(","));
                 case "--only" -> loads = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 case "--pocketbus-jvm-arg" -> pocketbusJvm.add(args[++i]);
+                case "--warm-up" -> warmUpScale = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -81,7 +87,8 @@ public final class JetStreamBench {
         if (!LOADS.containsAll(loads)) {
             throw new IllegalArgumentException("--only takes some of " + LOADS + ", not " + loads);
         }
-        JetStreamBench bench = new JetStreamBench(jar, loads, List.copyOf(pocketbusJvm));
+        JetStreamBench bench = new JetStreamBench(jar, loads, List.copyOf(pocketbusJvm),
+                Double.isNaN(warmUpScale) ? scale : warmUpScale);
         for (String mode : modes) {
             if (!mode.equals("default") && !mode.equals("always")) {
                 throw new IllegalArgumentException("--modes takes default and/or always, not " + mode);
@@ -112,15 +119,15 @@ public final class JetStreamBench {
         }
     }
 
-    private void measure(ServerProcess server, String mode, double scale, boolean warmUp) throws Exception {
+    private void measure(ServerProcess server, String mode, double scale, boolean firstRound) throws Exception {
         String url = server.url();
-        if (warmUp) {
+        if (firstRound) {
             // Every load once, smaller, on both servers: the first measured round must not time the JIT
             // compiling the consumer and KV paths (nats-server has nothing to warm, so this only evens out).
-            JetStreamLoad.asyncPublish(url, (long) (scale * 20_000), 1_000, JetStreamLoad.Meter.NONE);
-            JetStreamLoad.syncPublish(url, (long) (scale * 1_000), JetStreamLoad.Meter.NONE);
-            JetStreamLoad.pullConsume(url, (long) (scale * 20_000), JetStreamLoad.Meter.NONE);
-            JetStreamLoad.keyValue(url, (long) (scale * 2_000), JetStreamLoad.Meter.NONE);
+            JetStreamLoad.asyncPublish(url, (long) (warmUp * 20_000), 1_000, JetStreamLoad.Meter.NONE);
+            JetStreamLoad.syncPublish(url, (long) (warmUp * 1_000), JetStreamLoad.Meter.NONE);
+            JetStreamLoad.pullConsume(url, (long) (warmUp * 20_000), JetStreamLoad.Meter.NONE);
+            JetStreamLoad.keyValue(url, (long) (warmUp * 2_000), JetStreamLoad.Meter.NONE);
         }
         ServerCpu cpu = new ServerCpu(server);
         if (loads.contains("sync")) {
