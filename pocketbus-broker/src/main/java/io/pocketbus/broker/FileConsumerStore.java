@@ -59,7 +59,7 @@ final class FileConsumerStore extends ConsumerStoreBase {
     /** Records written to the OS so far: the group commit's tickets. */
     private long written;
     private volatile boolean released;
-    /** Writes the buffered records {@link #FLUSH_DELAY} after the first of them; woken by {@link #append}. */
+    /** Writes the buffered records {@link #FLUSH_DELAY} after the first of them; woken by {@link #startRecord}. */
     private Thread flusher;
 
     private FileConsumerStore(Path dir, AckMode ackMode, SyncPolicy syncPolicy) {
@@ -96,7 +96,7 @@ final class FileConsumerStore extends ConsumerStoreBase {
                     flushLocked();
                 }
             } catch (StoreException e) {
-                // The next update or awaitDurable retries the write and reports the failure to its caller.
+                // The records stay buffered: awaitDurable, close or a full buffer retries and reports the failure.
             } finally {
                 lock.unlock();
             }
