@@ -33,6 +33,23 @@ final class JetStreamLoad {
     private JetStreamLoad() {
     }
 
+    /** Told when a load's measured part starts and ends (once per phase: KV and objects have two). */
+    interface Meter {
+        Meter NONE = new Meter() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        void start();
+
+        void stop();
+    }
+
     /**
      * A connection whose JetStream requests wait up to 30 s: on a busy machine a stream create, which both
      * servers answer after writing its metadata, can outlast jnats's 2 s default.
@@ -47,28 +64,32 @@ final class JetStreamLoad {
     }
 
     /** Returns acknowledged publishes per second, one publish waiting for its ack before the next. */
-    static double syncPublish(String url, long count) throws Exception {
+    static double syncPublish(String url, long count, Meter meter) throws Exception {
         try (Connection nc = connect(url)) {
             String name = createStream(nc);
             JetStream js = nc.jetStream();
             byte[] data = new byte[PAYLOAD];
+            meter.start();
             long start = System.nanoTime();
             for (long i = 0; i < count; i++) {
                 js.publish(name + ".x", data);
             }
             double rate = perSecond(count, start);
+            meter.stop();
             deleteStream(nc, name);
             return rate;
         }
     }
 
     /** Returns acknowledged publishes per second with up to {@code inFlight} awaiting their acks. */
-    static double asyncPublish(String url, long count, int inFlight) throws Exception {
+    static double asyncPublish(String url, long count, int inFlight, Meter meter) throws Exception {
         try (Connection nc = connect(url)) {
             String name = createStream(nc);
+            meter.start();
             long start = System.nanoTime();
             fill(nc, name + ".x", count, inFlight, PAYLOAD);
             double rate = perSecond(count, start);
+            meter.stop();
             deleteStream(nc, name);
             return rate;
         }
@@ -91,7 +112,7 @@ final class JetStreamLoad {
     }
 
     /** Returns messages per second fetched in batches of 100 by a durable pull consumer, each acked explicitly. */
-    static double pullConsume(String url, long count) throws Exception {
+    static double pullConsume(String url, long count, Meter meter) throws Exception {
         try (Connection nc = connect(url)) {
             String name = createStream(nc);
             fill(nc, name + ".x", count, 1_000, PAYLOAD);
@@ -101,6 +122,7 @@ final class JetStreamLoad {
             JetStreamSubscription sub = js.subscribe(name + ".x",
                     PullSubscribeOptions.builder().stream(name).configuration(consumer).build());
             long received = 0;
+            meter.start();
             long start = System.nanoTime();
             while (received < count) {
                 List<Message> batch = sub.fetch(100, Duration.ofSeconds(5));
@@ -113,6 +135,7 @@ final class JetStreamLoad {
                 received += batch.size();
             }
             double rate = perSecond(count, start);
+            meter.stop();
             sub.unsubscribe();
             deleteStream(nc, name);
             return rate;
@@ -120,18 +143,21 @@ final class JetStreamLoad {
     }
 
     /** KV puts and gets per second over 100 keys: {@code [puts/s, gets/s]}. */
-    static double[] keyValue(String url, long count) throws Exception {
+    static double[] keyValue(String url, long count, Meter meter) throws Exception {
         try (Connection nc = connect(url)) {
             String bucket = "bench" + System.nanoTime();
             nc.keyValueManagement().create(KeyValueConfiguration.builder()
                     .name(bucket).storageType(StorageType.File).build());
             KeyValue kv = nc.keyValue(bucket);
             byte[] data = new byte[PAYLOAD];
+            meter.start();
             long start = System.nanoTime();
             for (long i = 0; i < count; i++) {
                 kv.put("key." + (i % 100), data);
             }
             double puts = perSecond(count, start);
+            meter.stop();
+            meter.start();
             start = System.nanoTime();
             for (long i = 0; i < count; i++) {
                 if (kv.get("key." + (i % 100)) == null) {
@@ -139,13 +165,14 @@ final class JetStreamLoad {
                 }
             }
             double gets = perSecond(count, start);
+            meter.stop();
             nc.keyValueManagement().delete(bucket);
             return new double[] {puts, gets};
         }
     }
 
     /** Object put and get of {@code bytes} random bytes, in MiB/s: {@code [put, get]}. */
-    static double[] object(String url, int bytes) throws Exception {
+    static double[] object(String url, int bytes, Meter meter) throws Exception {
         byte[] data = new byte[bytes];
         new Random(1).nextBytes(data);
         try (Connection nc = connect(url)) {
@@ -153,13 +180,17 @@ final class JetStreamLoad {
             nc.objectStoreManagement().create(ObjectStoreConfiguration.builder(bucket)
                     .storageType(StorageType.File).build());
             ObjectStore os = nc.objectStore(bucket);
+            meter.start();
             long start = System.nanoTime();
             os.put(ObjectMeta.objectName("blob"), new ByteArrayInputStream(data));
             double put = mibPerSecond(bytes, start);
+            meter.stop();
             CountingStream out = new CountingStream();
+            meter.start();
             start = System.nanoTime();
             os.get("blob", out);
             double get = mibPerSecond(bytes, start);
+            meter.stop();
             if (out.count != bytes) {
                 throw new IllegalStateException("object get returned " + out.count + " of " + bytes + " bytes");
             }

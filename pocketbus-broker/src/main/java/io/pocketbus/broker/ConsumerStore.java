@@ -1,11 +1,12 @@
 package io.pocketbus.broker;
 
 /**
- * A consumer's durable progress (nats-server's {@code ConsumerStore}). Each update is written to the
- * operating system before the method returns, which a killed process cannot undo. Under
- * {@link SyncPolicy#ALWAYS} it is on the disk only once {@link #awaitDurable} returned: confirm an
- * acknowledgement to the client only after that, and call it without holding locks of your own, so
- * concurrent acknowledgements share one fsync.
+ * A consumer's durable progress (nats-server's {@code ConsumerStore}). Updates may be written lazily, a
+ * moment later and many at once, as nats-server writes consumer state: a crash may undo the last
+ * unconfirmed ones, which only redelivers. Once {@link #awaitDurable} returned, every update made before
+ * it is written to the operating system (which a killed process cannot undo), and under
+ * {@link SyncPolicy#ALWAYS} to the disk: confirm an acknowledgement to the client only after that, and
+ * call it without holding locks of your own, so concurrent acknowledgements share one write and fsync.
  */
 public interface ConsumerStore extends AutoCloseable {
 
@@ -41,8 +42,9 @@ public interface ConsumerStore extends AutoCloseable {
     boolean updateAcks(long consumerSeq, long streamSeq);
 
     /**
-     * Returns once every update made so far is as durable as the sync policy promises: at once unless it
-     * is {@link SyncPolicy#ALWAYS}, else after an fsync that callers waiting at the same time share.
+     * Returns once every update made so far is as durable as the sync policy promises: written to the OS,
+     * and under {@link SyncPolicy#ALWAYS} forced to the disk by an fsync that callers waiting at the same
+     * time share.
      */
     void awaitDurable();
 

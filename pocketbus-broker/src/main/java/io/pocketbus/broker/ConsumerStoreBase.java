@@ -2,12 +2,13 @@ package io.pocketbus.broker;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The consumer state machine shared by the memory and file consumer stores: how deliveries and acks
  * move the delivered position, the ack floor and the pending map, following nats-server's
- * {@code consumerFileStore}. Subclasses persist each applied change before the public method returns.
+ * {@code consumerFileStore}. Subclasses record each applied change; {@link #awaitDurable} makes them durable.
  */
 abstract class ConsumerStoreBase implements ConsumerStore {
 
@@ -17,7 +18,8 @@ abstract class ConsumerStoreBase implements ConsumerStore {
     private long deliveredStream;
     private long floorConsumer;
     private long floorStream;
-    private final Map<Long, ConsumerState.Pending> pending = new HashMap<>();
+    /** Ordered, so the ack floor finds the oldest pending message without a scan. */
+    private final TreeMap<Long, ConsumerState.Pending> pending = new TreeMap<>();
     private final Map<Long, Long> redelivered = new HashMap<>();
     private boolean closed;
 
@@ -173,7 +175,7 @@ abstract class ConsumerStoreBase implements ConsumerStore {
         if (ackMode == AckMode.ALL) {
             floorConsumer = consumerSeq;
             floorStream = streamSeq;
-            pending.keySet().removeIf(s -> s <= streamSeq);
+            pending.headMap(streamSeq, true).clear();
             redelivered.keySet().removeIf(s -> s <= streamSeq);
             return true;
         }
@@ -196,14 +198,10 @@ abstract class ConsumerStoreBase implements ConsumerStore {
 
     /** Moves the floor up to just below the oldest message still pending. */
     private void advanceFloor() {
-        long oldest = Long.MAX_VALUE;
-        for (long s : pending.keySet()) {
-            oldest = Math.min(oldest, s);
-        }
-        ConsumerState.Pending p = pending.get(oldest);
-        if (oldest > floorStream + 1 && p.consumerSeq() > 0) {
-            floorConsumer = p.consumerSeq() - 1;
-            floorStream = oldest - 1;
+        Map.Entry<Long, ConsumerState.Pending> oldest = pending.firstEntry();
+        if (oldest.getKey() > floorStream + 1 && oldest.getValue().consumerSeq() > 0) {
+            floorConsumer = oldest.getValue().consumerSeq() - 1;
+            floorStream = oldest.getKey() - 1;
         }
     }
 

@@ -13,16 +13,21 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
  * Consumer state on disk, {@code o.dat}: a log that starts with the full state and continues with one
- * record per delivery and acknowledgement, each written to the OS before the call returns; with
- * {@link SyncPolicy#ALWAYS}, {@link #awaitDurable} group-commits the log (one fsync for every waiter
- * that arrived meanwhile), so a confirmed ack survives a crash. When the log grows past a few
- * times the size of the state it is rewritten as a single full-state record (tmp file, then an atomic
- * rename). Records: {@code int length · byte type · body · int CRC32C}; a torn tail is cut off on open.
+ * record per delivery and acknowledgement. Records gather in memory and go to the OS in one write, as
+ * nats-server's consumer store writes its state lazily: at the latest {@link #FLUSH_DELAY} after the
+ * first of them, and at once when {@link #awaitDurable} is called, which with {@link SyncPolicy#ALWAYS}
+ * also group-commits the log (one fsync for every waiter that arrived meanwhile). So a confirmed ack,
+ * and everything recorded before it, survives a crash; a crash may lose only unconfirmed progress of the
+ * last moments, which redelivers those messages. When the log grows past a few times the size of the state
+ * it is rewritten as a single full-state record (tmp file, then an atomic rename). Records:
+ * {@code int length · byte type · body · int CRC32C}; a torn tail is cut off on open.
  */
 final class FileConsumerStore extends ConsumerStoreBase {
 
@@ -32,17 +37,30 @@ final class FileConsumerStore extends ConsumerStoreBase {
     private static final byte ACK = 3;
     /** A rewrite forces a new file; below this the log is only appended, so a busy consumer rarely waits for one. */
     private static final long MIN_REWRITE = 4L * 1024 * 1024;
+    /** How long unconfirmed records may wait in memory: a pull consumer's acks of a whole batch share one write. */
+    static final long FLUSH_DELAY = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A burst writes once this much gathered, without waiting for the flusher. */
+    private static final int MAX_BUFFERED = 256 * 1024;
+    private static final int DELIVERED_LENGTH = 4 + 1 + 32 + 4;
+    private static final int ACK_LENGTH = 4 + 1 + 16 + 4;
 
     private final Path dir;
     private final Path file;
     private final SyncPolicy syncPolicy;
     private final StoreGroupCommit groupCommit = new StoreGroupCommit(this::forceLog);
     private FileChannel channel;
+    /** Bytes in the file; the buffered records go after them. */
     private long size;
     private long rewriteAt;
-    /** Records appended so far: the group commit's tickets. */
+    /** Sealed records not yet written to the OS; guarded by the lock. */
+    private ByteBuffer buffered = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    private int bufferedRecords;
+    private final CRC32C crc = new CRC32C();
+    /** Records written to the OS so far: the group commit's tickets. */
     private long written;
-    private boolean released;
+    private volatile boolean released;
+    /** Writes the buffered records {@link #FLUSH_DELAY} after the first of them; woken by {@link #startRecord}. */
+    private Thread flusher;
 
     private FileConsumerStore(Path dir, AckMode ackMode, SyncPolicy syncPolicy) {
         super(ackMode);
@@ -57,10 +75,32 @@ final class FileConsumerStore extends ConsumerStoreBase {
         store.lock.lock();
         try {
             store.recover();
+            store.flusher = Thread.ofVirtual().name("js-consumer-store-" + dir.getFileName()).start(store::flushLoop);
         } finally {
             store.lock.unlock();
         }
         return store;
+    }
+
+    private void flushLoop() {
+        while (!released) {
+            LockSupport.park(this);
+            if (released) {
+                return;
+            }
+            // Let the records of this moment gather; an awaitDurable meanwhile writes them earlier.
+            LockSupport.parkNanos(FLUSH_DELAY);
+            lock.lock();
+            try {
+                if (!released) {
+                    flushLocked();
+                }
+            } catch (StoreException e) {
+                // The records stay buffered: awaitDurable, close or a full buffer retries and reports the failure.
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private void recover() throws IOException {
@@ -100,13 +140,63 @@ final class FileConsumerStore extends ConsumerStoreBase {
 
     @Override
     void persistDelivered(long consumerSeq, long streamSeq, long deliveryCount, long timestamp) {
-        append(record(DELIVERED, 32).putLong(consumerSeq).putLong(streamSeq).putLong(deliveryCount)
-                .putLong(timestamp));
+        ByteBuffer b = startRecord(DELIVERED, DELIVERED_LENGTH);
+        b.putLong(consumerSeq).putLong(streamSeq).putLong(deliveryCount).putLong(timestamp);
+        endRecord(b, DELIVERED_LENGTH);
     }
 
     @Override
     void persistAck(long consumerSeq, long streamSeq) {
-        append(record(ACK, 16).putLong(consumerSeq).putLong(streamSeq));
+        ByteBuffer b = startRecord(ACK, ACK_LENGTH);
+        b.putLong(consumerSeq).putLong(streamSeq);
+        endRecord(b, ACK_LENGTH);
+    }
+
+    /** Starts a record of {@code length} bytes in the buffer, waking the flusher if it is the first. */
+    private ByteBuffer startRecord(byte type, int length) {
+        if (buffered.position() >= MAX_BUFFERED) {
+            flushLocked();
+        }
+        if (buffered.position() == 0) {
+            LockSupport.unpark(flusher);
+        }
+        if (buffered.remaining() < length) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffered.capacity() * 2, buffered.position() + length))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            buffered = bigger.put(buffered.flip());
+        }
+        return buffered.putInt(length).put(type);
+    }
+
+    private void endRecord(ByteBuffer b, int length) {
+        int start = b.position() - length + 4;
+        crc.reset();
+        crc.update(b.array(), start, length - 4);
+        b.putInt((int) crc.getValue());
+        bufferedRecords++;
+    }
+
+    /** Writes the buffered records to the OS; called under the lock. */
+    private void flushLocked() {
+        if (buffered.position() == 0) {
+            return;
+        }
+        buffered.flip();
+        try {
+            while (buffered.hasRemaining()) {
+                size += channel.write(buffered, size);
+            }
+        } catch (IOException e) {
+            // Keeps what was not written for the next attempt, after what was.
+            buffered.compact();
+            throw new StoreException(StoreException.Kind.IO, file.toString(), e);
+        }
+        buffered.clear();
+        written += bufferedRecords;
+        bufferedRecords = 0;
+        if (size > rewriteAt) {
+            persistState();
+        }
     }
 
     @Override
@@ -130,23 +220,10 @@ final class FileConsumerStore extends ConsumerStoreBase {
         return b.flip();
     }
 
-    private void append(ByteBuffer rec) {
-        try {
-            seal(rec);
-            while (rec.hasRemaining()) {
-                size += channel.write(rec, size);
-            }
-            written++;
-            if (size > rewriteAt) {
-                rewrite();
-            }
-        } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.IO, file.toString(), e);
-        }
-    }
-
-    /** Replaces the log with one full-state record. */
+    /** Replaces the log with one full-state record, which covers every buffered record too. */
     private void rewrite() throws IOException {
+        buffered.clear();
+        bufferedRecords = 0;
         ConsumerState st = snapshot();
         ByteBuffer rec = record(FULL, 32 + 4 + st.pending().size() * 24 + 4 + st.redelivered().size() * 16);
         rec.putLong(st.delivered().consumerSeq()).putLong(st.delivered().streamSeq())
@@ -186,17 +263,20 @@ final class FileConsumerStore extends ConsumerStoreBase {
 
     @Override
     public void awaitDurable() {
-        if (syncPolicy != SyncPolicy.ALWAYS) {
-            return;
-        }
         long ticket;
         lock.lock();
         try {
+            if (released) {
+                return;
+            }
+            flushLocked();
             ticket = written;
         } finally {
             lock.unlock();
         }
-        groupCommit.await(ticket);
+        if (syncPolicy == SyncPolicy.ALWAYS) {
+            groupCommit.await(ticket);
+        }
     }
 
     /** The group commit's force, outside the lock so deliveries and acks keep being appended meanwhile. */
@@ -241,7 +321,12 @@ final class FileConsumerStore extends ConsumerStoreBase {
 
     @Override
     void release() {
-        released = true;
+        try {
+            flushLocked();
+        } finally {
+            released = true;
+            LockSupport.unpark(flusher);
+        }
         try {
             channel.force(false);
             channel.close();

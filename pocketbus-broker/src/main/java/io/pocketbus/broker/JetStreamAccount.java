@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,11 @@ final class JetStreamAccount implements JsContext {
     private final Map<String, JsStream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock admin = new ReentrantLock();
     private final StreamListener listener;
+    /**
+     * The streams that copy each stream (mirrors and sources), by origin name, rebuilt whenever streams
+     * change: a publish signals only them instead of looking through every stream.
+     */
+    private volatile Map<String, List<JsStream>> followers = Map.of();
     final AtomicLong apiTotal = new AtomicLong();
     final AtomicLong apiErrors = new AtomicLong();
 
@@ -133,7 +140,11 @@ final class JetStreamAccount implements JsContext {
 
     @Override
     public void streamStored(JsStream stream) {
-        for (JsStream s : streams.values()) {
+        List<JsStream> copies = followers.get(stream.name());
+        if (copies == null) {
+            return;
+        }
+        for (JsStream s : copies) {
             s.mirror().filter(m -> m.origin().equals(stream.name())).ifPresent(JsMirror::signal);
             for (JsSource src : s.sources()) {
                 if (src.origin().equals(stream.name())) {
@@ -141,6 +152,20 @@ final class JetStreamAccount implements JsContext {
                 }
             }
         }
+    }
+
+    /** Rebuilds {@link #followers}; called under the admin lock after streams or their sources changed. */
+    private void indexFollowers() {
+        Map<String, LinkedHashSet<JsStream>> byOrigin = new HashMap<>();
+        for (JsStream s : streams.values()) {
+            s.mirror().ifPresent(m -> byOrigin.computeIfAbsent(m.origin(), k -> new LinkedHashSet<>()).add(s));
+            for (JsSource src : s.sources()) {
+                byOrigin.computeIfAbsent(src.origin(), k -> new LinkedHashSet<>()).add(s);
+            }
+        }
+        Map<String, List<JsStream>> index = new HashMap<>();
+        byOrigin.forEach((origin, copies) -> index.put(origin, List.copyOf(copies)));
+        followers = Map.copyOf(index);
     }
 
     @Override
@@ -189,6 +214,7 @@ final class JetStreamAccount implements JsContext {
             streams.put(cfg.name, stream);
             listener.streamAdded(stream);
             stream.startFollowers();
+            indexFollowers();
             JsAdvisory.streamAction(this, cfg.name, "create");
             return true;
         } finally {
@@ -205,6 +231,7 @@ final class JetStreamAccount implements JsContext {
             checkReservation(cfg, s);
             listener.streamRemoved(s);
             s.updateConfig(cfg);
+            indexFollowers();
             writeStreamMeta(s);
             listener.streamAdded(s);
             JsAdvisory.streamAction(this, cfg.name, "modify");
@@ -221,6 +248,7 @@ final class JetStreamAccount implements JsContext {
             streams.remove(streamName);
             listener.streamRemoved(s);
             s.delete();
+            indexFollowers();
             JsAdvisory.streamAction(this, streamName, "delete");
         } finally {
             admin.unlock();
@@ -358,6 +386,7 @@ final class JetStreamAccount implements JsContext {
         stream.recoverDedupe();
         streams.put(cfg.name, stream);
         stream.startFollowers();
+        indexFollowers();
         Path consumers = streamDir.resolve("consumers");
         if (Files.isDirectory(consumers)) {
             try (Stream<Path> list = Files.list(consumers)) {
@@ -396,6 +425,7 @@ final class JetStreamAccount implements JsContext {
                 s.close();
             }
             streams.clear();
+            followers = Map.of();
         } finally {
             admin.unlock();
         }

@@ -37,6 +37,10 @@ final class JetStreamService {
                 .or(() -> config.limitsFor(account.name));
         Optional<JetStreamAccount> jsa = limits.map(l -> new JetStreamAccount(account.name, config, l, out, new Routes(account, out)));
         account.sublist.insert(new Subscription("$JS.API.>", (router, m, subject, hops) -> {
+            if (subject.startsWith(JetStreamApi.DIRECT_GET)) {
+                // Answered by the stream's own direct-get subscription (a KV get): nothing to copy here.
+                return 0;
+            }
             String reply = reply(m);
             return answer(out, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
         }));
@@ -101,26 +105,50 @@ final class JetStreamService {
         return 1;
     }
 
-    /** {@code $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>}. */
+    /**
+     * {@code $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>}: read token by token, as
+     * one arrives for every message a consumer with acks delivers.
+     */
     private static int ack(JetStreamAccount a, String subject, ProtocolParser.Message m) {
-        String[] t = subject.split("\\.");
-        if (t.length != 9) {
+        int[] dots = new int[9];
+        int n = 0;
+        for (int i = 0; i < subject.length(); i++) {
+            if (subject.charAt(i) == '.') {
+                if (n == 8) {
+                    return 0;
+                }
+                dots[n++] = i;
+            }
+        }
+        if (n != 8) {
             return 0;
         }
-        Optional<JsConsumer> c = a.stream(t[2]).flatMap(s -> s.consumer(t[3]));
-        if (c.isEmpty()) {
-            return 0;
-        }
-        long sseq;
-        long dseq;
-        try {
-            sseq = Long.parseLong(t[5]);
-            dseq = Long.parseLong(t[6]);
-        } catch (NumberFormatException e) {
+        dots[8] = subject.length();
+        Optional<JsConsumer> c = a.stream(subject.substring(dots[1] + 1, dots[2]))
+                .flatMap(s -> s.consumer(subject.substring(dots[2] + 1, dots[3])));
+        long sseq = parseSeq(subject, dots[4] + 1, dots[5]);
+        long dseq = parseSeq(subject, dots[5] + 1, dots[6]);
+        if (c.isEmpty() || sseq < 0 || dseq < 0) {
             return 0;
         }
         c.get().ack(sseq, dseq, body(m), reply(m));
         return 1;
+    }
+
+    /** The decimal number in {@code s[from, to)}, or -1 when it is not one. */
+    private static long parseSeq(String s, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
     }
 
     /** The JetStream-enabled accounts by name, read-only, for monitoring ({@code /jsz}). */
@@ -174,18 +202,54 @@ final class JetStreamService {
 
         @Override
         public Batch batch() {
-            MessageRouter router = new MessageRouter(null);
-            return new Batch() {
-                @Override
-                public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
-                    route(router, to, bytes(subject), bytes(reply), headers, payload);
-                }
+            return new RoutedBatch();
+        }
 
-                @Override
-                public void flush() {
-                    router.flush();
+        /**
+         * A batch is mostly one pull request's messages: one destination, usually one stored subject. Both
+         * are looked up once per batch, not per message.
+         */
+        private final class RoutedBatch implements Batch {
+            private final MessageRouter router = new MessageRouter(null);
+            private String lastTo;
+            private SublistResult lastMatch;
+            private String lastSubject;
+            private byte[] lastSubjectBytes;
+
+            @Override
+            public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
+                route(router, to, bytes(subject), bytes(reply), headers, payload);
+            }
+
+            @Override
+            public void deliver(String to, String subject, byte[] reply, int replyLength, byte[] headers, byte[] payload) {
+                if (!subject.equals(lastSubject)) {
+                    lastSubject = subject;
+                    lastSubjectBytes = bytes(subject);
                 }
-            };
+                if (!to.equals(lastTo)) {
+                    lastTo = to;
+                    lastMatch = account.sublist.match(to);
+                }
+                byte[] s = lastSubjectBytes;
+                ProtocolParser.Message m = new ProtocolParser.Message();
+                m.args = new byte[s.length + replyLength];
+                System.arraycopy(s, 0, m.args, 0, s.length);
+                System.arraycopy(reply, 0, m.args, s.length, replyLength);
+                m.subjectLength = s.length;
+                m.replyOffset = s.length;
+                m.replyLength = replyLength;
+                setData(m, headers, payload);
+                router.route(m, to, lastMatch, 0);
+            }
+
+            @Override
+            public void flush() {
+                router.flush();
+                // Subscriptions may change before the next batch.
+                lastTo = null;
+                lastMatch = null;
+            }
         }
 
         /** Answers a request on its reply subject (PubAcks, API responses, direct gets). */
@@ -196,15 +260,23 @@ final class JetStreamService {
         }
 
         private void route(MessageRouter router, String to, byte[] subject, byte[] reply, byte[] headers, byte[] payload) {
+            ProtocolParser.Message m = ProtocolParser.Message.of(subject, reply, -1, payload, 0, payload.length);
+            setData(m, headers, payload);
+            router.route(m, to, account.sublist.match(to), 0);
+        }
+
+        /** The header block (empty for none) and payload, as one buffer when there are headers. */
+        private static void setData(ProtocolParser.Message m, byte[] headers, byte[] payload) {
             byte[] data = payload;
             if (headers.length > 0) {
                 data = new byte[headers.length + payload.length];
                 System.arraycopy(headers, 0, data, 0, headers.length);
                 System.arraycopy(payload, 0, data, headers.length, payload.length);
             }
-            ProtocolParser.Message m = ProtocolParser.Message.of(subject, reply, headers.length > 0 ? headers.length : -1,
-                    data, 0, data.length);
-            router.route(m, to, account.sublist.match(to), 0);
+            m.headerLength = headers.length > 0 ? headers.length : -1;
+            m.payload = data;
+            m.payloadOffset = 0;
+            m.totalLength = data.length;
         }
 
         private static byte[] bytes(String s) {

@@ -3,6 +3,7 @@ package io.pocketbus.broker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * flow control, heartbeat and inactivity rules. One virtual thread per consumer runs deliveries and
  * timers; acks and pull requests come from the publishers' threads and wake it. Progress goes through
  * the {@link ConsumerStore} before it is visible to a client: a delivery is recorded before it is sent,
- * an ack before its confirmation is sent.
+ * an ack before its confirmation is sent. The store writes records lazily; a confirmation waits until
+ * the ack, and everything recorded before it, is as durable as the sync policy asks.
  */
 final class JsConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(JsConsumer.class);
@@ -34,6 +36,9 @@ final class JsConsumer {
     private final JsPullQueue waiting;
     private final JsFlowControl flowControl;
     private final JsConsumerCursor cursor;
+    /** Each delivery's ack subject is built here, after the fixed {@code $JS.ACK.<stream>.<consumer>.}; guarded by the lock. */
+    private final byte[] ackReply;
+    private final int ackPrefixLength;
     private long dseq;
     private long lastDeliveredStream;
     private long lastActive;
@@ -72,6 +77,10 @@ final class JsConsumer {
         this.flowControl = new JsFlowControl(stream.name(), name);
         this.lastDelivery = now;
         this.cursor = new JsConsumerCursor(stream.store(), config.filters);
+        byte[] prefix = ("$JS.ACK." + stream.name() + "." + name + ".").getBytes(StandardCharsets.UTF_8);
+        // five numbers of up to 19 digits and a sign each, and the dots between them
+        this.ackReply = Arrays.copyOf(prefix, prefix.length + 5 * 21);
+        this.ackPrefixLength = prefix.length;
         if (fresh) {
             long start = cursor.position(config);
             cstore.setStarting(start);
@@ -249,12 +258,15 @@ final class JsConsumer {
      * confirmation to {@code reply} is sent only after the ack is stored.
      */
     void ack(long sseq, long ackDseq, byte[] payload, String reply) {
-        String text = new String(payload, StandardCharsets.UTF_8);
-        String verb = text.strip();
-        int space = verb.indexOf(' ');
-        String arg = space < 0 ? "" : verb.substring(space + 1).strip();
-        if (space >= 0) {
-            verb = verb.substring(0, space);
+        String verb = "+ACK";
+        String arg = "";
+        if (!isPlainAck(payload)) {
+            verb = new String(payload, StandardCharsets.UTF_8).strip();
+            int space = verb.indexOf(' ');
+            if (space >= 0) {
+                arg = verb.substring(space + 1).strip();
+                verb = verb.substring(0, space);
+            }
         }
         List<Long> done = new ArrayList<>(1);
         boolean confirm = true;
@@ -318,6 +330,25 @@ final class JsConsumer {
             cstore.awaitDurable();
             stream.context().output().publish(reply, "", new byte[0], new byte[0]);
         }
+    }
+
+    /** An empty payload or {@code +ACK}, give or take surrounding whitespace: nearly every ack, read without decoding. */
+    private static boolean isPlainAck(byte[] payload) {
+        int from = 0;
+        int to = payload.length;
+        while (from < to && isWhitespace(payload[from])) {
+            from++;
+        }
+        while (to > from && isWhitespace(payload[to - 1])) {
+            to--;
+        }
+        return to == from || to - from == 4 && payload[from] == '+' && payload[from + 1] == 'A' && payload[from + 2] == 'C'
+                && payload[from + 3] == 'K';
+    }
+
+    /** ASCII whitespace as {@link String#strip} has it. */
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b >= 0x09 && b <= 0x0D || b >= 0x1C && b <= 0x1F;
     }
 
     /** Returns whether delivery was held back by {@code max_ack_pending} and may now go on. */
@@ -570,15 +601,49 @@ final class JsConsumer {
         lastDeliveredStream = Math.max(lastDeliveredStream, m.seq());
         lastActive = wall;
         lastDelivery = now;
-        String reply = "$JS.ACK." + stream.name() + "." + name + "." + deliveries + "." + m.seq() + "." + dseq + "."
-                + m.timestamp() + "." + numPendingLocked();
+        int replyLength = ackSubject(deliveries, m.seq(), dseq, m.timestamp(), numPendingLocked());
         byte[] headers = m.headers();
         byte[] payload = m.payload();
         if (cfg.headersOnly) {
             headers = JsHeaders.append(headers, "Nats-Msg-Size", String.valueOf(payload.length));
             payload = new byte[0];
         }
-        out.send(to, m.subject(), reply, headers, payload);
+        out.deliver(to, m.subject(), ackReply, replyLength, headers, payload);
+    }
+
+    /**
+     * Writes {@code $JS.ACK.<stream>.<consumer>.<deliveries>.<sseq>.<dseq>.<ts>.<pending>} into
+     * {@link #ackReply} after its fixed prefix; returns its length.
+     */
+    private int ackSubject(long deliveries, long sseq, long cseq, long timestamp, long numPending) {
+        int at = ackPrefixLength;
+        at = appendNumber(ackReply, at, deliveries);
+        ackReply[at++] = '.';
+        at = appendNumber(ackReply, at, sseq);
+        ackReply[at++] = '.';
+        at = appendNumber(ackReply, at, cseq);
+        ackReply[at++] = '.';
+        at = appendNumber(ackReply, at, timestamp);
+        ackReply[at++] = '.';
+        return appendNumber(ackReply, at, numPending);
+    }
+
+    /** Writes {@code v} in decimal at {@code at}; returns the position after it. */
+    private static int appendNumber(byte[] b, int at, long v) {
+        if (v < 0) {
+            // Only a timestamp before 1970 could be; Long.MIN_VALUE has no positive twin and is clamped.
+            b[at++] = '-';
+            v = v == Long.MIN_VALUE ? Long.MAX_VALUE : -v;
+        }
+        int digits = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        for (int i = at + digits - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return at + digits;
     }
 
     /** Messages matching the filter not delivered yet. */

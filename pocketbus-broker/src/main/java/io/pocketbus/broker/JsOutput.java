@@ -1,5 +1,7 @@
 package io.pocketbus.broker;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Where the JetStream engines send messages: the broker's internal publish into the account, or a test's
  * recorder. Headers are a raw header block, empty for none; reply is empty for none.
@@ -48,6 +50,15 @@ interface JsOutput {
 
         default void publish(String subject, String reply, byte[] headers, byte[] payload) {
             send(subject, subject, reply, headers, payload);
+        }
+
+        /**
+         * A consumer's delivery, as {@link #send}, its reply (the ack subject) given as the UTF-8 bytes
+         * {@code reply[0, replyLength)}, which the caller may reuse once this returns: one is built for every
+         * message delivered.
+         */
+        default void deliver(String to, String subject, byte[] reply, int replyLength, byte[] headers, byte[] payload) {
+            send(to, subject, new String(reply, 0, replyLength, StandardCharsets.UTF_8), headers, payload);
         }
 
         /** Wakes every receiver the sends since the last flush appended to. */
