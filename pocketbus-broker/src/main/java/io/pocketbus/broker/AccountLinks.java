@@ -8,10 +8,10 @@ import io.pocketbus.broker.AccountConfig.StreamImport;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +35,8 @@ final class AccountLinks {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, AccountConfig> configs = new HashMap<>();
-    private final List<Map.Entry<Account, Subscription>> wired = new ArrayList<>();
+    /** The forwarding subscription of each wired import, by what it wires. */
+    private final Map<Link, Map.Entry<Account, Subscription>> wired = new HashMap<>();
     private final Function<String, Account> accounts;
     private final ScheduledExecutorService scheduler;
     private final String replyPrefix;
@@ -69,16 +70,16 @@ final class AccountLinks {
         }
     }
 
+    /**
+     * Wires every allowed import that is not wired yet and unwires those no longer allowed; links that stay are
+     * left alone, so their messages keep flowing while another account changes.
+     */
     private void rewire() {
-        for (Map.Entry<Account, Subscription> w : wired) {
-            w.getValue().close();
-            w.getKey().sublist.remove(w.getValue());
-        }
-        wired.clear();
+        Set<Link> wanted = new HashSet<>();
         for (AccountConfig importer : configs.values()) {
             for (StreamImport i : importer.streamImports()) {
                 if (streamExportAllows(i, importer.name())) {
-                    wireStream(importer.name(), i);
+                    wanted.add(new Link(importer.name(), i, null));
                 } else {
                     LOG.warn("account {}: no stream export of {} in account {} allows this import", importer.name(),
                             i.subject(), i.account());
@@ -87,13 +88,36 @@ final class AccountLinks {
             for (ServiceImport i : importer.serviceImports()) {
                 ServiceExport export = serviceExportFor(i, importer.name());
                 if (export != null) {
-                    wireService(importer.name(), i, export.responseType());
+                    wanted.add(new Link(importer.name(), i, export.responseType()));
                 } else {
                     LOG.warn("account {}: no service export of {} in account {} allows this import", importer.name(),
                             i.subject(), i.account());
                 }
             }
         }
+        wired.entrySet().removeIf(w -> {
+            if (wanted.contains(w.getKey())) {
+                return false;
+            }
+            w.getValue().getValue().close();
+            w.getValue().getKey().sublist.remove(w.getValue().getValue());
+            return true;
+        });
+        for (Link link : wanted) {
+            if (!wired.containsKey(link)) {
+                Map.Entry<Account, Subscription> w = switch (link.definition()) {
+                    case StreamImport i -> wireStream(link.importer(), i);
+                    case ServiceImport i -> wireService(link.importer(), i, link.responseType());
+                    default -> throw new IllegalStateException("not an import: " + link.definition());
+                };
+                w.getKey().sublist.insert(w.getValue());
+                wired.put(link, w);
+            }
+        }
+    }
+
+    /** An import as wired: by which account, the import, and (for a service) the export's response type. */
+    private record Link(String importer, Object definition, ResponseType responseType) {
     }
 
     private boolean streamExportAllows(StreamImport i, String importer) {
@@ -126,17 +150,12 @@ final class AccountLinks {
         return null;
     }
 
-    private void wire(Account account, Subscription s) {
-        account.sublist.insert(s);
-        wired.add(Map.entry(account, s));
-    }
-
-    private void wireStream(String importerName, StreamImport i) {
+    private Map.Entry<Account, Subscription> wireStream(String importerName, StreamImport i) {
         Account exporter = accounts.apply(i.account());
         Account importer = accounts.apply(importerName);
         String prefix = i.prefix().map(p -> p + ".").orElse("");
         SubjectMapping mapping = i.to().map(to -> SubjectMapping.of(i.subject(), to)).orElse(null);
-        wire(exporter, new Subscription(i.subject(), (router, m, subject, hops) -> {
+        return Map.entry(exporter, new Subscription(i.subject(), (router, m, subject, hops) -> {
             String target = mapping == null ? prefix + subject : mapping.apply(Subjects.tokens(subject));
             ProtocolParser.Message copy = ProtocolParser.Message.of(target.getBytes(StandardCharsets.UTF_8),
                     reply(m), m.headerLength, m.payload, m.payloadOffset, m.totalLength);
@@ -144,12 +163,13 @@ final class AccountLinks {
         }));
     }
 
-    private void wireService(String importerName, ServiceImport i, ResponseType responseType) {
+    private Map.Entry<Account, Subscription> wireService(String importerName, ServiceImport i,
+            ResponseType responseType) {
         Account exporter = accounts.apply(i.account());
         Account importer = accounts.apply(importerName);
         String local = i.to().orElse(i.subject());
         SubjectMapping mapping = SubjectMapping.of(local, i.subject());
-        wire(importer, new Subscription(local, (router, m, subject, hops) -> {
+        return Map.entry(importer, new Subscription(local, (router, m, subject, hops) -> {
             String target = mapping.apply(Subjects.tokens(subject));
             byte[] reply = NO_REPLY;
             if (m.replyLength > 0) {

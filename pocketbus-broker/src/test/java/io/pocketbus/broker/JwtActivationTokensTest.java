@@ -208,7 +208,7 @@ class JwtActivationTokensTest {
             List<String> seen;
             do {
                 seen = privateAndSentinel(exp, all);
-            } while (seen.contains("private.news") && Instant.now().isBefore(deadline));
+            } while (!seen.equals(List.of("public.done")) && Instant.now().isBefore(deadline));
             assertThat(seen).containsExactly("public.done");
         }
     }
