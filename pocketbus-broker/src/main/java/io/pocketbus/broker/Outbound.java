@@ -145,11 +145,14 @@ final class Outbound {
         buf = grown;
     }
 
-    /** Wakes the writer if anything is pending. */
+    /**
+     * Wakes the writer if anything is pending and no write is in progress: a write in progress takes up what
+     * is pending when it ends, and waking the writer during an inline write would only send it back to wait.
+     */
     void signal() {
         lock.lock();
         try {
-            if (len > 0) {
+            if (len > 0 && !writing) {
                 pending.signal();
             }
         } finally {
