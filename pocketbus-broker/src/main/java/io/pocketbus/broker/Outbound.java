@@ -31,8 +31,12 @@ final class Outbound {
     private boolean closing;
     private long outMsgs;
     private long outBytes;
+    /** Whether a write (by the writer thread or inline by a publisher) is in progress; one at a time. */
+    private boolean writing;
     /** System.nanoTime() when the current write began, 0 while none is in progress. */
     private volatile long writeStarted;
+    /** How long the last write to the peer took, in nanoseconds. */
+    private volatile long lastWriteNanos;
 
     Outbound(long maxPending) {
         this.maxPending = maxPending;
@@ -141,11 +145,14 @@ final class Outbound {
         buf = grown;
     }
 
-    /** Wakes the writer if anything is pending. */
+    /**
+     * Wakes the writer if anything is pending and no write is in progress: a write in progress takes up what
+     * is pending when it ends, and waking the writer during an inline write would only send it back to wait.
+     */
     void signal() {
         lock.lock();
         try {
-            if (len > 0) {
+            if (len > 0 && !writing) {
                 pending.signal();
             }
         } finally {
@@ -228,6 +235,65 @@ final class Outbound {
         return started != 0 && System.nanoTime() - started > deadlineNanos;
     }
 
+    /**
+     * Writes what is pending on the calling thread when no write is in progress, at most {@code maxBytes} are
+     * pending and the last write to this peer took under {@code maxLastWriteNanos} (it keeps up), sparing the
+     * hand-off to the writer thread. Returns false, having written nothing, otherwise.
+     */
+    boolean writeInline(Transport transport, int maxBytes, long maxLastWriteNanos) throws IOException {
+        if (lastWriteNanos > maxLastWriteNanos) {
+            return false;
+        }
+        byte[] out;
+        int n;
+        lock.lock();
+        try {
+            if (writing || closing || len == 0 || len > maxBytes) {
+                return false;
+            }
+            out = buf;
+            n = len;
+            takeLocked(n);
+        } finally {
+            lock.unlock();
+        }
+        write(transport, out, n);
+        return true;
+    }
+
+    /** Swaps the pending buffer out for writing; the lock is held. */
+    private void takeLocked(int n) {
+        buf = spare == null ? new byte[Math.min(Math.max(INITIAL, n), KEEP_LIMIT)] : spare;
+        spare = null;
+        len = 0;
+        writing = true;
+        taken.signalAll();
+    }
+
+    private void write(Transport transport, byte[] out, int n) throws IOException {
+        long started = Math.max(1, System.nanoTime());
+        writeStarted = started;
+        try {
+            transport.write(out, 0, n);
+        } finally {
+            lastWriteNanos = System.nanoTime() - started;
+            writeStarted = 0;
+            lock.lock();
+            try {
+                writing = false;
+                if (out.length <= KEEP_LIMIT || n > out.length / 4) {
+                    spare = out;
+                }
+                // The writer thread may have been woken while this write ran and gone back to waiting.
+                if (len > 0 || closing) {
+                    pending.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** The writer loop; returns once closed and drained. */
     void runWriter(Transport transport) throws IOException, InterruptedException {
         while (true) {
@@ -235,7 +301,7 @@ final class Outbound {
             int n;
             lock.lock();
             try {
-                while (len == 0 && !closing) {
+                while (writing || len == 0 && !closing) {
                     pending.await();
                 }
                 if (len == 0) {
@@ -243,27 +309,11 @@ final class Outbound {
                 }
                 out = buf;
                 n = len;
-                buf = spare == null ? new byte[Math.min(Math.max(INITIAL, n), KEEP_LIMIT)] : spare;
-                spare = null;
-                len = 0;
-                taken.signalAll();
+                takeLocked(n);
             } finally {
                 lock.unlock();
             }
-            writeStarted = Math.max(1, System.nanoTime());
-            try {
-                transport.write(out, 0, n);
-            } finally {
-                writeStarted = 0;
-            }
-            lock.lock();
-            try {
-                if (out.length <= KEEP_LIMIT || n > out.length / 4) {
-                    spare = out;
-                }
-            } finally {
-                lock.unlock();
-            }
+            write(transport, out, n);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -28,6 +29,8 @@ final class Sublist {
     private int count;
     private final AtomicLong matches = new AtomicLong();
     private final AtomicLong cacheHits = new AtomicLong();
+    /** Held by the one matcher sweeping the cache; the others go on (as nats-server's single sweeper). */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private long inserts;
     private long removes;
     /** Told of every insert and remove (JetStream push consumers wait for interest this way). */
@@ -155,9 +158,15 @@ final class Sublist {
             Collector collector = new Collector();
             collect(root, tokens, 0, collector);
             SublistResult result = collector.result();
+            // Every unique reply subject (_INBOX.<nuid>.<n>, PubAck inboxes) lands here once; the bound and a
+            // single sweeper keep that cheap.
             cache.put(subject, result);
-            if (cache.size() > CACHE_MAX) {
-                sweepCache();
+            if (cache.size() > CACHE_MAX && sweeping.compareAndSet(false, true)) {
+                try {
+                    sweepCache();
+                } finally {
+                    sweeping.set(false);
+                }
             }
             return result;
         } finally {
