@@ -104,13 +104,11 @@ final class JwtAccountLinks {
             if (export.isEmpty()) {
                 continue;
             }
-            Optional<String> invalid = activationProblem(importer, i, exporter.get(), export.get());
-            if (invalid.isPresent()) {
-                LOG.warn("account {}: activation token for the import of {} from {} not accepted: {}", importer,
-                        i.subject(), i.account(), invalid.get());
+            Optional<JwtActivationClaims> act = validActivation(importer, i, exporter.get(), export.get());
+            if (act.isEmpty()) {
                 continue;
             }
-            i.activation(importer).flatMap(JwtClaims::expires).ifPresent(this::refreshAt);
+            act.get().expires().ifPresent(this::refreshAt);
             if (activated.computeIfAbsent(i.account(), k -> new HashMap<>())
                     .computeIfAbsent(export.get().subject(), k -> new LinkedHashSet<>()).add(importer)) {
                 changed.add(i.account());
@@ -143,24 +141,26 @@ final class JwtAccountLinks {
                 .filter(e -> Subjects.isSubset(wanted, Subjects.tokens(e.subject()))).findFirst();
     }
 
-    /** Why the import's activation token does not let {@code importer} import the export; empty when it does. */
-    private Optional<String> activationProblem(String importer, JwtImport i, JwtAccountClaims exporter,
+    /** The import's activation token when it lets {@code importer} import the export; logs why when it does not. */
+    private Optional<JwtActivationClaims> validActivation(String importer, JwtImport i, JwtAccountClaims exporter,
             JwtExport export) {
-        JwtActivationClaims act;
+        String problem;
         try {
-            act = i.activation(importer).orElseThrow();
+            JwtActivationClaims act = i.activation(importer).orElseThrow();
+            if (act.issuerAccount().isPresent() && exporter.signingKey(act.issuer()).isEmpty()) {
+                problem = "not issued by the exporting account or one of its signing keys";
+            } else if (!act.isValidAt(clock.instant())) {
+                problem = "expired";
+            } else if (export.isRevoked(importer, act.issuedAt())) {
+                problem = "revoked";
+            } else {
+                return Optional.of(act);
+            }
         } catch (JwtException e) {
-            return Optional.of(e.getMessage());
+            problem = e.getMessage();
         }
-        if (act.issuerAccount().isPresent() && exporter.signingKey(act.issuer()).isEmpty()) {
-            return Optional.of("not issued by the exporting account or one of its signing keys");
-        }
-        if (!act.isValidAt(clock.instant())) {
-            return Optional.of("expired");
-        }
-        if (export.isRevoked(importer, act.issuedAt())) {
-            return Optional.of("revoked");
-        }
+        LOG.warn("account {}: activation token for the import of {} from {} not accepted: {}", importer, i.subject(),
+                i.account(), problem);
         return Optional.empty();
     }
 

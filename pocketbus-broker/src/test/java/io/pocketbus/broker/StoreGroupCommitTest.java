@@ -19,40 +19,47 @@ import org.junit.jupiter.api.Test;
 
 class StoreGroupCommitTest {
 
-    @Test
-    void writersWaitingDuringAForceShareTheNextOne() throws Exception {
-        AtomicLong written = new AtomicLong(1);
-        AtomicInteger forces = new AtomicInteger();
-        CountDownLatch firstForceRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirstForce = new CountDownLatch(1);
-        StoreGroupCommit commit = new StoreGroupCommit(() -> {
+    /** A force covering what was written when it began; the first one holds until released. */
+    private static final class HeldFirstForce {
+        final AtomicLong written = new AtomicLong(1);
+        final AtomicInteger forces = new AtomicInteger();
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        long force() throws IOException {
             long covered = written.get();
             if (forces.incrementAndGet() == 1) {
-                firstForceRunning.countDown();
+                running.countDown();
                 try {
-                    releaseFirstForce.await();
+                    release.await();
                 } catch (InterruptedException e) {
                     throw new InterruptedIOException();
                 }
             }
             return covered;
-        });
+        }
+    }
+
+    @Test
+    void writersWaitingDuringAForceShareTheNextOne() throws Exception {
+        HeldFirstForce held = new HeldFirstForce();
+        StoreGroupCommit commit = new StoreGroupCommit(held::force);
 
         Thread a = Thread.ofPlatform().start(() -> commit.await(1));
-        firstForceRunning.await();
+        held.running.await();
         // Two more writes reach the OS while the first force is still running.
-        written.set(3);
+        held.written.set(3);
         // Whenever they arrive, one force after the running one covers both: 3 writers, 2 forces.
         Thread b = Thread.ofPlatform().start(() -> commit.await(2));
         Thread c = Thread.ofPlatform().start(() -> commit.await(3));
-        releaseFirstForce.countDown();
+        held.release.countDown();
         a.join();
         b.join();
         c.join();
 
-        assertThat(forces.get()).isEqualTo(2);
+        assertThat(held.forces.get()).isEqualTo(2);
         commit.await(3);
-        assertThat(forces.get()).as("already durable, no new force").isEqualTo(2);
+        assertThat(held.forces.get()).as("already durable, no new force").isEqualTo(2);
     }
 
     @Test
@@ -71,22 +78,8 @@ class StoreGroupCommitTest {
 
     @Test
     void actionsLeftDuringAForceRunAfterTheNextOneInTicketOrder() throws Exception {
-        AtomicLong written = new AtomicLong(1);
-        AtomicInteger forces = new AtomicInteger();
-        CountDownLatch firstForceRunning = new CountDownLatch(1);
-        CountDownLatch releaseFirstForce = new CountDownLatch(1);
-        StoreGroupCommit commit = new StoreGroupCommit(() -> {
-            long covered = written.get();
-            if (forces.incrementAndGet() == 1) {
-                firstForceRunning.countDown();
-                try {
-                    releaseFirstForce.await();
-                } catch (InterruptedException e) {
-                    throw new InterruptedIOException();
-                }
-            }
-            return covered;
-        });
+        HeldFirstForce held = new HeldFirstForce();
+        StoreGroupCommit commit = new StoreGroupCommit(held::force);
         List<Long> done = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(4);
         commit.whenDurable(1, failure -> {
@@ -94,10 +87,10 @@ class StoreGroupCommitTest {
             done.add(1L);
             all.countDown();
         });
-        firstForceRunning.await();
+        held.running.await();
         // The writer goes on appending while the force runs; none of these waits.
         for (long t = 2; t <= 4; t++) {
-            written.set(t);
+            held.written.set(t);
             long ticket = t;
             commit.whenDurable(ticket, failure -> {
                 done.add(ticket);
@@ -105,11 +98,11 @@ class StoreGroupCommitTest {
             });
         }
         assertThat(done).isEmpty();
-        releaseFirstForce.countDown();
+        held.release.countDown();
         assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
 
         assertThat(done).containsExactly(1L, 2L, 3L, 4L);
-        assertThat(forces.get()).as("one force for the first write, one for the three made during it").isEqualTo(2);
+        assertThat(held.forces.get()).as("one force for the first write, one for the three made during it").isEqualTo(2);
         List<String> ranOn = new ArrayList<>();
         commit.whenDurable(4, failure -> ranOn.add(Thread.currentThread().getName()));
         assertThat(ranOn).as("already durable: runs at once, on the caller").containsExactly(Thread.currentThread().getName());
