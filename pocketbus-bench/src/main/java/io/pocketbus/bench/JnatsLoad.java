@@ -67,8 +67,12 @@ final class JnatsLoad {
         }
     }
 
-    /** Request/reply from {@code requesters} threads, each with its own connection. */
-    static Latency requestReply(String url, int requesters, int requestsEach) throws Exception {
+    /**
+     * Request/reply from {@code requesters} threads, each with its own connection; the server's CPU time is
+     * read from {@code server} at the start and the end of the measured part.
+     */
+    static Latency requestReply(ServerProcess server, int requesters, int requestsEach) throws Exception {
+        String url = server.url();
         String subject = "bench.rr." + System.nanoTime();
         try (Connection responder = connect(url)) {
             responder.createDispatcher(msg -> responder.publish(msg.getReplyTo(), msg.getData())).subscribe(subject);
@@ -98,14 +102,17 @@ final class JnatsLoad {
                 }));
             }
             ready.await();
+            long cpuStart = server.cpuNanos();
             long start = System.nanoTime();
             go.countDown();
             for (Thread t : threads) {
                 t.join();
             }
             long elapsed = System.nanoTime() - start;
+            long cpu = server.cpuNanos() - cpuStart;
             long[] all = Arrays.stream(samples).flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Latency(all.length * 1e9 / elapsed, percentile(all, 50), percentile(all, 99));
+            return new Latency(all.length * 1e9 / elapsed, percentile(all, 50), percentile(all, 99),
+                    cpu / 1000.0 / all.length);
         }
     }
 
@@ -114,7 +121,7 @@ final class JnatsLoad {
         return sorted[Math.max(0, index)] / 1000.0;
     }
 
-    /** Throughput in requests/s and latencies in microseconds. */
-    record Latency(double perSecond, double p50Micros, double p99Micros) {
+    /** Throughput in requests/s; latencies and the server's CPU time per request in microseconds. */
+    record Latency(double perSecond, double p50Micros, double p99Micros, double serverCpuMicros) {
     }
 }

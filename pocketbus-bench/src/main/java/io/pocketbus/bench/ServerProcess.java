@@ -14,6 +14,9 @@ import java.util.List;
 
 /** A server under test, run as its own process on 127.0.0.1 so both sides are measured alike. */
 public final class ServerProcess implements AutoCloseable {
+    /** /proc reports CPU time in clock ticks of USER_HZ, 100 per second on Linux. */
+    private static final long NANOS_PER_CLOCK_TICK = 10_000_000;
+
     private final String name;
     private final Process process;
     private final int port;
@@ -77,6 +80,20 @@ public final class ServerProcess implements AutoCloseable {
 
     public String url() {
         return "nats://127.0.0.1:" + port;
+    }
+
+    /**
+     * CPU time (user + system) the server process has used so far, in nanoseconds, from /proc; its
+     * resolution is the kernel's clock tick (10 ms), so measure phases long enough for that.
+     */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_CLOCK_TICK;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Resident set size of the server process, from /proc. */
