@@ -66,6 +66,7 @@ public final class Broker implements AutoCloseable {
     private final WebSocketOrigins websocketOrigins;
     /** In operator mode, the exports and imports of the account JWTs. */
     private final Optional<JwtAccountLinks> jwtLinks;
+    private final ConnectionThreads connectionThreads;
 
     Broker(BrokerConfig config, List<AccountConfig> accountConfigs, Optional<JetStreamConfig> jetStream) {
         this.config = config;
@@ -83,6 +84,7 @@ public final class Broker implements AutoCloseable {
         jwtLinks.ifPresent(l -> l.operator().onCredentialsChanged(l::refresh));
         this.events = new SystemEvents(this, config.systemAccount());
         this.monitor = new Monitor(this, config);
+        this.connectionThreads = new ConnectionThreads(config.platformThreadConnections());
         config.authenticator().ifPresent(a -> a.onCredentialsChanged(() -> reauthenticate(a)));
     }
 
@@ -480,6 +482,10 @@ public final class Broker implements AutoCloseable {
 
     void countSlowConsumer() {
         slowConsumers.incrementAndGet();
+    }
+
+    ConnectionThreads connectionThreads() {
+        return connectionThreads;
     }
 
     ScheduledExecutorService scheduler() {

@@ -25,7 +25,8 @@ record BrokerConfig(
         Optional<Integer> monitorPort,
         int maxConnections,
         int maxSubscriptions,
-        Map<String, AccountLimits> accountLimits) {
+        Map<String, AccountLimits> accountLimits,
+        int platformThreadConnections) {
 
     BrokerConfig {
         accountLimits = Map.copyOf(accountLimits);

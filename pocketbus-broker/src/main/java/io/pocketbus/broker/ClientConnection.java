@@ -110,8 +110,7 @@ final class ClientConnection implements ProtocolParser.Handler {
         Duration ping = config.pingInterval();
         track(broker.scheduler().scheduleAtFixedRate(this::pingTimer, ping.toNanos(), ping.toNanos(),
                 TimeUnit.NANOSECONDS));
-        Thread.ofVirtual().name("pocketbus-client-" + cid + "-writer").start(this::writeLoop);
-        Thread.ofVirtual().name("pocketbus-client-" + cid + "-reader").start(this::readLoop);
+        broker.connectionThreads().start(cid, this::readLoop, this::writeLoop);
     }
 
     private void schedule(Runnable task, Duration delay) {

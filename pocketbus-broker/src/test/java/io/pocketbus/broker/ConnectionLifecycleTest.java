@@ -27,6 +27,38 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void platformThreadsServeOnlyTheConfiguredNumberOfConnectionsAtATime() throws Exception {
+        Broker broker = Broker.builder().port(0).platformThreadConnections(1).build().start();
+        try {
+            try (RawClient first = new RawClient(broker.port()); RawClient second = new RawClient(broker.port())) {
+                for (RawClient c : new RawClient[] {first, second}) {
+                    c.info();
+                    c.send(QUIET);
+                    assertThat(c.sync()).doesNotContain("-ERR");
+                }
+                // Thread.getAllStackTraces lists platform threads only: the second connection runs on virtual ones.
+                assertThat(platformClientThreads()).contains("pocketbus-client-1-reader", "pocketbus-client-1-writer")
+                        .doesNotContain("pocketbus-client-2-reader", "pocketbus-client-2-writer");
+                assertThat(broker.connectionThreads().availablePlatformSlots()).isZero();
+            }
+            await(() -> broker.connectionThreads().availablePlatformSlots() == 1);
+            try (RawClient third = new RawClient(broker.port())) {
+                third.info();
+                third.send(QUIET);
+                assertThat(third.sync()).doesNotContain("-ERR");
+                assertThat(platformClientThreads()).contains("pocketbus-client-3-reader", "pocketbus-client-3-writer");
+            }
+        } finally {
+            broker.shutdown();
+        }
+    }
+
+    private static java.util.List<String> platformClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("pocketbus-client-")).toList();
+    }
+
+    @Test
     void unansweredPingsEndInStaleConnection() throws IOException {
         Broker broker = Broker.builder().port(0).pingInterval(Duration.ofMillis(100)).maxPingsOut(2).build().start();
         try (RawClient c = new RawClient(broker.port())) {
