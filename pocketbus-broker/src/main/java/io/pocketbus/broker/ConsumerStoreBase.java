@@ -192,7 +192,9 @@ abstract class ConsumerStoreBase implements ConsumerStore {
             floorStream = streamSeq;
             advanceFloor();
         }
-        redelivered.remove(streamSeq);
+        if (!redelivered.isEmpty()) {
+            redelivered.remove(streamSeq);
+        }
         return true;
     }
 

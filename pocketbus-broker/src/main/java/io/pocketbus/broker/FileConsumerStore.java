@@ -140,20 +140,30 @@ final class FileConsumerStore extends ConsumerStoreBase {
 
     @Override
     void persistDelivered(long consumerSeq, long streamSeq, long deliveryCount, long timestamp) {
-        ByteBuffer b = startRecord(DELIVERED, DELIVERED_LENGTH);
-        b.putLong(consumerSeq).putLong(streamSeq).putLong(deliveryCount).putLong(timestamp);
-        endRecord(b, DELIVERED_LENGTH);
+        int at = startRecord(DELIVERED, DELIVERED_LENGTH);
+        byte[] b = buffered.array();
+        putLong(b, at, consumerSeq);
+        putLong(b, at + 8, streamSeq);
+        putLong(b, at + 16, deliveryCount);
+        putLong(b, at + 24, timestamp);
+        endRecord(DELIVERED_LENGTH);
     }
 
     @Override
     void persistAck(long consumerSeq, long streamSeq) {
-        ByteBuffer b = startRecord(ACK, ACK_LENGTH);
-        b.putLong(consumerSeq).putLong(streamSeq);
-        endRecord(b, ACK_LENGTH);
+        int at = startRecord(ACK, ACK_LENGTH);
+        byte[] b = buffered.array();
+        putLong(b, at, consumerSeq);
+        putLong(b, at + 8, streamSeq);
+        endRecord(ACK_LENGTH);
     }
 
-    /** Starts a record of {@code length} bytes in the buffer, waking the flusher if it is the first. */
-    private ByteBuffer startRecord(byte type, int length) {
+    /**
+     * Starts a record of {@code length} bytes at the buffer's position, waking the flusher if it is the
+     * first; returns where its body goes in the buffer's array. Records are written into the array
+     * directly: one is written for every delivery and every ack.
+     */
+    private int startRecord(byte type, int length) {
         if (buffered.position() >= MAX_BUFFERED) {
             flushLocked();
         }
@@ -165,15 +175,34 @@ final class FileConsumerStore extends ConsumerStoreBase {
                     .order(ByteOrder.LITTLE_ENDIAN);
             buffered = bigger.put(buffered.flip());
         }
-        return buffered.putInt(length).put(type);
+        byte[] b = buffered.array();
+        int start = buffered.position();
+        putInt(b, start, length);
+        b[start + 4] = type;
+        return start + 5;
     }
 
-    private void endRecord(ByteBuffer b, int length) {
-        int start = b.position() - length + 4;
+    /** Seals the record started at the buffer's position with its checksum and moves past it. */
+    private void endRecord(int length) {
+        byte[] b = buffered.array();
+        int start = buffered.position();
         crc.reset();
-        crc.update(b.array(), start, length - 4);
-        b.putInt((int) crc.getValue());
+        crc.update(b, start, length - 4);
+        putInt(b, start + length - 4, (int) crc.getValue());
+        buffered.position(start + length);
         bufferedRecords++;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) v);
+        putInt(b, at + 4, (int) (v >>> 32));
     }
 
     /** Writes the buffered records to the OS; called under the lock. */

@@ -62,6 +62,7 @@ public final class FileStore extends StreamStoreBase {
     private final TreeMap<Long, SegmentFile> segments = new TreeMap<>();
     private final Set<SegmentFile> touched = new HashSet<>();
     private final StoreGroupCommit groupCommit;
+    private final SegmentReadCache readCache = new SegmentReadCache();
     private SegmentFile last;
     /**
      * Records appended but not yet written to the OS. Written at the end of every mutation, except under
@@ -173,7 +174,7 @@ public final class FileStore extends StreamStoreBase {
                 // survive the process being killed.
                 flushPending();
             }
-            SegmentRecord r = seg.readRecord(loc);
+            SegmentRecord r = readCache.read(seg, loc);
             if (r == null || r.kind != SegmentRecord.MSG || r.seq != seq) {
                 throw new StoreException(StoreException.Kind.CORRUPT, "bad record for sequence " + seq, null);
             }
@@ -492,6 +493,7 @@ public final class FileStore extends StreamStoreBase {
             throw new StoreException(StoreException.Kind.IO, "closing " + dir, e);
         } finally {
             released = true;
+            readCache.clear();
             segments.values().forEach(SegmentFile::close);
             try {
                 dirLock.release();

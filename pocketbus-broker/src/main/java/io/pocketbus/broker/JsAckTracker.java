@@ -146,7 +146,8 @@ final class JsAckTracker {
      * forgets the acknowledged messages and adds them to {@code done}. Acks of unknown messages are ignored.
      */
     void ack(JsConsumerConfig.AckPolicy policy, long seq, long ackDseq, ConsumerStore store, List<Long> done) {
-        if (policy == JsConsumerConfig.AckPolicy.NONE || !pending.containsKey(seq)) {
+        Pending p = policy == JsConsumerConfig.AckPolicy.NONE ? null : pending.get(seq);
+        if (p == null) {
             return;
         }
         if (policy == JsConsumerConfig.AckPolicy.ALL) {
@@ -160,8 +161,12 @@ final class JsAckTracker {
             }
             return;
         }
-        store.updateAcks(pending.get(seq).cseq, seq);
-        forget(seq);
+        // Stored first: if the store refuses, the message stays pending here and is redelivered.
+        store.updateAcks(p.cseq, seq);
+        pending.remove(seq);
+        if (!due.isEmpty()) {
+            due.remove(seq);
+        }
         done.add(seq);
     }
 }

@@ -27,6 +27,8 @@ final class SegmentFile {
     long live;
     /** Accounted bytes of removed messages since the segment was last compacted. */
     long deadBytes;
+    /** Changes whenever bytes already written change or go away (appends leave it): {@link SegmentReadCache} compares it. */
+    private long version;
 
     private SegmentFile(long firstSeq, Path path, FileChannel channel, long size) {
         this.firstSeq = firstSeq;
@@ -65,6 +67,10 @@ final class SegmentFile {
         return channel;
     }
 
+    long version() {
+        return version;
+    }
+
     /** The whole file as written so far. */
     byte[] readAll() throws IOException {
         return readFrom(0);
@@ -81,17 +87,9 @@ final class SegmentFile {
         return out;
     }
 
-    /** Reads the record at {@code offset}; null when it is not a valid record. */
-    SegmentRecord readRecord(long offset) throws IOException {
-        ByteBuffer lenBuf = ByteBuffer.allocate(4);
-        readFully(lenBuf, offset);
-        int len = SegmentRecord.peekLength(lenBuf.array(), 0, 4);
-        if (len < SegmentRecord.HEADER + SegmentRecord.TRAILER || offset + len > size) {
-            return null;
-        }
-        byte[] rec = new byte[len];
-        readFully(ByteBuffer.wrap(rec), offset);
-        return SegmentRecord.parse(rec, 0, len, true);
+    /** Reads {@code length} bytes from {@code offset} into the start of {@code into}. */
+    void readFully(byte[] into, int length, long offset) throws IOException {
+        readFully(ByteBuffer.wrap(into, 0, length), offset);
     }
 
     private void readFully(ByteBuffer buf, long offset) throws IOException {
@@ -107,6 +105,9 @@ final class SegmentFile {
 
     /** Writes {@code buf} at {@code offset} (appends when offset is the size). */
     void write(ByteBuffer buf, long offset) throws IOException {
+        if (offset < size) {
+            version++;
+        }
         long pos = offset;
         while (buf.hasRemaining()) {
             pos += channel.write(buf, pos);
@@ -115,6 +116,7 @@ final class SegmentFile {
     }
 
     void truncate(long length) throws IOException {
+        version++;
         channel.truncate(length);
         size = length;
     }
@@ -125,6 +127,7 @@ final class SegmentFile {
 
     /** Replaces this segment's file with {@code replacement} (already forced), atomically. */
     void replaceWith(Path replacement, long newSize) throws IOException {
+        version++;
         channel.close();
         Files.move(replacement, path, StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
@@ -134,6 +137,7 @@ final class SegmentFile {
     }
 
     void close() {
+        version++;
         try {
             channel.close();
         } catch (IOException e) {
@@ -142,6 +146,7 @@ final class SegmentFile {
     }
 
     void delete() throws IOException {
+        version++;
         channel.close();
         Files.deleteIfExists(path);
     }

@@ -88,7 +88,16 @@ final class SegmentRecord {
         if (limit - pos < 4) {
             return -1;
         }
-        return ByteBuffer.wrap(buf, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return intAt(buf, pos);
+    }
+
+    /** The little-endian int at {@code at}: records are decoded straight from the array, one per message read. */
+    private static int intAt(byte[] b, int at) {
+        return b[at] & 0xFF | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
+    }
+
+    private static long longAt(byte[] b, int at) {
+        return intAt(b, at) & 0xFFFFFFFFL | (long) intAt(b, at + 4) << 32;
     }
 
     /** The length of the whole, checksum-valid record at {@code pos}, or -1 (parses nothing else). */
@@ -113,18 +122,16 @@ final class SegmentRecord {
         if (len < HEADER + TRAILER || len > limit - pos) {
             return null;
         }
-        ByteBuffer b = ByteBuffer.wrap(buf, pos, len).order(ByteOrder.LITTLE_ENDIAN);
         CRC32C crc = new CRC32C();
         crc.update(buf, pos, len - TRAILER);
-        if (b.getInt(pos + len - TRAILER) != (int) crc.getValue()) {
+        if (intAt(buf, pos + len - TRAILER) != (int) crc.getValue()) {
             return null;
         }
-        b.getInt();
-        byte kind = b.get();
-        long seq = b.getLong();
-        long ts = b.getLong();
-        int subjLen = Short.toUnsignedInt(b.getShort());
-        int hdrLen = b.getInt();
+        byte kind = buf[pos + 4];
+        long seq = longAt(buf, pos + 5);
+        long ts = longAt(buf, pos + 13);
+        int subjLen = buf[pos + 21] & 0xFF | (buf[pos + 22] & 0xFF) << 8;
+        int hdrLen = intAt(buf, pos + 23);
         int payloadLen = len - HEADER - TRAILER - subjLen - hdrLen;
         if (kind < MSG || kind > FIRST || hdrLen < 0 || payloadLen < 0) {
             return null;

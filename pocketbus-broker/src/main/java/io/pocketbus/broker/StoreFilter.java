@@ -40,6 +40,11 @@ final class StoreFilter {
         return literal;
     }
 
+    /** Whether this is {@link #of(String)} of {@code filter}. */
+    boolean isOnly(String filter) {
+        return all ? matchesAll(filter) : filters.size() == 1 && filters.get(0).equals(filter);
+    }
+
     boolean matches(String subject) {
         if (all) {
             return true;

@@ -49,6 +49,11 @@ abstract class StreamStoreBase implements StreamStore {
     private final List<Event> events = new ArrayList<>();
     private final Map<String, ConsumerStoreBase> consumers = new HashMap<>();
     private ScheduledFuture<?> ageTimer;
+    /**
+     * The filter of the last {@link #loadNextMsg(String, long)}, which consumers call once per message with
+     * their own filter: built once, not per call. Immutable, so read and replaced without the lock.
+     */
+    private volatile StoreFilter recentFilter = StoreFilter.ALL;
     private boolean closed;
     private StoreException failure;
 
@@ -344,7 +349,12 @@ abstract class StreamStoreBase implements StreamStore {
 
     @Override
     public Optional<StoredMsg> loadNextMsg(String filter, long start) {
-        return loadNext(StoreFilter.of(filter), start);
+        StoreFilter f = recentFilter;
+        if (!f.isOnly(filter)) {
+            f = StoreFilter.of(filter);
+            recentFilter = f;
+        }
+        return loadNext(f, start);
     }
 
     @Override

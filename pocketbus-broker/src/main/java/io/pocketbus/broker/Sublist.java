@@ -21,6 +21,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class Sublist {
     static final int CACHE_MAX = 1024;
     static final int CACHE_SWEEP_TO = 256;
+    /**
+     * JetStream ack subjects carry the delivery's sequences, so each is matched once: never found in the
+     * cache, and caching them would only push out subjects that repeat and cost a sweep per ack.
+     */
+    private static final String UNCACHED_PREFIX = "$JS.ACK.";
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Node root = new Node();
@@ -147,7 +152,8 @@ final class Sublist {
     /** The subscriptions matching a literal subject. */
     SublistResult match(String subject) {
         matches.incrementAndGet();
-        SublistResult cached = cache.get(subject);
+        boolean cacheable = !subject.startsWith(UNCACHED_PREFIX);
+        SublistResult cached = cacheable ? cache.get(subject) : null;
         if (cached != null) {
             cacheHits.incrementAndGet();
             return cached;
@@ -158,6 +164,9 @@ final class Sublist {
             Collector collector = new Collector();
             collect(root, tokens, 0, collector);
             SublistResult result = collector.result();
+            if (!cacheable) {
+                return result;
+            }
             // Every unique reply subject (_INBOX.<nuid>.<n>, PubAck inboxes) lands here once; the bound and a
             // single sweeper keep that cheap.
             cache.put(subject, result);

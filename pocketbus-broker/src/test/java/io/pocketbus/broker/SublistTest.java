@@ -81,6 +81,19 @@ class SublistTest {
     }
 
     @Test
+    void ackSubjectsAreMatchedButNotCached() {
+        Sublist s = new Sublist();
+        Subscription acks = sub("$JS.ACK.>");
+        s.insert(acks);
+        s.match("a.b");
+        assertThat(s.match("$JS.ACK.S.C.1.5.5.1700000000000000000.0").plain).containsExactly(acks);
+        assertThat(s.match("$JS.ACK.S.C.1.6.6.1700000000000000000.0").plain).containsExactly(acks);
+        assertThat(s.stats().cacheEntries()).isEqualTo(1);
+        s.remove(acks);
+        assertThat(s.match("$JS.ACK.S.C.1.5.5.1700000000000000000.0").isEmpty()).isTrue();
+    }
+
+    @Test
     void subjectValidation() {
         assertThat(Subjects.isValidSubject("foo.*.bar.>")).isTrue();
         assertThat(Subjects.isValidSubject("foo*.b>r")).isTrue();
