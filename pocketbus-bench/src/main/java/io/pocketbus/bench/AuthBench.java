@@ -33,7 +33,6 @@ public final class AuthBench {
     private static final String USERS = "/api/collections/users";
     private static final String PASSWORD = "benchpassword1";
     private static final int MAX_CLIENTS = 16;
-    private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
     private final HttpClient http = BenchHttp.newClient();
     private final Map<String, Series> results = new LinkedHashMap<>();
@@ -129,7 +128,7 @@ public final class AuthBench {
         int each = Math.max(1, totalOps / clients);
         long[][] latencies = new long[clients][each];
         List<Thread> threads = new ArrayList<>();
-        long cpuBefore = serverCpuTicks(server);
+        long cpuBefore = server.cpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -156,9 +155,9 @@ public final class AuthBench {
             t.join();
         }
         long elapsed = System.nanoTime() - start;
-        long cpuTicks = serverCpuTicks(server) - cpuBefore;
+        long cpuNanos = server.cpuNanos() - cpuBefore;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
-        return new Run(all, each * clients * 1e9 / elapsed, cpuTicks * 1000 / CLOCK_TICKS_PER_SECOND);
+        return new Run(all, each * clients * 1e9 / elapsed, cpuNanos / 1e6);
     }
 
     private String login(String base, String email) throws IOException, InterruptedException {
@@ -168,13 +167,6 @@ public final class AuthBench {
 
     private String refresh(String base, String token) throws IOException, InterruptedException {
         return BenchHttp.post(http, base + USERS + "/auth-refresh", token, "").path("token").asText();
-    }
-
-    /** utime + stime of the server process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
-    private static long serverCpuTicks(ServerProcess server) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(server.pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static double bcryptVerifyCpuMillis() {

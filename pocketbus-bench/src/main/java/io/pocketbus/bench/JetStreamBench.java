@@ -40,8 +40,6 @@ import java.util.stream.Stream;
 public final class JetStreamBench {
     private static final int OBJECT_BYTES = 64 * 1024 * 1024;
     private static final List<String> LOADS = List.of("sync", "async", "pull", "kv", "object");
-    /** Linux's USER_HZ: /proc times are in these ticks. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /**
      * A restart is timed in a JVM with the load JVM's heap but not pre-touched: touching 2 GiB up front takes
@@ -175,7 +173,7 @@ public final class JetStreamBench {
     private static final class ServerCpu implements JetStreamLoad.Meter {
         private final ServerProcess server;
         private final List<Long> phases = new ArrayList<>();
-        private long startTicks;
+        private long startNanos;
 
         ServerCpu(ServerProcess server) {
             this.server = server;
@@ -183,31 +181,21 @@ public final class JetStreamBench {
 
         @Override
         public void start() {
-            startTicks = ticks();
+            startNanos = server.cpuNanos();
         }
 
         @Override
         public void stop() {
-            phases.add(ticks() - startTicks);
+            phases.add(server.cpuNanos() - startNanos);
         }
 
         /** Microseconds of server CPU per operation in phase {@code index} of the load just run; clears after the last. */
         double perOp(int index, long ops) {
-            double micros = phases.get(index) * 1e6 / CLOCK_TICKS_PER_SECOND / ops;
+            double micros = phases.get(index) / 1e3 / ops;
             if (index == phases.size() - 1) {
                 phases.clear();
             }
             return micros;
-        }
-
-        private long ticks() {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(server.pid()), "stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 
