@@ -41,15 +41,16 @@ final class MessageRouter {
     }
 
     /**
-     * Wakes every writer this batch appended to, once; with {@code inline}, a client publisher's batch that
-     * reached only a few connections writes to them itself where that is safe (see
-     * {@link ClientConnection#flushFrom}).
+     * Wakes every writer this batch appended to, once; with {@code inline}, a batch that reached only a few
+     * connections writes to them itself where that is safe (see {@link ClientConnection#flushFrom}): a client
+     * publisher's read batch, or replies the server sends from a thread of its own (PubAcks released by an
+     * fsync).
      */
     void flush(boolean inline) {
         if (toFlush.isEmpty()) {
             return;
         }
-        boolean write = inline && publisher != null && toFlush.size() <= MAX_INLINE_TARGETS;
+        boolean write = inline && toFlush.size() <= MAX_INLINE_TARGETS;
         for (ClientConnection c : toFlush) {
             c.flushFrom(write);
         }
@@ -79,6 +80,20 @@ final class MessageRouter {
     /** Routes a message within an account; returns how many subscriptions took it. */
     int route(Account account, ProtocolParser.Message m, String subject, int hops) {
         return route(m, subject, account.sublist.match(subject), hops);
+    }
+
+    /**
+     * Routes a message the server itself sends (a JetStream reply) into this batch, to leave with it: the
+     * publisher's echo setting does not apply, as the publisher did not send it.
+     */
+    int routeFromServer(ProtocolParser.Message m, String subject, SublistResult result) {
+        boolean publisherEcho = echo;
+        echo = true;
+        try {
+            return route(m, subject, result, 0);
+        } finally {
+            echo = publisherEcho;
+        }
     }
 
     int route(ProtocolParser.Message m, String subject, SublistResult result, int hops) {
