@@ -1,7 +1,9 @@
 package io.pocketbus.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,7 +22,18 @@ final class MessageRouter {
     /** The connection publishing, whose own subscriptions echo=false skips; null for the server itself. */
     private final ClientConnection publisher;
     private final Set<ClientConnection> toFlush = new HashSet<>();
+    private final List<EndOfBatch> endOfBatch = new ArrayList<>();
     private boolean echo = true;
+
+    /** Work a server-side subscriber put off to the end of the batch that reached it. */
+    @FunctionalInterface
+    interface EndOfBatch {
+        /**
+         * Runs at {@link #flush(boolean)}, before the receivers are written to or woken; {@code inline} tells
+         * that the batch ended the publisher's input and was small, so the publisher waits for answers.
+         */
+        void run(boolean inline);
+    }
 
     MessageRouter(ClientConnection publisher) {
         this.publisher = publisher;
@@ -35,6 +48,13 @@ final class MessageRouter {
         toFlush.add(c);
     }
 
+    /** Runs {@code task} once, at the next flush; asking again for the same task before then adds nothing. */
+    void atEndOfBatch(EndOfBatch task) {
+        if (!endOfBatch.contains(task)) {
+            endOfBatch.add(task);
+        }
+    }
+
     /** Wakes every writer this batch appended to, once. */
     void flush() {
         flush(false);
@@ -47,6 +67,11 @@ final class MessageRouter {
      * fsync).
      */
     void flush(boolean inline) {
+        if (!endOfBatch.isEmpty()) {
+            List<EndOfBatch> tasks = List.copyOf(endOfBatch);
+            endOfBatch.clear();
+            tasks.forEach(t -> t.run(inline));
+        }
         if (toFlush.isEmpty()) {
             return;
         }
