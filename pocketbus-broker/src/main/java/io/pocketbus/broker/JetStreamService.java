@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  */
 final class JetStreamService {
     private static final byte[] EMPTY = new byte[0];
+    private static final MessageRouter.EndOfBatch FORCE_DEFERRED = StoreGroupCommit::forceDeferred;
     private final JetStreamConfig config;
     private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
     /** Limits from account JWTs, which take the place of the configured ones, as in operator mode. */
@@ -330,7 +331,11 @@ final class JetStreamService {
                     }
                     String reply = reply(m);
                     JsPubAckOrder.Pending ack = new JsPubAckOrder.Pending();
-                    // Returns before the fsync under sync always: the reader goes on while the ack waits.
+                    // Under sync always the fsync waits for the end of the read batch: the reader goes on
+                    // with the batch, and then forces and sends the acks itself if the publisher waits for
+                    // them, as a sync publisher does; a streaming publisher's batches go to a syncer.
+                    StoreGroupCommit.deferForces();
+                    router.atEndOfBatch(FORCE_DEFERRED);
                     stream.publish(subj, headers(m), body(m), false, ack);
                     pubAcks.published(router, ack, reply);
                     return 1;
