@@ -1,6 +1,7 @@
 package io.pocketbus;
 
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.BrokerBuilder;
 import io.pocketbus.broker.ConfigFile;
 import io.pocketbus.broker.JetStreamConfig;
 import io.pocketbus.broker.SyncPolicy;
@@ -78,8 +79,8 @@ final class BrokerCommand implements Callable<Integer> {
         return 0;
     }
 
-    Broker.Builder builder(PrintWriter err) {
-        Broker.Builder b = Broker.builder();
+    BrokerBuilder builder(PrintWriter err) {
+        BrokerBuilder b = Broker.builder();
         if (config != null) {
             for (String warning : b.config(ConfigFile.load(config))) {
                 err.println("Warning: " + warning);

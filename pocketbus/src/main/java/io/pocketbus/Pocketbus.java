@@ -6,6 +6,7 @@ import io.pocketbus.bridge.PocketbusDomain;
 import io.pocketbus.bridge.ProjectAccounts;
 import io.pocketbus.bridge.ProjectAccountsBinding;
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.BrokerBuilder;
 import io.pocketbus.broker.CredsFile;
 import io.pocketbus.broker.InProcessConnection;
 import io.pocketbus.broker.JetStreamConfig;
@@ -136,7 +137,7 @@ public final class Pocketbus implements AutoCloseable {
     public static final String NATS_PATH = "/api/nats";
 
     private static Broker newBroker(HostPort address, Builder b, ProjectAccounts accounts) {
-        Broker.Builder nats = Broker.builder().host(address.host()).port(address.port());
+        BrokerBuilder nats = Broker.builder().host(address.host()).port(address.port());
         // JetStream on by default (the Object Store of file fields needs it); its store is the broker's own,
         // which backups leave out (Backups.JETSTREAM_DIR)
         nats.jetStream(JetStreamConfig.storeDir(b.dataDir.resolve("jetstream")).build());
@@ -321,7 +322,7 @@ public final class Pocketbus implements AutoCloseable {
         private Optional<HostPort> nats = Optional.empty();
         private Optional<HostPort> natsWebSocket = Optional.empty();
         private Optional<HostPort> natsMonitor = Optional.empty();
-        private Consumer<Broker.Builder> natsCustomizer = b -> { };
+        private Consumer<BrokerBuilder> natsCustomizer = b -> { };
         private boolean natsAuthorization = true;
         private Optional<io.nats.client.Options> objectStoreNats = Optional.empty();
         private Optional<String> busUrl = Optional.empty();
@@ -394,7 +395,7 @@ public final class Pocketbus implements AutoCloseable {
         }
 
         /** Further broker settings (authenticator, accounts, JetStream, a configuration file, …). */
-        public Builder natsBroker(Consumer<Broker.Builder> customizer) {
+        public Builder natsBroker(Consumer<BrokerBuilder> customizer) {
             this.natsCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }

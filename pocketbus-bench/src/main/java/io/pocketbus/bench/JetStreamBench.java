@@ -21,15 +21,18 @@ import java.util.stream.Stream;
  * ({@code pocketbus broker --jetstream --store DIR [--sync always]}) run the same loads, interleaved, for
  * several rounds; the table gives medians and the Pocketbus / nats-server ratio, per sync mode.
  *
- * <p>nats-server 2.9.10 has no {@code sync_interval} option (it arrived in 2.10), so it cannot fsync before
- * each ack: in the "sync always" rows it runs its default (fsync every 2 minutes) and only Pocketbus syncs.
+ * <p>The "sync always" rows need an anchor that also syncs before every ack. Debian 12's nats-server 2.9.10 has
+ * no such option ({@code sync_interval: always} arrived in 2.10), so those rows run Debian 13's nats-server 2.10
+ * ({@code bench/nats-server-sync-always} fetches it; {@code --nats-sync-always PATH} names another) with
+ * {@code jetstream { sync_interval: always }}, which opens its block files with {@code O_SYNC}.
  *
  * <p>Beside each rate the table gives the server's CPU time per operation (utime + stime from
  * {@code /proc/<pid>/stat} over the measured part): on a machine shared with other work it moves less
  * than the rate does.
  *
  * <p>Usage: {@code bench/run-jetstream-bench [--rounds N] [--scale F] [--restart-msgs N] [--modes default,always]
- * [--only sync,async,pull,kv,object] [--warm-up F] [--pocketbus-jvm-arg ARG]...}; {@code --warm-up} scales the
+ * [--only sync,async,pull,kv,object] [--warm-up F] [--pocketbus-jvm-arg ARG]... [--nats-sync-always PATH]};
+ * {@code --warm-up} scales the
  * warm-up loads apart from the measured ones (by default both follow {@code --scale}: at small scales the JIT may
  * still be compiling in the measured rounds), {@code --pocketbus-jvm-arg} adds an option to the Pocketbus JVM
  * (a JFR recording, say).
@@ -51,12 +54,14 @@ public final class JetStreamBench {
     private final Set<String> loads;
     private final List<String> pocketbusJvm;
     private final double warmUp;
+    private final String natsSyncAlways;
 
-    private JetStreamBench(Path jar, Set<String> loads, List<String> pocketbusJvm, double warmUp) {
+    private JetStreamBench(Path jar, Set<String> loads, List<String> pocketbusJvm, double warmUp, String natsSyncAlways) {
         this.jar = jar;
         this.loads = loads;
         this.pocketbusJvm = pocketbusJvm;
         this.warmUp = warmUp;
+        this.natsSyncAlways = natsSyncAlways;
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,6 +73,7 @@ public final class JetStreamBench {
         Set<String> loads = new LinkedHashSet<>(LOADS);
         List<String> pocketbusJvm = new ArrayList<>(BrokerBench.BROKER_JVM);
         double warmUpScale = Double.NaN;
+        String natsSyncAlways = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -78,6 +84,7 @@ public final class JetStreamBench {
                 case "--only" -> loads = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 case "--pocketbus-jvm-arg" -> pocketbusJvm.add(args[++i]);
                 case "--warm-up" -> warmUpScale = Double.parseDouble(args[++i]);
+                case "--nats-sync-always" -> natsSyncAlways = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -87,12 +94,17 @@ public final class JetStreamBench {
         if (!LOADS.containsAll(loads)) {
             throw new IllegalArgumentException("--only takes some of " + LOADS + ", not " + loads);
         }
-        JetStreamBench bench = new JetStreamBench(jar, loads, List.copyOf(pocketbusJvm),
-                Double.isNaN(warmUpScale) ? scale : warmUpScale);
         for (String mode : modes) {
             if (!mode.equals("default") && !mode.equals("always")) {
                 throw new IllegalArgumentException("--modes takes default and/or always, not " + mode);
             }
+        }
+        if (modes.contains("always") && natsSyncAlways.isEmpty()) {
+            throw new IllegalArgumentException("sync always needs --nats-sync-always PATH (see bench/nats-server-sync-always)");
+        }
+        JetStreamBench bench = new JetStreamBench(jar, loads, List.copyOf(pocketbusJvm),
+                Double.isNaN(warmUpScale) ? scale : warmUpScale, natsSyncAlways);
+        for (String mode : modes) {
             bench.runLoads(mode, rounds, scale);
             if (restartMsgs > 0) {
                 bench.runRestart(mode, rounds, restartMsgs);
@@ -104,7 +116,7 @@ public final class JetStreamBench {
     private void runLoads(String mode, int rounds, double scale) throws Exception {
         Path natsDir = Files.createTempDirectory("bench-js-nats");
         Path ourDir = Files.createTempDirectory("bench-js-pocketbus");
-        try (ServerProcess nats = nats(natsDir); ServerProcess pocketbus = pocketbus(ourDir, mode, pocketbusJvm)) {
+        try (ServerProcess nats = nats(natsDir, mode); ServerProcess pocketbus = pocketbus(ourDir, mode, pocketbusJvm)) {
             ServerProcess[] order = {nats, pocketbus};
             for (int round = 0; round < rounds; round++) {
                 for (int side = 0; side < 2; side++) {
@@ -204,13 +216,13 @@ public final class JetStreamBench {
         Path natsDir = Files.createTempDirectory("bench-js-nats");
         Path ourDir = Files.createTempDirectory("bench-js-pocketbus");
         try {
-            fillForRestart(nats(natsDir), count);
+            fillForRestart(nats(natsDir, mode), count);
             fillForRestart(pocketbus(ourDir, mode, pocketbusJvm), count);
             for (int round = 0; round < rounds; round++) {
                 for (int side = 0; side < 2; side++) {
                     boolean ours = (round + side) % 2 == 1;
                     long start = System.nanoTime();
-                    try (ServerProcess server = ours ? pocketbus(ourDir, mode, RESTART_JVM) : nats(natsDir)) {
+                    try (ServerProcess server = ours ? pocketbus(ourDir, mode, RESTART_JVM) : nats(natsDir, mode)) {
                         awaitStream(server, count);
                         String shape = String.format(Locale.ROOT, "restart, %,d-message stream", count);
                         record(mode, shape, server, (System.nanoTime() - start) / 1e6, "ms", Double.NaN);
@@ -247,8 +259,13 @@ public final class JetStreamBench {
         }
     }
 
-    private ServerProcess nats(Path dir) {
-        return ServerProcess.natsServer(List.of("-js", "-sd", dir.toString()));
+    private ServerProcess nats(Path dir, String mode) throws IOException {
+        if (!mode.equals("always")) {
+            return ServerProcess.natsServer(List.of("-js", "-sd", dir.toString()));
+        }
+        Path config = dir.resolve("sync-always.conf");
+        Files.writeString(config, "jetstream {\n  store_dir: \"" + dir.resolve("store") + "\"\n  sync_interval: always\n}\n");
+        return ServerProcess.natsServer(natsSyncAlways, List.of("-c", config.toString()));
     }
 
     private ServerProcess pocketbus(Path dir, String mode, List<String> jvm) {
@@ -277,7 +294,7 @@ public final class JetStreamBench {
             double ours = BrokerBench.median(row.ours, Double::doubleValue);
             // for times lower is better: the ratio stays "above 1.0 means Pocketbus is better"
             double ratio = row.unit.equals("ms") ? anchor / ours : ours / anchor;
-            String mode = row.mode.equals("always") ? "always (nats-server: default)" : "default";
+            String mode = row.mode.equals("always") ? "always (nats-server 2.10)" : "default";
             System.out.printf(Locale.ROOT, "| %s | %s | %,.1f | %,.1f | %s | %.2f | %s | %s |%n", mode, row.load, anchor, ours,
                     row.unit, ratio, cpu(row.anchorCpu), cpu(row.ourCpu));
         }

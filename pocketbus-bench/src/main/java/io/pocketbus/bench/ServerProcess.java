@@ -31,8 +31,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Debian's nats-server, the anchor. */
     public static ServerProcess natsServer(List<String> extraArgs) {
+        return natsServer("nats-server", extraArgs);
+    }
+
+    /** The nats-server at {@code binary}, named "nats-server" in the tables like the default anchor. */
+    public static ServerProcess natsServer(String binary, List<String> extraArgs) {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(extraArgs);
         return new ServerProcess("nats-server", command, port, logFile("nats-server"));
     }

@@ -1,6 +1,7 @@
 package io.pocketbus.bridge;
 
 import io.pocketbus.broker.Broker;
+import io.pocketbus.broker.BrokerBuilder;
 import io.pocketbus.broker.CloseReason;
 import io.pocketbus.broker.JetStreamLimits;
 import io.pocketbus.broker.JwtMemoryResolver;
@@ -108,7 +109,7 @@ public final class ProjectAccounts {
     }
 
     /** Sets the builder's authenticator and system account to this operator's. */
-    public Broker.Builder configure(Broker.Builder builder) {
+    public BrokerBuilder configure(BrokerBuilder builder) {
         return builder.authenticator(authenticator).systemAccount(identity.systemAccountPublicKey());
     }
 

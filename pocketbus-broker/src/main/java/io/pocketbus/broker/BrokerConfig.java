@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** The broker's settings, built by {@link Broker.Builder}; defaults are nats-server's. */
+/** The broker's settings, built by {@link BrokerBuilder}; defaults are nats-server's. */
 record BrokerConfig(
         String host,
         int port,

@@ -26,7 +26,7 @@ public record ConfigAccount(String name, List<ConfigUser> users, List<ConfigExpo
     }
 
     /**
-     * The exports and imports as the broker defines them ({@link Broker.Builder#account}). A chunked service
+     * The exports and imports as the broker defines them ({@link BrokerBuilder#account}). A chunked service
      * export answers with any number of responses, as a stream one does.
      */
     public AccountConfig toAccountConfig() {

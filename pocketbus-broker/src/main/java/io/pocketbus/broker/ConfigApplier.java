@@ -6,23 +6,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Puts a {@link ConfigFile} onto a {@link Broker.Builder}. What the broker cannot do is never dropped
+ * Puts a {@link ConfigFile} onto a {@link BrokerBuilder}. What the broker cannot do is never dropped
  * silently: where ignoring it would loosen security (other listen addresses) the configuration is refused
  * ({@link ConfigReader} already refuses TLS on the client port and client certificates); otherwise the setting is
  * named in the returned warnings.
  */
 final class ConfigApplier {
     private final ConfigFile file;
-    private final Broker.Builder builder;
+    private final BrokerBuilder builder;
     private final List<String> warnings = new ArrayList<>();
 
-    private ConfigApplier(ConfigFile file, Broker.Builder builder) {
+    private ConfigApplier(ConfigFile file, BrokerBuilder builder) {
         this.file = file;
         this.builder = builder;
     }
 
     /** @throws IllegalArgumentException when the configuration asks for something the broker must not fake */
-    static List<String> apply(ConfigFile file, Broker.Builder builder) {
+    static List<String> apply(ConfigFile file, BrokerBuilder builder) {
         ConfigApplier applier = new ConfigApplier(file, builder);
         applier.warnings.addAll(file.warnings());
         applier.listeners();

@@ -7,7 +7,7 @@
  * ({@link io.pocketbus.broker.Broker#connectWebSocketBridge}). Who may connect, into which account and with
  * which permissions is decided by an {@link io.pocketbus.broker.spi.Authenticator}; accounts share subjects
  * through {@link io.pocketbus.broker.AccountConfig} exports and imports. A nats-server configuration file
- * ({@link io.pocketbus.broker.ConfigFile}) is applied with {@code Broker.Builder#config}, which reports what it
+ * ({@link io.pocketbus.broker.ConfigFile}) is applied with {@code BrokerBuilder#config}, which reports what it
  * cannot honour. When an authenticator's decisions change ({@code onCredentialsChanged}) live connections are
  * re-checked with the credentials of their CONNECT.
  *

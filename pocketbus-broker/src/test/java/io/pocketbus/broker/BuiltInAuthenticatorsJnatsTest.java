@@ -146,7 +146,7 @@ class BuiltInAuthenticatorsJnatsTest {
     @Test
     void accountsExportsAndImportsFromAConfigFile() throws Exception {
         ConfigFile config = ConfigFile.load(ConfigFileTest.resource("accounts.conf"), env -> Optional.empty());
-        Broker.Builder builder = Broker.builder().port(0).authenticator(config.authenticator().orElseThrow());
+        BrokerBuilder builder = Broker.builder().port(0).authenticator(config.authenticator().orElseThrow());
         config.accounts().forEach(a -> builder.account(a.toAccountConfig()));
         try (Broker broker = builder.build().start();
                 Connection orders = Nats.connect(options(broker).userInfo("orders", "o").build());

@@ -65,7 +65,7 @@ class ConfigApplierTest {
                   }
                 }
                 """.formatted(dir.resolve("js").toString().replace("\\", "/")));
-        Broker.Builder builder = Broker.builder();
+        BrokerBuilder builder = Broker.builder();
         assertThat(builder.config(file)).isEmpty();
         BlockingQueue<String> errors = new LinkedBlockingQueue<>();
         ErrorListener collecting = new ErrorListener() {

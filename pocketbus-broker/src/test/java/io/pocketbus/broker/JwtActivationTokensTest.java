@@ -173,7 +173,7 @@ class JwtActivationTokensTest {
 
     @Test
     void onOurBroker(@TempDir Path dir) throws Exception {
-        Broker.Builder builder = Broker.builder();
+        BrokerBuilder builder = Broker.builder();
         ConfigApplier.apply(ConfigFile.load(config(dir, 0), env -> Optional.empty()), builder);
         // nats-server's 2 s auth timeout is about the network, not about how busy the test machine is
         try (Broker broker = builder.authTimeout(Duration.ofSeconds(30)).build().start()) {

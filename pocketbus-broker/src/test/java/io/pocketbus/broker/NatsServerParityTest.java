@@ -192,7 +192,7 @@ class NatsServerParityTest {
         Files.writeString(limits, LIMITS_CONFIG);
         natsLimitsPort = freePort();
         natsLimitsServer = startNatsServer(natsLimitsPort, "-c", limits.toString());
-        Broker.Builder limitsBuilder = Broker.builder();
+        BrokerBuilder limitsBuilder = Broker.builder();
         assertThat(limitsBuilder.config(ConfigFile.parse(LIMITS_CONFIG))).isEmpty();
         limitsBroker = limitsBuilder.port(0).build().start();
     }

@@ -96,7 +96,7 @@ class WebSocketSecurityTest {
         Path config = dir.resolve("ws.conf");
         Files.writeString(config, "websocket { port: -1, tls { cert_file: \"" + tls.cert() + "\", key_file: \""
                 + tls.key() + "\" } }\n");
-        Broker.Builder builder = Broker.builder();
+        BrokerBuilder builder = Broker.builder();
         assertThat(builder.config(ConfigFile.load(config))).isEmpty();
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(tls.trust());
@@ -181,7 +181,7 @@ class WebSocketSecurityTest {
         Files.writeString(natsConfig, "listen: \"127.0.0.1:" + freePort() + "\"\n" + WS_CONFIG.formatted(natsWs));
         Process nats = new ProcessBuilder("nats-server", "-c", natsConfig.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Broker.Builder builder = Broker.builder();
+        BrokerBuilder builder = Broker.builder();
         assertThat(builder.config(ConfigFile.parse(WS_CONFIG.formatted(0)))).isEmpty();
         try (Broker broker = builder.port(0).build().start()) {
             awaitListening(natsWs, nats);
