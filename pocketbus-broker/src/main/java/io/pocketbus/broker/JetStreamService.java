@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  */
 final class JetStreamService {
     private static final byte[] EMPTY = new byte[0];
+    private static final MessageRouter.EndOfBatch FORCE_DEFERRED = StoreGroupCommit::forceDeferred;
     private final JetStreamConfig config;
     private final Map<String, JetStreamAccount> accounts = new ConcurrentHashMap<>();
     /** Limits from account JWTs, which take the place of the configured ones, as in operator mode. */
@@ -42,7 +43,7 @@ final class JetStreamService {
                 return 0;
             }
             String reply = reply(m);
-            return answer(out, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
+            return answer(router, out, JetStreamApi.handle(jsa, subject, reply, headers(m), body(m)), reply);
         }));
         if (jsa.isEmpty()) {
             return;
@@ -95,12 +96,13 @@ final class JetStreamService {
         }
     }
 
-    private static int answer(Output out, JsApiReply r, String reply) {
+    /** Sends an API answer or direct get with the read batch of the request ({@code router}). */
+    private static int answer(MessageRouter router, Output out, JsApiReply r, String reply) {
         if (!r.handled()) {
             return 0;
         }
         if (r.hasMessage() && !reply.isEmpty()) {
-            out.reply(reply, r.headers(), r.payload());
+            out.reply(router, reply, r.headers(), r.payload());
         }
         return 1;
     }
@@ -202,7 +204,12 @@ final class JetStreamService {
 
         @Override
         public Batch batch() {
-            return new RoutedBatch();
+            return new RoutedBatch(false);
+        }
+
+        @Override
+        public Batch replies() {
+            return new RoutedBatch(true);
         }
 
         /**
@@ -211,10 +218,15 @@ final class JetStreamService {
          */
         private final class RoutedBatch implements Batch {
             private final MessageRouter router = new MessageRouter(null);
+            private final boolean inline;
             private String lastTo;
             private SublistResult lastMatch;
             private String lastSubject;
             private byte[] lastSubjectBytes;
+
+            RoutedBatch(boolean inline) {
+                this.inline = inline;
+            }
 
             @Override
             public void send(String to, String subject, String reply, byte[] headers, byte[] payload) {
@@ -245,18 +257,19 @@ final class JetStreamService {
 
             @Override
             public void flush() {
-                router.flush();
+                router.flush(inline);
                 // Subscriptions may change before the next batch.
                 lastTo = null;
                 lastMatch = null;
             }
         }
 
-        /** Answers a request on its reply subject (PubAcks, API responses, direct gets). */
-        void reply(String to, byte[] headers, byte[] payload) {
-            MessageRouter router = new MessageRouter(null);
-            route(router, to, bytes(to), EMPTY, headers, payload);
-            router.flush();
+        @Override
+        public void reply(MessageRouter batch, String to, byte[] headers, byte[] payload) {
+            byte[] subject = bytes(to);
+            ProtocolParser.Message m = ProtocolParser.Message.of(subject, EMPTY, -1, payload, 0, payload.length);
+            setData(m, headers, payload);
+            batch.routeFromServer(m, to, account.sublist.match(to));
         }
 
         private void route(MessageRouter router, String to, byte[] subject, byte[] reply, byte[] headers, byte[] payload) {
@@ -318,7 +331,11 @@ final class JetStreamService {
                     }
                     String reply = reply(m);
                     JsPubAckOrder.Pending ack = new JsPubAckOrder.Pending();
-                    // Returns before the fsync under sync always: the reader goes on while the ack waits.
+                    // Under sync always the fsync waits for the end of the read batch: the reader goes on
+                    // with the batch, and then forces and sends the acks itself if the publisher waits for
+                    // them, as a sync publisher does; a streaming publisher's batches go to a syncer.
+                    StoreGroupCommit.deferForces();
+                    router.atEndOfBatch(FORCE_DEFERRED);
                     stream.publish(subj, headers(m), body(m), false, ack);
                     pubAcks.published(router, ack, reply);
                     return 1;
@@ -327,7 +344,7 @@ final class JetStreamService {
             if (stream.config().allowDirect) {
                 String direct = JetStreamApi.DIRECT_GET + stream.name();
                 Forwarder get = (router, m, subj, hops) ->
-                        answer(out, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
+                        answer(router, out, JetStreamApi.directGet(stream, subj, body(m)), reply(m));
                 list.add(new Subscription(direct, get));
                 list.add(new Subscription(direct + ".>", get));
             }

@@ -18,6 +18,23 @@ interface JsOutput {
     }
 
     /**
+     * Answers a request on {@code to} within the read batch that carried the request ({@code batch}, the
+     * router the request arrived with): the answer leaves with that batch, written inline when the batch is
+     * small, instead of waking the requester's writer once per answer. Echo rules do not apply.
+     */
+    default void reply(MessageRouter batch, String to, byte[] headers, byte[] payload) {
+        publish(to, "", headers, payload);
+    }
+
+    /**
+     * A batch of replies sent from a thread that reads no connection (the group commit's, releasing
+     * PubAcks): its flush writes to receivers whose writers are idle itself rather than waking them.
+     */
+    default Batch replies() {
+        return batch();
+    }
+
+    /**
      * A batch of sends whose receivers are woken once, at {@link Batch#flush()}, rather than once per
      * message: a pull request's messages then go out in one write. Used by one thread at a time.
      */

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A publish hands its ack to a {@link Pending} (from any thread); the publishing thread then calls
  * {@link #published}, before its next publish. An ack ready by then, with nothing of its publisher's
- * queued, is sent at once without touching a queue: the default sync mode pays one map lookup.
+ * queued, joins the publisher's read batch without touching a queue (the default sync mode pays one map
+ * lookup) and leaves with it, written by the reader itself when the batch is small, as nats-server writes a
+ * PubAck from its read loop. Acks released later by an fsync are written by the releasing thread to an idle
+ * connection, else handed to its writer.
  */
 final class JsPubAckOrder {
     private static final Logger LOG = LoggerFactory.getLogger(JsPubAckOrder.class);
@@ -27,7 +30,7 @@ final class JsPubAckOrder {
 
     private final JsOutput out;
     /** Queued acks per publisher (a connection's router); a queue is dropped once empty. */
-    private final ConcurrentHashMap<Object, Queue> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MessageRouter, Queue> queues = new ConcurrentHashMap<>();
 
     JsPubAckOrder(JsOutput out) {
         this.out = out;
@@ -47,13 +50,14 @@ final class JsPubAckOrder {
     }
 
     /**
-     * Called by the publishing thread after the publish that {@code pending} belongs to returned: sends the
-     * ack to {@code reply} now or queues it behind the publisher's earlier acks.
+     * Called by the publishing thread after the publish that {@code pending} belongs to returned, with the
+     * router of its read batch: sends the ack to {@code reply} with that batch or queues it behind the
+     * publisher's earlier acks.
      */
-    void published(Object publisher, Pending pending, String reply) {
+    void published(MessageRouter publisher, Pending pending, String reply) {
         Object ready = pending.state.get();
         if (ready instanceof byte[] ack && !queues.containsKey(publisher)) {
-            out.publish(reply, "", NO_HEADERS, ack);
+            out.reply(publisher, reply, NO_HEADERS, ack);
             return;
         }
         Slot slot = reserve(publisher, reply);
@@ -64,7 +68,7 @@ final class JsPubAckOrder {
         }
     }
 
-    private Slot reserve(Object publisher, String reply) {
+    private Slot reserve(MessageRouter publisher, String reply) {
         while (true) {
             Queue q = queues.computeIfAbsent(publisher, Queue::new);
             Slot s = q.add(reply);
@@ -76,7 +80,7 @@ final class JsPubAckOrder {
 
     /** One publisher's acks in publish order. */
     private final class Queue {
-        private final Object publisher;
+        private final MessageRouter publisher;
         private final ReentrantLock lock = new ReentrantLock();
         private final ArrayDeque<Slot> slots = new ArrayDeque<>();
         /** A thread is sending ready acks; others only mark theirs ready and leave it to that thread. */
@@ -85,7 +89,7 @@ final class JsPubAckOrder {
         private boolean retired;
         private final Runnable drain = this::drain;
 
-        Queue(Object publisher) {
+        Queue(MessageRouter publisher) {
             this.publisher = publisher;
         }
 
@@ -133,8 +137,8 @@ final class JsPubAckOrder {
                     lock.unlock();
                 }
                 // Sent outside the lock, the draining flag keeping them in order, and in one batch: the
-                // connection is woken once for all of them.
-                JsOutput.Batch batch = out.batch();
+                // connection is written to or woken once for all of them.
+                JsOutput.Batch batch = out.replies();
                 try {
                     for (Slot s : ready) {
                         batch.publish(s.reply, "", NO_HEADERS, s.ack);

@@ -164,9 +164,10 @@ final class JsStream {
 
     /**
      * Stores a message and hands its PubAck to {@code ack} when it may be sent: at once for a refusal,
-     * after the fsync that covers the message under sync always (on the store's syncer thread, while this
-     * thread goes on with the next publish). Consumers are woken for the message only then too, so they
-     * never deliver what a crash could still take back.
+     * after the fsync that covers the message under sync always (on the thread running that fsync: a syncer,
+     * or the publisher's reader at the end of its read batch, see {@link StoreGroupCommit#deferForces}).
+     * Consumers are woken for the message only then too, so they never deliver what a crash could still take
+     * back.
      */
     void publish(String subject, byte[] headers, byte[] payload, boolean sourced, Consumer<byte[]> ack) {
         Published p = storeLocked(subject, headers, payload, sourced);

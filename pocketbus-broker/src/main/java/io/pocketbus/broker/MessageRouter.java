@@ -1,7 +1,9 @@
 package io.pocketbus.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,7 +22,18 @@ final class MessageRouter {
     /** The connection publishing, whose own subscriptions echo=false skips; null for the server itself. */
     private final ClientConnection publisher;
     private final Set<ClientConnection> toFlush = new HashSet<>();
+    private final List<EndOfBatch> endOfBatch = new ArrayList<>();
     private boolean echo = true;
+
+    /** Work a server-side subscriber put off to the end of the batch that reached it. */
+    @FunctionalInterface
+    interface EndOfBatch {
+        /**
+         * Runs at {@link #flush(boolean)}, before the receivers are written to or woken; {@code inline} tells
+         * that the batch ended the publisher's input and was small, so the publisher waits for answers.
+         */
+        void run(boolean inline);
+    }
 
     MessageRouter(ClientConnection publisher) {
         this.publisher = publisher;
@@ -35,21 +48,34 @@ final class MessageRouter {
         toFlush.add(c);
     }
 
+    /** Runs {@code task} once, at the next flush; asking again for the same task before then adds nothing. */
+    void atEndOfBatch(EndOfBatch task) {
+        if (!endOfBatch.contains(task)) {
+            endOfBatch.add(task);
+        }
+    }
+
     /** Wakes every writer this batch appended to, once. */
     void flush() {
         flush(false);
     }
 
     /**
-     * Wakes every writer this batch appended to, once; with {@code inline}, a client publisher's batch that
-     * reached only a few connections writes to them itself where that is safe (see
-     * {@link ClientConnection#flushFrom}).
+     * Wakes every writer this batch appended to, once; with {@code inline}, a batch that reached only a few
+     * connections writes to them itself where that is safe (see {@link ClientConnection#flushFrom}): a client
+     * publisher's read batch, or replies the server sends from a thread of its own (PubAcks released by an
+     * fsync).
      */
     void flush(boolean inline) {
+        if (!endOfBatch.isEmpty()) {
+            List<EndOfBatch> tasks = List.copyOf(endOfBatch);
+            endOfBatch.clear();
+            tasks.forEach(t -> t.run(inline));
+        }
         if (toFlush.isEmpty()) {
             return;
         }
-        boolean write = inline && publisher != null && toFlush.size() <= MAX_INLINE_TARGETS;
+        boolean write = inline && toFlush.size() <= MAX_INLINE_TARGETS;
         for (ClientConnection c : toFlush) {
             c.flushFrom(write);
         }
@@ -79,6 +105,20 @@ final class MessageRouter {
     /** Routes a message within an account; returns how many subscriptions took it. */
     int route(Account account, ProtocolParser.Message m, String subject, int hops) {
         return route(m, subject, account.sublist.match(subject), hops);
+    }
+
+    /**
+     * Routes a message the server itself sends (a JetStream reply) into this batch, to leave with it: the
+     * publisher's echo setting does not apply, as the publisher did not send it.
+     */
+    int routeFromServer(ProtocolParser.Message m, String subject, SublistResult result) {
+        boolean publisherEcho = echo;
+        echo = true;
+        try {
+            return route(m, subject, result, 0);
+        } finally {
+            echo = publisherEcho;
+        }
     }
 
     int route(ProtocolParser.Message m, String subject, SublistResult result, int hops) {

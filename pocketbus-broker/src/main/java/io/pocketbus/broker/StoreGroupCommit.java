@@ -35,6 +35,9 @@ final class StoreGroupCommit {
     /** What the actions of the group being released defer to its end; set on the syncer thread only. */
     private static final ThreadLocal<LinkedHashSet<Runnable>> AFTER_GROUP = new ThreadLocal<>();
 
+    /** The group commits whose forces this thread put off (see {@link #deferForces}). */
+    private static final ThreadLocal<LinkedHashSet<StoreGroupCommit>> DEFERRED = new ThreadLocal<>();
+
     /** Forces everything written so far to the disk and returns the ticket of the newest write it covers. */
     @FunctionalInterface
     interface Force {
@@ -124,7 +127,65 @@ final class StoreGroupCommit {
         }
         wanted = Math.max(wanted, ticket);
         if (!forcing) {
+            LinkedHashSet<StoreGroupCommit> deferred = DEFERRED.get();
+            if (deferred != null) {
+                deferred.add(this);
+                return;
+            }
             forcing = true;
+            SYNCERS.newThread(this::runForces).start();
+        }
+    }
+
+    /**
+     * From now until {@link #forceDeferred} on this thread, a force that {@link #whenDurable} would hand to
+     * a syncer waits instead: a connection's reader publishing a read batch decides at its end whether to
+     * force itself (nats-server syncs in its read loop) or hand over. A force another thread runs meanwhile
+     * still covers these writes.
+     */
+    static void deferForces() {
+        if (DEFERRED.get() == null) {
+            DEFERRED.set(new LinkedHashSet<>());
+        }
+    }
+
+    /**
+     * Ends {@link #deferForces}: forces what was put off {@code here}, on this thread (which then releases
+     * the waiting actions itself, and hands writes that arrived meanwhile to a syncer), or else hands it to
+     * syncers at once.
+     */
+    static void forceDeferred(boolean here) {
+        LinkedHashSet<StoreGroupCommit> deferred = DEFERRED.get();
+        if (deferred == null) {
+            return;
+        }
+        DEFERRED.remove();
+        for (StoreGroupCommit c : deferred) {
+            if (here) {
+                c.forceHere();
+            } else {
+                c.lock.lock();
+                try {
+                    c.demand(c.wanted);
+                } finally {
+                    c.lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void forceHere() {
+        lock.lock();
+        try {
+            if (forcing || synced >= wanted) {
+                // A force under way loops until it covers what is wanted.
+                return;
+            }
+            forcing = true;
+        } finally {
+            lock.unlock();
+        }
+        if (forceOnce()) {
             SYNCERS.newThread(this::runForces).start();
         }
     }

@@ -27,7 +27,7 @@ class JsPubAckOrderTest {
 
     @Test
     void acksReadyOutOfOrderGoOutInPublishOrder() {
-        Object publisher = new Object();
+        MessageRouter publisher = new MessageRouter(null);
         JsPubAckOrder.Pending first = new JsPubAckOrder.Pending();
         order.published(publisher, first, "reply.first");
         // A refusal is ready at once, but must not overtake the ack still waiting for its fsync.
@@ -52,8 +52,8 @@ class JsPubAckOrderTest {
 
     @Test
     void publishersDoNotWaitForEachOther() {
-        Object slow = new Object();
-        Object fast = new Object();
+        MessageRouter slow = new MessageRouter(null);
+        MessageRouter fast = new MessageRouter(null);
         JsPubAckOrder.Pending waiting = new JsPubAckOrder.Pending();
         order.published(slow, waiting, "reply.slow");
         JsPubAckOrder.Pending ready = new JsPubAckOrder.Pending();
@@ -66,7 +66,7 @@ class JsPubAckOrderTest {
 
     @Test
     void acksReleasedFromManyThreadsKeepTheOrder() throws InterruptedException {
-        Object publisher = new Object();
+        MessageRouter publisher = new MessageRouter(null);
         int n = 2_000;
         List<JsPubAckOrder.Pending> pending = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -124,4 +124,61 @@ class StoreGroupCommitTest {
         commit.whenDurable(2, second::complete);
         assertThat(second.get(10, TimeUnit.SECONDS)).isEmpty();
     }
+    @Test
+    void aDeferredForceRunsOnTheDeferringThreadAtTheEndOfItsBatch() {
+        AtomicInteger forces = new AtomicInteger();
+        AtomicLong written = new AtomicLong(2);
+        List<String> forcedOn = new CopyOnWriteArrayList<>();
+        StoreGroupCommit commit = new StoreGroupCommit(() -> {
+            forces.incrementAndGet();
+            forcedOn.add(Thread.currentThread().getName());
+            return written.get();
+        });
+        List<String> releasedOn = new ArrayList<>();
+        StoreGroupCommit.deferForces();
+        commit.whenDurable(1, failure -> releasedOn.add("1 on " + Thread.currentThread().getName()));
+        commit.whenDurable(2, failure -> releasedOn.add("2 on " + Thread.currentThread().getName()));
+        assertThat(forces.get()).as("put off until the batch ends").isZero();
+
+        StoreGroupCommit.forceDeferred(true);
+        String self = Thread.currentThread().getName();
+        assertThat(forcedOn).as("one force for the batch, on its thread").containsExactly(self);
+        assertThat(releasedOn).containsExactly("1 on " + self, "2 on " + self);
+
+        // Deferring ended with the batch: the next write's force goes to a syncer.
+        written.set(3);
+        CompletableFuture<Optional<IOException>> next = new CompletableFuture<>();
+        commit.whenDurable(3, next::complete);
+        assertThat(next).succeedsWithin(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aDeferredForceNotRunHereGoesToASyncer() throws Exception {
+        AtomicLong written = new AtomicLong(1);
+        StoreGroupCommit commit = new StoreGroupCommit(written::get);
+        CompletableFuture<String> released = new CompletableFuture<>();
+        StoreGroupCommit.deferForces();
+        commit.whenDurable(1, failure -> released.complete(Thread.currentThread().getName()));
+        StoreGroupCommit.forceDeferred(false);
+        assertThat(released.get(10, TimeUnit.SECONDS)).isNotEqualTo(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aForceUnderWayCoversADeferredWrite() throws Exception {
+        HeldFirstForce held = new HeldFirstForce();
+        StoreGroupCommit commit = new StoreGroupCommit(held::force);
+        CompletableFuture<Optional<IOException>> first = new CompletableFuture<>();
+        commit.whenDurable(1, first::complete);
+        held.running.await();
+        held.written.set(2);
+        CompletableFuture<Optional<IOException>> deferred = new CompletableFuture<>();
+        StoreGroupCommit.deferForces();
+        commit.whenDurable(2, deferred::complete);
+        // The syncer's force is still running: this thread leaves the write to its next force.
+        StoreGroupCommit.forceDeferred(true);
+        assertThat(deferred).isNotDone();
+        held.release.countDown();
+        assertThat(deferred.get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(held.forces.get()).isEqualTo(2);
+    }
 }
